@@ -33,7 +33,14 @@ function run({ label, node, major }) {
     });
     child.on("close", (code) => {
       const count = (word) => Number((out.match(new RegExp(`(\\d+) ${word}`)) || [0, 0])[1]);
-      resolve({ label, code, passed: count("passing"), failed: count("failing"), skipped: count("pending"), seconds: (Date.now() - started) / 1000 });
+      resolve({
+        label,
+        code,
+        passed: count("passing"),
+        failed: count("failing"),
+        skipped: count("pending"),
+        seconds: (Date.now() - started) / 1000,
+      });
     });
     process.stdout.write(`\n=== ${label} (${node}) ===\n`);
   });
@@ -42,11 +49,18 @@ function run({ label, node, major }) {
 (async () => {
   const results = [];
   for (const r of runs) results.push(await run(r));
-  let passed = 0, failed = 0, skipped = 0, bad = false;
+  let passed = 0,
+    failed = 0,
+    skipped = 0,
+    bad = false;
   console.log("\nSummary:");
   for (const r of results) {
-    console.log(`  ${r.label}: ${r.passed} passed, ${r.failed} failed, ${r.skipped} skipped in ${r.seconds.toFixed(1)} s (exit ${r.code})`);
-    passed += r.passed; failed += r.failed; skipped += r.skipped;
+    console.log(
+      `  ${r.label}: ${r.passed} passed, ${r.failed} failed, ${r.skipped} skipped in ${r.seconds.toFixed(1)} s (exit ${r.code})`,
+    );
+    passed += r.passed;
+    failed += r.failed;
+    skipped += r.skipped;
     if (r.code !== 0 || r.passed === 0) bad = true;
   }
   if (process.env.CI === "true" && skipped > 0) {

@@ -53,7 +53,8 @@ export class HttpTransport {
       throw this.transportError(err, config.signal);
     }
     const headers: Record<string, string> = {};
-    for (const [k, v] of Object.entries(res.headers)) if (v !== undefined && v !== null) headers[k.toLowerCase()] = String(v);
+    for (const [k, v] of Object.entries(res.headers))
+      if (v !== undefined && v !== null) headers[k.toLowerCase()] = String(v);
     return { status: res.status, headers, body: typeof res.data === "string" ? res.data : String(res.data ?? "") };
   }
 
@@ -75,9 +76,16 @@ export class HttpTransport {
     if (axios.isCancel(err)) return new AbortedError();
     const e = err as AxiosError;
     if (e.code === "ECONNABORTED" || e.code === "ETIMEDOUT" || /timeout/i.test(e.message ?? "")) {
-      return new TimeoutError(`${this.service} did not answer within ${Math.round(this.timeoutMs / 1000)} s; will retry.`, this.timeoutMs, { cause: err });
+      return new TimeoutError(
+        `${this.service} did not answer within ${Math.round(this.timeoutMs / 1000)} s; will retry.`,
+        this.timeoutMs,
+        { cause: err },
+      );
     }
-    return new NetworkError(`Cannot reach ${this.service} (${e.code ?? e.message}); check the base URL and the network.`, { cause: err });
+    return new NetworkError(
+      `Cannot reach ${this.service} (${e.code ?? e.message}); check the base URL and the network.`,
+      { cause: err },
+    );
   }
 }
 

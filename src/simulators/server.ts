@@ -214,7 +214,8 @@ export abstract class SimulatorServer {
   }
 
   private async handle(method: string, url: URL, req: http.IncomingMessage, rawBody: string): Promise<SimResponse> {
-    if (url.pathname === "/__sim/requests") return { status: 200, body: { requests: this.log, counters: this.counters() } };
+    if (url.pathname === "/__sim/requests")
+      return { status: 200, body: { requests: this.log, counters: this.counters() } };
     if (url.pathname === "/__sim/faults" && method === "POST") {
       const fault = parseBody(rawBody, req.headers["content-type"]) as Fault;
       this.inject(fault);

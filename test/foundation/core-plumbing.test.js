@@ -62,7 +62,13 @@ describe("retry with back-off", function () {
 
   it("does not retry errors that waiting cannot fix", async function () {
     let calls = 0;
-    const err = await withRetry(async () => { calls++; throw new AuthError("bad token"); }, { retries: 5, baseMs: 1, maxMs: 1 }).catch((e) => e);
+    const err = await withRetry(
+      async () => {
+        calls++;
+        throw new AuthError("bad token");
+      },
+      { retries: 5, baseMs: 1, maxMs: 1 },
+    ).catch((e) => e);
     err.should.be.instanceOf(AuthError);
     calls.should.equal(1);
     isTransient(new ApiError("x", 404)).should.be.false();
@@ -83,14 +89,19 @@ describe("poller", function () {
   it("runs, honours a longer delay asked by the task, and stop() aborts the run in flight", async function () {
     const starts = [];
     let aborted = false;
-    const poller = new Poller(async (signal) => {
-      starts.push(Date.now());
-      if (starts.length === 2) {
-        await sleep(10_000, signal).catch(() => (aborted = true));
-        return undefined;
-      }
-      return 60; // ask for a longer pause than the interval
-    }, (e) => { throw e; });
+    const poller = new Poller(
+      async (signal) => {
+        starts.push(Date.now());
+        if (starts.length === 2) {
+          await sleep(10_000, signal).catch(() => (aborted = true));
+          return undefined;
+        }
+        return 60; // ask for a longer pause than the interval
+      },
+      (e) => {
+        throw e;
+      },
+    );
     poller.start(5);
     await sleep(200);
     poller.stop();
@@ -105,7 +116,13 @@ describe("poller", function () {
   it("reports task errors and keeps polling", async function () {
     const errors = [];
     let runs = 0;
-    const poller = new Poller(async () => { runs++; throw new Error(`fail ${runs}`); }, (e) => errors.push(e.message));
+    const poller = new Poller(
+      async () => {
+        runs++;
+        throw new Error(`fail ${runs}`);
+      },
+      (e) => errors.push(e.message),
+    );
     poller.start(10);
     await sleep(120);
     poller.stop();

@@ -9,7 +9,10 @@ class EchoSimulator extends SimulatorServer {
   constructor() {
     super();
     this.name = "echo";
-    this.route("GET", "/things/:id", (req) => ({ status: 200, body: { id: req.params.id, q: req.query.get("q"), now: this.clock.now() } }));
+    this.route("GET", "/things/:id", (req) => ({
+      status: 200,
+      body: { id: req.params.id, q: req.query.get("q"), now: this.clock.now() },
+    }));
     this.route("POST", "/things", (req) => ({ status: 201, body: { got: req.body } }));
   }
 }
@@ -73,7 +76,10 @@ describe("simulator framework", function () {
 
   it("hangs past the client timeout, which the client reports as a timeout", async function () {
     sim.inject({ kind: "hang", times: 1 });
-    const err = await http.request({ url: "/things/1" }).then(() => null, (e) => e);
+    const err = await http.request({ url: "/things/1" }).then(
+      () => null,
+      (e) => e,
+    );
     err.should.be.instanceOf(TimeoutError);
     err.message.should.match(/did not answer within/);
     (await http.request({ url: "/things/1" })).status.should.equal(200);

@@ -19,7 +19,7 @@ export function onInput(node: Node, handler: InputHandler): void {
       if (err) statusError(node, shortReason(err));
       done(err);
     };
-    handler(msg as FlowMessage, send as SendFn, finish).then(
+    handler(msg, send, finish).then(
       () => finish(),
       (err: unknown) => {
         if (err instanceof AbortedError) return finish();
