@@ -18,6 +18,11 @@ export default tseslint.config(
     },
   },
   {
+    // Functions handed to page.evaluate() run in the editor page, where window and RED exist.
+    files: ["test/editor/**/*.js"],
+    languageOptions: { globals: { window: "readonly", RED: "readonly", document: "readonly" } },
+  },
+  {
     files: ["**/*.js", "**/*.cjs"],
     languageOptions: {
       sourceType: "commonjs",

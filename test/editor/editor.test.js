@@ -26,9 +26,13 @@ describe(`editor in Chromium (Node-RED ${major})`, function () {
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     page.on("pageerror", (e) => pageErrors.push(e.message));
     await page.goto(demo.url, { waitUntil: "domcontentloaded" });
-    await page.waitForFunction(() => window.RED && window.RED.nodes && window.RED.nodes.getType("tab") !== undefined, null, {
-      timeout: 60000,
-    });
+    await page.waitForFunction(
+      () => window.RED && window.RED.nodes && window.RED.nodes.getType("tab") !== undefined,
+      null,
+      {
+        timeout: 60000,
+      },
+    );
   });
 
   after(async function () {
@@ -45,22 +49,32 @@ describe(`editor in Chromium (Node-RED ${major})`, function () {
     );
     // Each node set of the package holds one node type of the same name.
     types.sort().should.eql(Object.keys(pkg["node-red"].nodes).sort());
-    const flowTypes = await page.evaluate((all) => all.filter((t) => RED.nodes.getType(t).category !== "config"), types);
+    const flowTypes = await page.evaluate(
+      (all) => all.filter((t) => RED.nodes.getType(t).category !== "config"),
+      types,
+    );
     for (const type of flowTypes) {
-      await page.locator(`.red-ui-palette-node[data-palette-type='${type}']`).waitFor({ state: "attached", timeout: 10000 });
+      await page
+        .locator(`.red-ui-palette-node[data-palette-type='${type}']`)
+        .waitFor({ state: "attached", timeout: 10000 });
     }
     flowTypes.length.should.be.above(4);
   });
 
   it("deployed every example and opens each of our nodes' edit dialogs without a script error", async function () {
-    const ours = await page.evaluate((prefixes) => {
-      const found = [];
-      RED.nodes.eachNode((n) => {
-        if (prefixes.some((p) => n.type.startsWith(p))) found.push({ id: n.id, type: n.type });
-      });
-      return found;
-    }, ["flume-", "voicemonkey-", "energylive-", "tibber-", "meter-"]);
-    const expected = readExamples().flatMap(([, nodes]) => nodes).filter((n) => n.x !== undefined && /^(flume|voicemonkey|energylive|tibber|meter)-/.test(n.type));
+    const ours = await page.evaluate(
+      (prefixes) => {
+        const found = [];
+        RED.nodes.eachNode((n) => {
+          if (prefixes.some((p) => n.type.startsWith(p))) found.push({ id: n.id, type: n.type });
+        });
+        return found;
+      },
+      ["flume-", "voicemonkey-", "energylive-", "tibber-", "meter-"],
+    );
+    const expected = readExamples()
+      .flatMap(([, nodes]) => nodes)
+      .filter((n) => n.x !== undefined && /^(flume|voicemonkey|energylive|tibber|meter)-/.test(n.type));
     ours.length.should.equal(expected.length);
     for (const node of ours) {
       await page.evaluate((id) => RED.editor.edit(RED.nodes.node(id)), node.id);
@@ -77,7 +91,11 @@ describe(`editor in Chromium (Node-RED ${major})`, function () {
       return r.json();
     }, pkg.name);
     const labels = (res.f || []).slice().sort();
-    labels.should.eql(readExamples().map(([label]) => label).sort());
+    labels.should.eql(
+      readExamples()
+        .map(([label]) => label)
+        .sort(),
+    );
   });
 
   it("imports an example from the menu onto a new tab", async function () {
@@ -89,7 +107,9 @@ describe(`editor in Chromium (Node-RED ${major})`, function () {
     });
     await page.locator("#red-ui-header-button-sidemenu").click();
     await page.locator("#menu-item-import").click();
-    await page.locator('#red-ui-clipboard-dialog-import-tabs a[href="#red-ui-clipboard-dialog-import-tab-examples"]').click();
+    await page
+      .locator('#red-ui-clipboard-dialog-import-tabs a[href="#red-ui-clipboard-dialog-import-tab-examples"]')
+      .click();
     const tab = page.locator("#red-ui-clipboard-dialog-import-tab-examples");
     await tab.locator(".red-ui-treeList-label", { hasText: pkg.name }).first().click();
     await tab.locator(".red-ui-treeList-label", { hasText: label }).first().click();

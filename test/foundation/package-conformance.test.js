@@ -109,7 +109,31 @@ describe("package conformance (node-red-dev validate, offline)", function () {
         definitionsIn(fs.readFileSync(path.join(root, file.replace(/\.js$/, ".html")), "utf8")).map((d) => d.type),
       ),
     );
-    const core = new Set(["tab", "comment", "inject", "debug", "function", "change", "switch", "template", "delay", "catch", "status", "complete", "link in", "link out", "split", "join", "range", "trigger", "rbe", "junction", "group", "global-config", "json"]);
+    const core = new Set([
+      "tab",
+      "comment",
+      "inject",
+      "debug",
+      "function",
+      "change",
+      "switch",
+      "template",
+      "delay",
+      "catch",
+      "status",
+      "complete",
+      "link in",
+      "link out",
+      "split",
+      "join",
+      "range",
+      "trigger",
+      "rbe",
+      "junction",
+      "group",
+      "global-config",
+      "json",
+    ]);
     for (const file of exampleFiles()) {
       for (const n of JSON.parse(fs.readFileSync(file, "utf8"))) {
         (ours.has(n.type) || core.has(n.type)).should.be.true(`${path.basename(file)}: ${n.type} is ours or core`);
