@@ -1,0 +1,3 @@
+export * from "./held";
+export * from "./local-time";
+export * from "./policy";
