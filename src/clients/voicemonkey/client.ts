@@ -3,13 +3,7 @@ import { HttpTransport, type TextResponse } from "../http";
 import { ApiError, AuthError, NetworkError, RateLimitError, TimeoutError, ValidationError } from "../../core/errors";
 import { sleep } from "../../core/sleep";
 import { errorCode, isThrottled, toError } from "./errors";
-import {
-  BASE_URL_ENV,
-  DEFAULT_BASE_URLS,
-  type Announcement,
-  type ApiVersion,
-  type VoiceMonkeyDevice,
-} from "./types";
+import { BASE_URL_ENV, DEFAULT_BASE_URLS, type Announcement, type ApiVersion, type VoiceMonkeyDevice } from "./types";
 
 export interface VoiceMonkeyClientOptions {
   apiVersion: ApiVersion;
@@ -113,8 +107,12 @@ export class VoiceMonkeyClient {
     const body = this.http.json<{ data?: unknown }>(res);
     if (!Array.isArray(body.data))
       throw new ApiError("VoiceMonkey sent a device list without devices; try again later.", res.status, res.body);
-    return body.data
-      .filter((d): d is Record<string, unknown> => !!d && typeof d === "object" && typeof d.id === "string")
+    const entries = body.data as unknown[];
+    return entries
+      .filter(
+        (d): d is Record<string, unknown> =>
+          !!d && typeof d === "object" && typeof (d as Record<string, unknown>).id === "string",
+      )
       .map((d) => ({
         id: d.id as string,
         name: typeof d.name === "string" ? d.name : (d.id as string),
@@ -161,8 +159,7 @@ export class VoiceMonkeyClient {
           `VoiceMonkey did not answer within ${Math.round(err.timeoutMs / 1000)} s: the announcement may or may not have been spoken, so it is not repeated automatically.`,
           err.timeoutMs,
         );
-      if (err instanceof NetworkError)
-        throw new NetworkError(err.message.replace(/; will retry\.?$/, ""));
+      if (err instanceof NetworkError) throw new NetworkError(err.message.replace(/; will retry\.?$/, ""));
       throw err;
     }
   }

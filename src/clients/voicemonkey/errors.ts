@@ -18,7 +18,7 @@ interface ErrorBody {
 export function parseBody(res: TextResponse): ErrorBody | undefined {
   try {
     const body = JSON.parse(res.body) as unknown;
-    return body && typeof body === "object" ? (body as ErrorBody) : undefined;
+    return body && typeof body === "object" ? body : undefined;
   } catch {
     return undefined;
   }

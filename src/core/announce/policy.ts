@@ -11,7 +11,11 @@ export type SuppressReason = "cooldown" | "quiet-hours" | "daily-limit";
 
 export type Decision =
   | { action: "send" }
-  | { action: "drop"; reason: SuppressReason; /** when this text may be spoken again, for status lines */ until?: number }
+  | {
+      action: "drop";
+      reason: SuppressReason;
+      /** when this text may be spoken again, for status lines */ until?: number;
+    }
   | { action: "hold"; until: number };
 
 export interface PolicyOptions {
