@@ -209,6 +209,7 @@ describe("voicemonkey: client against the simulator", function () {
   });
 
   it("waits the Retry-After of a 429 before its one retry", async function () {
+    sim.retryAfterHeader = true;
     sim.inject({ kind: "rate-limit", retryAfterSeconds: 1, times: 1 });
     const waits = [];
     await client().announce({ device: "kitchen-echo-3f7k2", text: "hi" }, { onThrottled: (ms) => waits.push(ms) });
@@ -250,12 +251,16 @@ describe("voicemonkey: client against the simulator", function () {
     sim = new VoiceMonkeySimulator({ v3Tokens: [V3], devices: DEVICES, burstLimit: 3, lockoutMs: 60_000 });
     await sim.start();
     sim.clock.freeze(Date.UTC(2026, 0, 5, 12));
-    const c = client({ maxThrottleWaitMs: 1000 });
+    const c = client({ maxThrottleWaitMs: 1000, now: () => sim.clock.now() });
     for (let i = 0; i < 3; i++) await c.announce({ device: "kitchen-echo-3f7k2", text: `n${i}` });
     const err = await failure(c.announce({ device: "kitchen-echo-3f7k2", text: "n3" }));
     err.should.be.instanceOf(RateLimitError);
     err.retryAfterMs.should.equal(60_000);
-    sim.clock.advance(60_001);
+    // the client remembers the lockout and does not prolong it with more requests
+    sim.clock.advance(30_000);
+    (await failure(c.announce({ device: "kitchen-echo-3f7k2", text: "n3" }))).should.be.instanceOf(RateLimitError);
+    sim.count("/announce").should.equal(4);
+    sim.clock.advance(30_001);
     await c.announce({ device: "kitchen-echo-3f7k2", text: "n4" });
     sim
       .spoken()

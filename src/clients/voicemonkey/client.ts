@@ -45,6 +45,8 @@ export class VoiceMonkeyClient {
   private readonly maxThrottleWaitMs: number;
   private readonly retryDelayMs: number;
   private readonly now: () => number;
+  /** End of the last lockout VoiceMonkey told us about: no request before it, so we don't prolong it. */
+  private lockedUntil = 0;
 
   constructor(options: VoiceMonkeyClientOptions) {
     this.apiVersion = options.apiVersion;
@@ -65,6 +67,16 @@ export class VoiceMonkeyClient {
     this.requireToken();
 
     const request = this.announceRequest({ ...announcement, device, text });
+    const lockout = this.lockedUntil - this.now();
+    if (lockout > 0) {
+      if (lockout > this.maxThrottleWaitMs)
+        throw new RateLimitError(
+          `VoiceMonkey is throttling this account until ${new Date(this.lockedUntil).toISOString()}: the announcement was not spoken; send fewer announcements (raise the cooldown or lower the daily cap).`,
+          lockout,
+        );
+      hooks.onThrottled?.(lockout, this.lockedUntil);
+      await sleep(lockout, hooks.signal);
+    }
     for (let attempt = 1; ; attempt++) {
       let res: TextResponse;
       try {
@@ -78,6 +90,7 @@ export class VoiceMonkeyClient {
       const code = errorCode(res);
       if (code === undefined) return { device, text, attempts: attempt };
       const err = toError(res, code, { device, now: this.now(), apiVersion: this.apiVersion });
+      if (err instanceof RateLimitError) this.lockedUntil = this.now() + err.retryAfterMs;
       if (attempt > 1) throw this.finalError(err);
       if (err instanceof RateLimitError && isThrottled(code, res.status)) {
         if (err.retryAfterMs > this.maxThrottleWaitMs) throw err;

@@ -32,17 +32,16 @@ export function errorCode(res: TextResponse): string | undefined {
   return code ?? `HTTP_${res.status}`;
 }
 
-/** The lockout a throttled answer asks for: Retry-After, else `lockoutUntil`, else the `THROTTLED:<until>` suffix. */
+/** The lockout a throttled answer asks for: Retry-After and `lockoutUntil` (or the `THROTTLED:<until>` suffix). */
 export function throttleWaitMs(res: TextResponse, now: number): number {
   const fromHeader = retryAfterMs(res.headers, now);
-  if (fromHeader !== undefined) return fromHeader;
   const body = parseBody(res);
   const until = typeof body?.lockoutUntil === "string" ? body.lockoutUntil : suffixOf(body?.error);
-  if (until !== undefined) {
-    const at = parseInstant(until);
-    if (at !== undefined) return Math.max(0, at - now);
-  }
-  return DEFAULT_LOCKOUT_MS;
+  const at = until !== undefined ? parseInstant(until) : undefined;
+  const fromBody = at !== undefined ? Math.max(0, at - now) : undefined;
+  // Both may come: the later of the two, so we never come back before either allows.
+  if (fromHeader === undefined && fromBody === undefined) return DEFAULT_LOCKOUT_MS;
+  return Math.max(fromHeader ?? 0, fromBody ?? 0);
 }
 
 function suffixOf(error: unknown): string | undefined {
