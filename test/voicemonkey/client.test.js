@@ -378,4 +378,28 @@ describe("voicemonkey: simulator", function () {
     JSON.parse(off.body).error.should.equal("FLOW_DISABLED");
     sim.triggers.should.have.length(1);
   });
+
+  it("demo: knows echo-kitchen, accepts DEMO_CREDENTIALS on v3 and v2, and prints each line as it is spoken", async function () {
+    const { demoSimulator, DEMO_CREDENTIALS } = require("../../dist/simulators/voicemonkey");
+    const demo = demoSimulator();
+    const printed = [];
+    const original = console.log;
+    try {
+      await demo.start();
+      console.log = (line) => printed.push(line);
+      const v3 = new VoiceMonkeyClient({ apiVersion: "v3", token: DEMO_CREDENTIALS.token, baseUrl: demo.url });
+      (await v3.devices()).map((d) => d.id).should.containEql("echo-kitchen");
+      await v3.announce({ device: "echo-kitchen", text: "Water has been running for 30 minutes" });
+      const v2 = new VoiceMonkeyClient({ apiVersion: "v2", token: DEMO_CREDENTIALS.token, baseUrl: demo.url });
+      await v2.announce({ device: "echo-kitchen", text: "Dryer is done" });
+    } finally {
+      console.log = original;
+      await demo.stop();
+    }
+    printed.should.eql([
+      "[alexa echo-kitchen] Water has been running for 30 minutes",
+      "[alexa echo-kitchen] Dryer is done",
+    ]);
+    Object.keys(DEMO_CREDENTIALS).should.eql(["token"]);
+  });
 });
