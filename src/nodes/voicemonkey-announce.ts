@@ -9,6 +9,7 @@ import {
   minuteOfDay,
   resolveEnvReference,
   type Decision,
+  type PolicyState,
 } from "../core/announce";
 import { AuthError, QuotaError, RateLimitError, ValidationError } from "../core/errors";
 import { AbortedError } from "../core/sleep";
@@ -64,6 +65,11 @@ export = function (RED: NodeAPI): void {
     return s && typeof s === "object" ? s : {};
   };
 
+  // The day's count and cooldowns per node id. Node-RED deletes a node's context on every redeploy
+  // unless a context store is configured, so this is what carries them across a redeploy; a persistent
+  // context store also carries them across restarts.
+  const savedStates = new Map<string, PolicyState>();
+
   function VoiceMonkeyAnnounceNode(this: AnnounceNode, config: AnnounceConfig): void {
     RED.nodes.createNode(this, config);
     setUp(this, config);
@@ -98,7 +104,7 @@ export = function (RED: NodeAPI): void {
         holdQuiet: config.holdQuiet === true,
         maxPerDay: numberProp(config.maxPerDay, 20),
       });
-      policy.restore(readState(), now());
+      policy.restore(savedStates.get(node.id) ?? readState(), now());
     } catch (err) {
       configProblem = `Check the node's settings: ${err instanceof Error ? err.message : String(err)}`;
       statusError(node, shortReason(configProblem.replace(/^Check the node's settings: /, "")));
@@ -124,6 +130,7 @@ export = function (RED: NodeAPI): void {
     }
 
     function saveState(): void {
+      savedStates.set(node.id, policy!.snapshot());
       try {
         node.context().set(STATE_KEY, policy!.snapshot());
       } catch {
@@ -212,7 +219,8 @@ export = function (RED: NodeAPI): void {
       send(msg);
     });
 
-    node.on("close", (_removed: boolean, done: () => void) => {
+    node.on("close", (removed: boolean, done: () => void) => {
+      if (removed) savedStates.delete(node.id);
       if (releaseTimer) clearTimeout(releaseTimer);
       releaseTimer = undefined;
       controller.abort(new AbortedError());

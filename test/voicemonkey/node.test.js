@@ -162,6 +162,20 @@ describe(`voicemonkey: voicemonkey-announce node (Node-RED ${major})`, function 
     sim.spoken().should.eql(["echo-kitchen: Water is running"]);
   });
 
+  it("sends a held announcement that fails when the quiet hours end to Catch, with the held message", async function () {
+    fakeNow = at(6, 59, 59);
+    const { vm } = await load({ quietStart: "22:00", quietEnd: "07:00", holdQuiet: true });
+    vm.receive({ payload: "Water is running", topic: "leak" });
+    await waitFor(() => vm.status.lastCall && /held/.test(vm.status.lastCall.args[0].text));
+    sim.revoked = true;
+    const error = nextError(vm);
+    fakeNow = at(7, 0, 1);
+    const [err, msg] = await error;
+    String(err).should.match(/rejected the token/);
+    msg.topic.should.equal("leak");
+    vm.status.lastCall.args[0].fill.should.equal("red");
+  });
+
   it("stops at the daily cap, and counts again the next local day", async function () {
     const { vm, out } = await load({ maxPerDay: 2, cooldown: 0 });
     const got = collect(out);
@@ -178,6 +192,23 @@ describe(`voicemonkey: voicemonkey-announce node (Node-RED ${major})`, function 
     got[3].payload.sent.should.be.true();
     vm.status.lastCall.args[0].text.should.equal("ok · 1 today · 00:00");
     sim.count("/announce").should.equal(3);
+  });
+
+  it("keeps the day's count and the cooldowns through a redeploy", async function () {
+    const { vm, out } = await load({ maxPerDay: 2 });
+    vm.receive({ payload: "Leak" });
+    await nextMessage(out);
+    // the user edits the node (a longer cooldown) and deploys the modified node
+    await helper.setFlows(flow({ baseUrl: sim.url, maxPerDay: 2, cooldown: 1800 }), "nodes", { vm: { token: TOKEN } });
+    const vm2 = helper.getNode("vm");
+    const out2 = helper.getNode("out");
+    const got = collect(out2);
+    vm2.receive({ payload: "Leak" });
+    vm2.receive({ payload: "Other" });
+    vm2.receive({ payload: "Third" });
+    await waitFor(() => got.length === 3);
+    got.map((m) => m.payload.reason || "sent").should.eql(["cooldown", "sent", "daily-limit"]);
+    sim.count("/announce").should.equal(2);
   });
 
   it("sends an empty text to Catch nodes as a clear error", async function () {
