@@ -153,19 +153,29 @@ export class EnergyLiveSimulator extends SimulatorServer {
   meterAt(uid: string, t: number): MeterState & { importW: number; exportW: number } {
     const device = this.device(uid);
     const at = this.sampleTime(t);
+    if (at < device.origin.at) {
+      // Before the device was added: run the meter backwards from its starting registers.
+      const back = { ...device.origin };
+      while (back.at > at) this.step(uid, back, -1);
+      return { ...back, ...this.powerAt(uid, at) };
+    }
     if (at < device.cursor.at) device.cursor = { ...device.origin };
     const c = device.cursor;
-    while (c.at < at) {
-      const { importW, exportW } = this.powerAt(uid, c.at);
-      const hours = this.sampleMs / HOUR;
-      c.importWh += importW * hours;
-      c.exportWh += exportW * hours;
-      c.reactiveImportVarh += importW * 0.08 * hours;
-      c.reactiveExportVarh += importW * 0.02 * hours;
-      c.messages += 1;
-      c.at += this.sampleMs;
-    }
+    while (c.at < at) this.step(uid, c, 1);
     return { ...c, ...this.powerAt(uid, at) };
+  }
+
+  /** Moves the registers one sample forward (+1) or back (−1) by the power drawn during that sample. */
+  private step(uid: string, state: MeterState, direction: 1 | -1): void {
+    if (direction < 0) state.at -= this.sampleMs;
+    const { importW, exportW } = this.powerAt(uid, state.at);
+    const hours = (direction * this.sampleMs) / HOUR;
+    state.importWh += importW * hours;
+    state.exportWh += exportW * hours;
+    state.reactiveImportVarh += importW * 0.08 * hours;
+    state.reactiveExportVarh += importW * 0.02 * hours;
+    state.messages += direction;
+    if (direction > 0) state.at += this.sampleMs;
   }
 
   private powerAt(uid: string, t: number): { importW: number; exportW: number } {
