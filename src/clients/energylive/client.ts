@@ -98,7 +98,7 @@ export class EnergyLiveClient {
     const { status } = res;
     if (status === 401 || status === 403) {
       return new AuthError(
-        `energyLIVE rejected the API key (HTTP ${status}): it may be mistyped or revoked; create a new key in the smartENERGY customer portal (energyLIVE → API KEY VERWALTEN) and paste it into the node.`,
+        `energyLIVE rejected the API key: HTTP ${status}, it may be mistyped or revoked; create a new key in the smartENERGY customer portal (energyLIVE → API KEY VERWALTEN) and paste it into the node.`,
         status,
       );
     }
