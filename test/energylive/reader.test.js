@@ -177,6 +177,7 @@ describe("energylive-reader node", function () {
   });
 
   it("reports a server error that outlasts the retries, and a timeout", async function () {
+    this.timeout(20_000); // real back-off between retries: up to ~1.5 s per failing read
     sim.inject({ kind: "status", status: 500, times: 3 });
     await helper.load(readerModule, flow(sim, { interval: 0 }), creds());
     const caught = collect(helper.getNode("caught"));
@@ -253,6 +254,7 @@ describe("energylive-reader node", function () {
   });
 
   it("never shows the API key in messages, status, logs or errors", async function () {
+    this.timeout(20_000); // real back-off between retries: up to ~1.5 s per failing read
     const watch = startLeakWatch();
     await helper.load(readerModule, flow(sim, { interval: 0, onlyNew: false }), creds());
     const r1 = helper.getNode("r1");
