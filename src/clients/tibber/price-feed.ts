@@ -141,7 +141,8 @@ export class TibberAccount {
       timeZone: home.timeZone,
       todayKey: haveToday ? today : undefined,
       tomorrowComplete: coversDay(entry.slots, addDays(today, 1), home.timeZone, entry.resolution),
-      lastAttemptMs: entry.lastAttemptMs,
+      // A failed attempt is retried when its back-off ends, not on the next 15-minute step.
+      lastAttemptMs: entry.lastError ? undefined : entry.lastAttemptMs,
       retryAtMs: retryAt,
       jitterMs: this.jitterMs,
     });
