@@ -236,13 +236,14 @@ export = function (RED: NodeAPI): void {
         : dueAt;
     }
 
-    function schedule(at: number): void {
+    /** `minMs` keeps a plan that is due again at once from turning into a busy loop. */
+    function schedule(at: number, minMs = 1_000): void {
       if (closed) return;
-      const delay = Math.min(MAX_SLEEP_MS, Math.max(0, at - tibberRuntime.now()));
+      const delay = Math.min(MAX_SLEEP_MS, Math.max(minMs, at - tibberRuntime.now()));
       timer = setTimeout(() => void tick(), delay);
     }
 
-    if (account && emitMode !== "input") schedule(tibberRuntime.now());
+    if (account && emitMode !== "input") schedule(tibberRuntime.now(), 0);
 
     node.on("close", (_removed: boolean, done: () => void) => {
       closed = true;
