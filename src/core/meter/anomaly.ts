@@ -1,0 +1,127 @@
+/** R10: anomaly detection over a meter's emitted consumption values, by position. */
+import type { AnomalyRecord, Unit } from "./types";
+import type { ZoneClock } from "./zone";
+
+/** Quantile with linear interpolation, h = (N−1)q (numpy/pandas default, R type 7), on sorted data. */
+export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
+  const h = (sorted.length - 1) * q;
+  const lo = Math.floor(h);
+  const hi = Math.min(lo + 1, sorted.length - 1);
+  return sorted[lo]! + (h - lo) * (sorted[hi]! - sorted[lo]!);
+}
+
+function meanAndSampleSd(x: ArrayLike<number>, from: number, to: number): [number, number] {
+  const n = to - from;
+  let sum = 0;
+  for (let i = from; i < to; i++) sum += x[i]!;
+  const mean = sum / n;
+  let ss = 0;
+  for (let i = from; i < to; i++) {
+    const d = x[i]! - mean;
+    ss += d * d;
+  }
+  return [mean, n > 1 ? Math.sqrt(ss / (n - 1)) : NaN];
+}
+
+/** The original's "2 of 3 votes": global z > 3, IQR 1.5, centred rolling-30 z > 2.5 (min 10 values). */
+export function voteAnomalies(c: ArrayLike<number>): AnomalyRecord[] {
+  const n = c.length;
+  const positives: number[] = [];
+  for (let i = 0; i < n; i++) if (c[i]! > 0) positives.push(c[i]!);
+  if (n < 60 || positives.length < 30) return [];
+  const [mu, sigma] = meanAndSampleSd(positives, 0, positives.length);
+  const sorted = Float64Array.from(positives).sort();
+  const q1 = quantileSorted(sorted, 0.25);
+  const q3 = quantileSorted(sorted, 0.75);
+  const iqr = q3 - q1;
+  const iqrLow = q1 - 1.5 * iqr;
+  const iqrHigh = q3 + 1.5 * iqr;
+  const out: AnomalyRecord[] = [];
+  for (let i = 0; i < n; i++) {
+    const ci = c[i]!;
+    let votes = 0;
+    let z: number | undefined;
+    if (sigma > 0) {
+      z = (ci - mu) / sigma;
+      if (Math.abs(z) > 3) votes++;
+    }
+    if (ci < iqrLow || ci > iqrHigh) votes++;
+    // Cheap pre-check: without one of the first two votes, the rolling vote alone cannot reach 2.
+    if (votes === 0) continue;
+    const from = Math.max(0, i - 15);
+    const to = Math.min(n, i + 15);
+    let rollingZ: number | undefined;
+    if (to - from >= 10) {
+      const [m, s] = meanAndSampleSd(c, from, to);
+      if (s > 0) {
+        rollingZ = (ci - m) / s;
+        if (Math.abs(rollingZ) > 2.5) votes++;
+      }
+    }
+    if (votes >= 2) {
+      const rec: AnomalyRecord = { index: i, method: "vote", votes };
+      if (z !== undefined) rec.z = z;
+      if (rollingZ !== undefined) rec.rollingZ = rollingZ;
+      rec.iqrLow = iqrLow;
+      rec.iqrHigh = iqrHigh;
+      out.push(rec);
+    }
+  }
+  return out;
+}
+
+function medianOf(xs: number[]): number {
+  const s = xs.slice().sort((a, b) => a - b);
+  const h = s.length >> 1;
+  return s.length % 2 ? s[h]! : (s[h - 1]! + s[h]!) / 2;
+}
+
+/** Phase of the cycle: local hour-of-week (hour), weekday (day) or month-of-year (month). */
+function seasonalKey(unit: Unit, t: number, clock: ZoneClock): number {
+  const f = clock.fields(t);
+  if (unit === "hour") return f.weekday * 24 + f.hour;
+  if (unit === "day") return f.weekday;
+  return f.month;
+}
+
+/** Modified z-score against the last `lookback` values of the same phase; |score| > 3.5 flags. */
+export function seasonalMadAnomalies(
+  c: ArrayLike<number>,
+  starts: ArrayLike<number>,
+  unit: Unit,
+  clock: ZoneClock,
+  lookback: number,
+  minRefs: number,
+): AnomalyRecord[] {
+  const refs = new Map<number, number[]>();
+  const out: AnomalyRecord[] = [];
+  for (let i = 0; i < c.length; i++) {
+    const key = seasonalKey(unit, starts[i]!, clock);
+    let r = refs.get(key);
+    if (!r) refs.set(key, (r = []));
+    if (r.length >= minRefs) {
+      const med = medianOf(r);
+      const mad = medianOf(r.map((x) => Math.abs(x - med)));
+      if (mad > 0) {
+        const score = (0.6745 * (c[i]! - med)) / mad;
+        if (Math.abs(score) > 3.5) out.push({ index: i, method: "seasonal-mad", score, median: med, mad });
+      }
+    }
+    r.push(c[i]!);
+    if (r.length > lookback) r.shift();
+  }
+  return out;
+}
+
+/** Legacy rule: c_i > 2 · mean(c_{max(0,i−6)} … c_i), the current value included. */
+export function ratioAnomalies(c: ArrayLike<number>): AnomalyRecord[] {
+  const out: AnomalyRecord[] = [];
+  for (let i = 0; i < c.length; i++) {
+    const from = Math.max(0, i - 6);
+    let sum = 0;
+    for (let k = from; k <= i; k++) sum += c[k]!;
+    const mean7 = sum / (i - from + 1);
+    if (c[i]! > 2 * mean7) out.push({ index: i, method: "ratio", mean7 });
+  }
+  return out;
+}
