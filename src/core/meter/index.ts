@@ -12,3 +12,5 @@ export { parseDuration, parseTime, isoString } from "./time";
 export { correctResets } from "./resets";
 export { normalizeReadings } from "./normalize";
 export { voteAnomalies, seasonalMadAnomalies, ratioAnomalies } from "./anomaly";
+export { LiveMeter } from "./live";
+export type { LiveMeterState, LiveOutcome, LiveMeterOptions } from "./live";

@@ -111,6 +111,10 @@ export function parseInput(msg: { topic?: unknown; payload?: unknown }, meterTag
     }
     return { defs: mergeDefinitions([{ id: msg.topic, type: "physical", readings: payload }], configured) };
   }
+  if (isObject(payload) && isReadingCollection(payload) && typeof msg.topic === "string" && msg.topic !== "") {
+    // Columns {t: [...], v: [...]} for one meter: the compact form of shape 1.
+    return { defs: mergeDefinitions([{ id: msg.topic, type: "physical", readings: payload }], configured) };
+  }
   if (isObject(payload) && Array.isArray(payload.meters)) {
     const defs = payload.meters.map((m, i) => meterDef(m, `msg.payload.meters[${i}]`));
     for (const d of defs) {
