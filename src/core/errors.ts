@@ -3,14 +3,7 @@
  * Debug or Catch node: they say what went wrong and what to do about it, and never contain a secret.
  */
 
-export type ErrorCode =
-  | "AUTH"
-  | "RATE_LIMIT"
-  | "API"
-  | "VALIDATION"
-  | "TIMEOUT"
-  | "NETWORK"
-  | "QUOTA";
+export type ErrorCode = "AUTH" | "RATE_LIMIT" | "API" | "VALIDATION" | "TIMEOUT" | "NETWORK" | "QUOTA";
 
 export class MeterflowError extends Error {
   readonly code: ErrorCode;

@@ -1,0 +1,127 @@
+"use strict";
+// The editor as a person sees it, in a real browser: the demo's Node-RED shows our nodes in the palette,
+// every example imports from the menu, and every node's edit dialog opens without a script error.
+const fs = require("node:fs");
+const os = require("node:os");
+const path = require("node:path");
+const { chromium } = require("playwright-core");
+const { startDemo, readExamples } = require("../../scripts/demo-lib");
+const { requireChromium, LAUNCH_ARGS } = require("../helpers/chromium");
+const { major } = require("../helpers/node-red");
+
+const pkg = require("../../package.json");
+
+describe(`editor in Chromium (Node-RED ${major})`, function () {
+  this.timeout(120000);
+  let demo;
+  let browser;
+  let page;
+  const pageErrors = [];
+
+  before(async function () {
+    const executablePath = requireChromium(this);
+    const userDir = fs.mkdtempSync(path.join(os.tmpdir(), "meterflow-editor-"));
+    demo = await startDemo({ userDir, nodeRedMajor: major, quiet: true, influx: false });
+    browser = await chromium.launch({ executablePath, headless: true, args: LAUNCH_ARGS });
+    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    page.on("pageerror", (e) => pageErrors.push(e.message));
+    await page.goto(demo.url, { waitUntil: "domcontentloaded" });
+    await page.waitForFunction(
+      () => window.RED && window.RED.nodes && window.RED.nodes.getType("tab") !== undefined,
+      null,
+      {
+        timeout: 60000,
+      },
+    );
+  });
+
+  after(async function () {
+    if (browser) await browser.close();
+    if (demo) await demo.stop();
+  });
+
+  it("registers every node type of the package and shows the flow nodes in the palette", async function () {
+    const types = await page.evaluate(() =>
+      RED.nodes.registry
+        .getNodeList()
+        .filter((set) => set.module === "@meterflow/node-red")
+        .flatMap((set) => set.types),
+    );
+    // Each node set of the package holds one node type of the same name.
+    types.sort().should.eql(Object.keys(pkg["node-red"].nodes).sort());
+    const flowTypes = await page.evaluate(
+      (all) => all.filter((t) => RED.nodes.getType(t).category !== "config"),
+      types,
+    );
+    for (const type of flowTypes) {
+      await page
+        .locator(`.red-ui-palette-node[data-palette-type='${type}']`)
+        .waitFor({ state: "attached", timeout: 10000 });
+    }
+    flowTypes.length.should.be.above(4);
+  });
+
+  it("deployed every example and opens each of our nodes' edit dialogs without a script error", async function () {
+    const ours = await page.evaluate(
+      (prefixes) => {
+        const found = [];
+        RED.nodes.eachNode((n) => {
+          if (prefixes.some((p) => n.type.startsWith(p))) found.push({ id: n.id, type: n.type });
+        });
+        return found;
+      },
+      ["flume-", "voicemonkey-", "energylive-", "tibber-", "meter-"],
+    );
+    const expected = readExamples()
+      .flatMap(([, nodes]) => nodes)
+      .filter((n) => n.x !== undefined && /^(flume|voicemonkey|energylive|tibber|meter)-/.test(n.type));
+    ours.length.should.equal(expected.length);
+    for (const node of ours) {
+      await page.evaluate((id) => RED.editor.edit(RED.nodes.node(id)), node.id);
+      await page.locator("#node-dialog-ok").waitFor({ state: "visible", timeout: 10000 });
+      await page.locator("#node-dialog-cancel").click();
+      await page.locator("#node-dialog-ok").waitFor({ state: "detached", timeout: 10000 });
+    }
+    pageErrors.should.eql([]);
+  });
+
+  it("lists every example under Import → Examples → @meterflow/node-red", async function () {
+    const res = await page.evaluate(async (mod) => {
+      const r = await fetch(`library/examples/flows/${mod}`, { headers: { "Node-RED-API-Version": "v2" } });
+      return r.json();
+    }, pkg.name);
+    const labels = (res.f || []).slice().sort();
+    labels.should.eql(
+      readExamples()
+        .map(([label]) => label)
+        .sort(),
+    );
+  });
+
+  it("imports an example from the menu onto a new tab", async function () {
+    const [label] = readExamples()[0];
+    const before = await page.evaluate(() => {
+      let n = 0;
+      RED.nodes.eachNode(() => n++);
+      return n;
+    });
+    await page.locator("#red-ui-header-button-sidemenu").click();
+    await page.locator("#menu-item-import").click();
+    await page
+      .locator('#red-ui-clipboard-dialog-import-tabs a[href="#red-ui-clipboard-dialog-import-tab-examples"]')
+      .click();
+    const tab = page.locator("#red-ui-clipboard-dialog-import-tab-examples");
+    await tab.locator(".red-ui-treeList-label", { hasText: pkg.name }).first().click();
+    await tab.locator(".red-ui-treeList-label", { hasText: label }).first().click();
+    await page.locator("#red-ui-clipboard-dialog-ok").click();
+    await page.mouse.click(600, 300);
+    const after = await page.evaluate(() => {
+      let n = 0;
+      RED.nodes.eachNode(() => n++);
+      return n;
+    });
+    after.should.be.above(before);
+    pageErrors.should.eql([]);
+    await page.screenshot({ path: path.join(demo.userDir, "editor.png") });
+  });
+});
