@@ -1,6 +1,7 @@
 // Every conformance case of spec §2.8, with the expected numbers as published in the spec
 // (fixtures/conformance.json is the spec's case list, transcribed verbatim).
 "use strict";
+const should = require("should");
 const cases = require("./fixtures/conformance.json");
 const { meter, close, splitConfig, run, runSingle, compareReadings, compareConsumption } = require("./engine-helpers");
 
@@ -11,7 +12,9 @@ function pickStats(stats) {
 }
 
 describe("meter engine: spec §2.8 conformance", function () {
-  const simple = Object.entries(cases).filter(([, c]) => Array.isArray(c.input) && c.readings && c.consumption && c.config);
+  const simple = Object.entries(cases).filter(
+    ([, c]) => Array.isArray(c.input) && c.readings && c.consumption && c.config,
+  );
   for (const [name, c] of simple) {
     it(name, function () {
       const { out, interval } = runSingle(c.input, c.config);

@@ -13,7 +13,12 @@ function close(actual, expected, what) {
 /** Spec config keys (unit, tz, range, profile) → engine config, range override and meter options. */
 function splitConfig(config = {}) {
   const { unit, tz, range, profile, ...rest } = config;
-  const engine = meter.engineConfig({ ...rest, intervals: [unit || "day"], timezone: tz || "UTC", anomalyMethod: rest.anomalyMethod || "none" });
+  const engine = meter.engineConfig({
+    ...rest,
+    intervals: [unit || "day"],
+    timezone: tz || "UTC",
+    anomalyMethod: rest.anomalyMethod || "none",
+  });
   const override = range ? { start: Date.parse(range.start), end: Date.parse(range.end) } : undefined;
   return { engine, override, unit: unit || "day", profile };
 }
@@ -24,7 +29,8 @@ function run(defs, engine, override) {
   batch.runAll();
   const iso = new meter.IsoCache();
   const meters = {};
-  for (const [id, r] of batch.results) meters[id] = meter.meterOut(r, { consumptionTimestamp: engine.consumptionTimestamp, iso });
+  for (const [id, r] of batch.results)
+    meters[id] = meter.meterOut(r, { consumptionTimestamp: engine.consumptionTimestamp, iso });
   return { batch, meters };
 }
 
@@ -38,7 +44,12 @@ function runSingle(readings, config, extra = {}) {
 }
 
 function compareReadings(actual, expected, what) {
-  actual.map((r) => r.t).should.eql(expected.map((e) => e[0]), `${what}: reading times`);
+  actual
+    .map((r) => r.t)
+    .should.eql(
+      expected.map((e) => e[0]),
+      `${what}: reading times`,
+    );
   expected.forEach((e, i) => {
     close(actual[i].v, e[1], `${what}: value at ${e[0]}`);
     actual[i].q.should.equal(e[2], `${what}: quality at ${e[0]}`);
@@ -46,13 +57,21 @@ function compareReadings(actual, expected, what) {
 }
 
 function compareConsumption(actual, expected, what) {
-  actual.map((c) => c.t).should.eql(expected.map((e) => e[0]), `${what}: consumption times`);
+  actual
+    .map((c) => c.t)
+    .should.eql(
+      expected.map((e) => e[0]),
+      `${what}: consumption times`,
+    );
   expected.forEach((e, i) => {
     const c = actual[i];
     close(c.v, e[1], `${what}: consumption at ${e[0]}`);
     c.q.should.equal(e[2], `${what}: quality at ${e[0]}`);
     const flags = e.slice(3).sort();
-    ["reset", "partial", "clamped"].filter((f) => c[f] === true).sort().should.eql(flags, `${what}: flags at ${e[0]}`);
+    ["reset", "partial", "clamped"]
+      .filter((f) => c[f] === true)
+      .sort()
+      .should.eql(flags, `${what}: flags at ${e[0]}`);
   });
 }
 

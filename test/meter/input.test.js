@@ -13,21 +13,41 @@ describe("meter engine: input", function () {
   it("accepts every reading form and time form, and they agree", function () {
     const t0 = Date.parse("2024-01-01T00:00:00Z");
     const forms = [
-      [[t0, 1], [t0 + 86400e3, 3]],
-      [{ t: new Date(t0), v: 1 }, { t: "2024-01-02T05:30:00+05:30", v: 3 }],
-      [{ time: "2024-01-01T00:00:00Z", value: 1 }, { time: t0 + 86400e3, value: 3 }],
-      [{ _time: "2024-01-01T00:00:00.000Z", _value: 1 }, { _time: "2024-01-01T19:00:00-05:00", _value: 3 }],
+      [
+        [t0, 1],
+        [t0 + 86400e3, 3],
+      ],
+      [
+        { t: new Date(t0), v: 1 },
+        { t: "2024-01-02T05:30:00+05:30", v: 3 },
+      ],
+      [
+        { time: "2024-01-01T00:00:00Z", value: 1 },
+        { time: t0 + 86400e3, value: 3 },
+      ],
+      [
+        { _time: "2024-01-01T00:00:00.000Z", _value: 1 },
+        { _time: "2024-01-01T19:00:00-05:00", _value: 3 },
+      ],
       { t: Float64Array.of(t0, t0 + 86400e3), v: Float64Array.of(1, 3) },
       { t: [t0, t0 + 86400e3], v: [1, 3] },
     ];
     for (const readings of forms) {
       const { meters } = runParsed({ topic: "m", payload: { meters: [{ id: "m", readings }] }.meters[0].readings });
-      meters.m.day.consumption.map((c) => [c.t, c.v]).should.eql([["2024-01-01T00:00:00Z", 2]], JSON.stringify(readings));
+      meters.m.day.consumption
+        .map((c) => [c.t, c.v])
+        .should.eql([["2024-01-01T00:00:00Z", 2]], JSON.stringify(readings));
     }
   });
 
   it("shape 1: msg.topic names the meter", function () {
-    const { meters } = runParsed({ topic: "water", payload: [["2024-01-01T00:00:00Z", 1], ["2024-01-03T00:00:00Z", 5]] });
+    const { meters } = runParsed({
+      topic: "water",
+      payload: [
+        ["2024-01-01T00:00:00Z", 1],
+        ["2024-01-03T00:00:00Z", 5],
+      ],
+    });
     Object.keys(meters).should.eql(["water"]);
     meters.water.day.consumption.map((c) => c.v).should.eql([2, 2]);
   });
@@ -40,17 +60,31 @@ describe("meter engine: input", function () {
     const { meters } = runParsed({
       payload: {
         meters: [
-          { id: "a", readings: [["2024-01-01T00:00:00Z", 0], ["2024-01-05T00:00:00Z", 40]] },
-          { id: "b", readings: [["2024-01-01T00:00:00Z", 0], ["2024-01-05T00:00:00Z", 4]] },
+          {
+            id: "a",
+            readings: [
+              ["2024-01-01T00:00:00Z", 0],
+              ["2024-01-05T00:00:00Z", 40],
+            ],
+          },
+          {
+            id: "b",
+            readings: [
+              ["2024-01-01T00:00:00Z", 0],
+              ["2024-01-05T00:00:00Z", 4],
+            ],
+          },
         ],
         range: { start: "2024-01-02T00:00:00Z", end: "2024-01-04T00:00:00Z" },
       },
     });
-    meters.a.day.readings.map((r) => [r.t, r.v]).should.eql([
-      ["2024-01-02T00:00:00Z", 10],
-      ["2024-01-03T00:00:00Z", 20],
-      ["2024-01-04T00:00:00Z", 30],
-    ]);
+    meters.a.day.readings
+      .map((r) => [r.t, r.v])
+      .should.eql([
+        ["2024-01-02T00:00:00Z", 10],
+        ["2024-01-03T00:00:00Z", 20],
+        ["2024-01-04T00:00:00Z", 30],
+      ]);
     meters.b.day.consumption.map((c) => c.v).should.eql([1, 1]);
   });
 
@@ -85,8 +119,22 @@ describe("meter engine: input", function () {
     const engine = cfg();
     const batch = new meter.BatchRun(
       [
-        { id: "good", type: "physical", readings: [["2024-01-01T00:00:00Z", 1], ["2024-01-02T00:00:00Z", 2]] },
-        { id: "bad", type: "physical", readings: [[1704067200000, 1], [1704153600, 2]] },
+        {
+          id: "good",
+          type: "physical",
+          readings: [
+            ["2024-01-01T00:00:00Z", 1],
+            ["2024-01-02T00:00:00Z", 2],
+          ],
+        },
+        {
+          id: "bad",
+          type: "physical",
+          readings: [
+            [1704067200000, 1],
+            [1704153600, 2],
+          ],
+        },
       ],
       engine,
     );
@@ -95,7 +143,10 @@ describe("meter engine: input", function () {
     batch.results.has("bad").should.be.false();
     batch.errors.length.should.equal(1);
     batch.errors[0].meterId.should.equal("bad");
-    batch.errors[0].message.should.match(/meter "bad"/).and.match(/\[1704153600,2\]/).and.match(/seconds/);
+    batch.errors[0].message.should
+      .match(/meter "bad"/)
+      .and.match(/\[1704153600,2\]/)
+      .and.match(/seconds/);
   });
 
   it("mixing units in a master sum without a factor is an error naming the meter", function () {
@@ -103,7 +154,12 @@ describe("meter engine: input", function () {
       [
         { id: "gas_m3", unit: "m³", type: "physical", readings: [["2024-01-01T00:00:00Z", 1]] },
         { id: "heat_kwh", unit: "kWh", type: "physical", readings: [["2024-01-01T00:00:00Z", 1]] },
-        { id: "energy", unit: "kWh", type: "master", periods: [{ start: "2024-01-01T00:00:00Z", sources: ["gas_m3", "heat_kwh"], combine: "sum" }] },
+        {
+          id: "energy",
+          unit: "kWh",
+          type: "master",
+          periods: [{ start: "2024-01-01T00:00:00Z", sources: ["gas_m3", "heat_kwh"], combine: "sum" }],
+        },
       ],
       cfg(),
     );
@@ -115,8 +171,21 @@ describe("meter engine: input", function () {
   it("a factor converts units (gas m³ → kWh) in a master", function () {
     const { meters } = run(
       [
-        { id: "gas_m3", unit: "m³", type: "physical", readings: [["2024-01-01T00:00:00Z", 0], ["2024-01-02T00:00:00Z", 10]] },
-        { id: "gas_kwh", unit: "kWh", type: "master", periods: [{ start: "2024-01-01T00:00:00Z", sources: ["gas_m3"], factor: 11.504 * 0.8885 }] },
+        {
+          id: "gas_m3",
+          unit: "m³",
+          type: "physical",
+          readings: [
+            ["2024-01-01T00:00:00Z", 0],
+            ["2024-01-02T00:00:00Z", 10],
+          ],
+        },
+        {
+          id: "gas_kwh",
+          unit: "kWh",
+          type: "master",
+          periods: [{ start: "2024-01-01T00:00:00Z", sources: ["gas_m3"], factor: 11.504 * 0.8885 }],
+        },
       ],
       cfg(),
     );
@@ -128,7 +197,14 @@ describe("meter engine: input", function () {
       [
         { id: "a", unit: "kWh", type: "physical", readings: [["2024-01-01T00:00:00Z", 0]] },
         { id: "b", unit: "m³", type: "physical", readings: [["2024-01-01T00:00:00Z", 0]] },
-        { id: "v", type: "virtual", terms: [{ meter: "a", factor: 1 }, { meter: "b", factor: -1 }] },
+        {
+          id: "v",
+          type: "virtual",
+          terms: [
+            { meter: "a", factor: 1 },
+            { meter: "b", factor: -1 },
+          ],
+        },
       ],
       cfg(),
     );
@@ -140,11 +216,28 @@ describe("meter engine: input", function () {
     const configured = meter.parseMeterDefinitions(
       JSON.stringify([
         { id: "gas", unit: "m³", profile: [15.1, 12, 12.5, 8.1, 3.5, 3.2, 2.7, 3.6, 5.2, 8.4, 12.2, 14.5] },
-        { id: "other", type: "virtual", terms: [{ meter: "gas", factor: 1 }, { meter: "unrelated", factor: -1 }] },
+        {
+          id: "other",
+          type: "virtual",
+          terms: [
+            { meter: "gas", factor: 1 },
+            { meter: "unrelated", factor: -1 },
+          ],
+        },
         { id: "never", type: "virtual", terms: [{ meter: "absent", factor: 1 }] },
       ]),
     );
-    const { meters } = runParsed({ topic: "gas", payload: [["2023-01-01T00:00:00Z", 0], ["2024-01-01T00:00:00Z", 1200]] }, cfg({ intervals: ["month"] }), configured);
+    const { meters } = runParsed(
+      {
+        topic: "gas",
+        payload: [
+          ["2023-01-01T00:00:00Z", 0],
+          ["2024-01-01T00:00:00Z", 1200],
+        ],
+      },
+      cfg({ intervals: ["month"] }),
+      configured,
+    );
     Object.keys(meters).sort().should.eql(["gas", "other"]);
     meters.gas.unit.should.equal("m³");
     meters.gas.month.consumption[0].q.should.equal("seasonal");
@@ -156,7 +249,15 @@ describe("meter engine: input", function () {
     const { meters } = run(
       [
         { id: "a", installedAt: "2024-01-01T00:00:00Z", initialValue: 0, readings: [["2024-01-03T00:00:00Z", 20]] },
-        { id: "b", installedAt: "2024-01-01T00:00:00Z", initialValue: 0, readings: [["2024-01-01T00:00:00Z", 4], ["2024-01-03T00:00:00Z", 20]] },
+        {
+          id: "b",
+          installedAt: "2024-01-01T00:00:00Z",
+          initialValue: 0,
+          readings: [
+            ["2024-01-01T00:00:00Z", 4],
+            ["2024-01-03T00:00:00Z", 20],
+          ],
+        },
       ].map((d) => ({ type: "physical", ...d })),
       cfg(),
     );
@@ -168,7 +269,17 @@ describe("meter engine: input", function () {
 
   it("removedAt stops boundaries after the removal", function () {
     const { meters } = run(
-      [{ id: "a", type: "physical", removedAt: "2024-01-02T12:00:00Z", readings: [["2024-01-01T00:00:00Z", 0], ["2024-01-05T00:00:00Z", 40]] }],
+      [
+        {
+          id: "a",
+          type: "physical",
+          removedAt: "2024-01-02T12:00:00Z",
+          readings: [
+            ["2024-01-01T00:00:00Z", 0],
+            ["2024-01-05T00:00:00Z", 40],
+          ],
+        },
+      ],
       cfg(),
     );
     meters.a.day.readings.map((r) => r.t).should.eql(["2024-01-01T00:00:00Z", "2024-01-02T00:00:00Z"]);
@@ -176,7 +287,16 @@ describe("meter engine: input", function () {
 
   it("rate extrapolation continues the recent slope and never goes below 0 before the data", function () {
     const { meters } = run(
-      [{ id: "a", type: "physical", readings: [["2024-01-10T00:00:00Z", 5], ["2024-01-12T00:00:00Z", 25]] }],
+      [
+        {
+          id: "a",
+          type: "physical",
+          readings: [
+            ["2024-01-10T00:00:00Z", 5],
+            ["2024-01-12T00:00:00Z", 25],
+          ],
+        },
+      ],
       cfg({ extrapolate: "rate", maxExtrapolation: "3d", rateWindow: "30d" }),
     );
     const r = meters.a.day.readings.map((x) => [x.t.slice(0, 10), x.v, x.q]);
@@ -194,8 +314,22 @@ describe("meter engine: input", function () {
   });
 
   it("consumptionTimestamp end labels intervals at their end", function () {
-    const { meters } = run([{ id: "a", type: "physical", readings: [["2024-01-01T00:00:00Z", 0], ["2024-01-02T00:00:00Z", 4]] }], cfg({ consumptionTimestamp: "end" }));
-    meters.a.day.consumption.should.eql([{ t: "2024-01-02T00:00:00Z", start: "2024-01-01T00:00:00Z", v: 4, q: "exact" }]);
+    const { meters } = run(
+      [
+        {
+          id: "a",
+          type: "physical",
+          readings: [
+            ["2024-01-01T00:00:00Z", 0],
+            ["2024-01-02T00:00:00Z", 4],
+          ],
+        },
+      ],
+      cfg({ consumptionTimestamp: "end" }),
+    );
+    meters.a.day.consumption.should.eql([
+      { t: "2024-01-02T00:00:00Z", start: "2024-01-01T00:00:00Z", v: 4, q: "exact" },
+    ]);
   });
 
   it("configuration errors name the property", function () {
@@ -208,7 +342,20 @@ describe("meter engine: input", function () {
 
   it("a profile whose shares are zero over a gap falls back to linear (quality gap)", function () {
     const profile = [0, 0, 0, 0, 0, 0, 10, 10, 10, 10, 10, 10];
-    const { meters } = run([{ id: "a", type: "physical", profile, readings: [["2024-01-01T00:00:00Z", 0], ["2024-03-01T00:00:00Z", 60]] }], cfg({ intervals: ["month"] }));
+    const { meters } = run(
+      [
+        {
+          id: "a",
+          type: "physical",
+          profile,
+          readings: [
+            ["2024-01-01T00:00:00Z", 0],
+            ["2024-03-01T00:00:00Z", 60],
+          ],
+        },
+      ],
+      cfg({ intervals: ["month"] }),
+    );
     meters.a.month.consumption.map((c) => c.q).should.eql(["gap", "gap"]);
     close(meters.a.month.consumption[0].v, 31, "January, linear");
     close(meters.a.month.consumption[1].v, 29, "February, linear");

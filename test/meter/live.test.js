@@ -7,7 +7,11 @@ const { meterReadings } = require("./random");
 function liveRun(readings, engine, opts = { increasing: true, resetRatio: engine.resetRatio }) {
   const live = new meter.LiveMeter(engine, meter.zoneClock(engine.timezone), opts);
   let state;
-  const out = { hour: { readings: [], consumption: [] }, day: { readings: [], consumption: [] }, month: { readings: [], consumption: [] } };
+  const out = {
+    hour: { readings: [], consumption: [] },
+    day: { readings: [], consumption: [] },
+    month: { readings: [], consumption: [] },
+  };
   const iso = new meter.IsoCache();
   for (const [t, v] of readings) {
     const r = live.push(state, t, v);
@@ -51,11 +55,13 @@ describe("meter engine: live equals batch", function () {
     ];
     const engine = meter.engineConfig({ intervals: ["hour"], anomalyMethod: "none" });
     const { out } = liveRun(readings, engine);
-    out.hour.consumption.map((c) => [c.v, c.reset === true]).should.eql([
-      [10, false],
-      [2, true],
-      [10, false],
-    ]);
+    out.hour.consumption
+      .map((c) => [c.v, c.reset === true])
+      .should.eql([
+        [10, false],
+        [2, true],
+        [10, false],
+      ]);
     out.hour.consumption.should.eql(run([{ id: "m", type: "physical", readings }], engine).meters.m.hour.consumption);
   });
 

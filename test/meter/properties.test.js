@@ -14,7 +14,12 @@ function tolerance(scale) {
 
 function compute(seed, tz, extra = {}) {
   const readings = meterReadings(seed, { start: START, days: 200 });
-  const engine = meter.engineConfig({ intervals: ["hour", "day", "month"], timezone: tz, anomalyMethod: "none", ...extra });
+  const engine = meter.engineConfig({
+    intervals: ["hour", "day", "month"],
+    timezone: tz,
+    anomalyMethod: "none",
+    ...extra,
+  });
   const { meters, batch } = run([{ id: "m", type: "physical", readings }], engine);
   return { m: meters.m, raw: batch.results.get("m"), readings };
 }
@@ -34,7 +39,8 @@ function checkNesting(coarse, fine, what) {
       covered = Date.parse(f.end);
     }
     if (covered !== to) continue;
-    if (Math.abs(sum - c.v) > tolerance(c.v)) throw new Error(`${what}: interval ${c.t} is ${c.v}, its parts sum to ${sum}`);
+    if (Math.abs(sum - c.v) > tolerance(c.v))
+      throw new Error(`${what}: interval ${c.t} is ${c.v}, its parts sum to ${sum}`);
     checked++;
   }
   return checked;

@@ -64,18 +64,24 @@ describe("meter engine: time zones", function () {
       ],
       { unit: "day", tz: "Asia/Kolkata" },
     );
-    interval.readings.map((r) => [r.t, r.v, r.q]).should.eql([
-      ["2024-01-01T18:30:00Z", 10, "exact"],
-      ["2024-01-02T18:30:00Z", 34, "interpolated"],
-      ["2024-01-03T18:30:00Z", 58, "exact"],
-    ]);
+    interval.readings
+      .map((r) => [r.t, r.v, r.q])
+      .should.eql([
+        ["2024-01-01T18:30:00Z", 10, "exact"],
+        ["2024-01-02T18:30:00Z", 34, "interpolated"],
+        ["2024-01-03T18:30:00Z", 58, "exact"],
+      ]);
   });
 
   it("a local midnight that DST skips (America/Santiago) becomes the first instant of the day", function () {
     const clock = meter.zoneClock("America/Santiago");
     // 2024-09-08 00:00 −04 does not exist; the day starts at 01:00 −03 = 04:00Z.
     const days = clock.boundaries("day", ms("2024-09-07T00:00:00Z"), ms("2024-09-09T12:00:00Z"));
-    Array.from(days, iso).should.eql(["2024-09-07T04:00:00.000Z", "2024-09-08T04:00:00.000Z", "2024-09-09T03:00:00.000Z"]);
+    Array.from(days, iso).should.eql([
+      "2024-09-07T04:00:00.000Z",
+      "2024-09-08T04:00:00.000Z",
+      "2024-09-09T03:00:00.000Z",
+    ]);
   });
 
   it("rejects an unknown zone with a readable message", function () {

@@ -7,17 +7,17 @@ export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
   const h = (sorted.length - 1) * q;
   const lo = Math.floor(h);
   const hi = Math.min(lo + 1, sorted.length - 1);
-  return sorted[lo]! + (h - lo) * (sorted[hi]! - sorted[lo]!);
+  return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
 }
 
 function meanAndSampleSd(x: ArrayLike<number>, from: number, to: number): [number, number] {
   const n = to - from;
   let sum = 0;
-  for (let i = from; i < to; i++) sum += x[i]!;
+  for (let i = from; i < to; i++) sum += x[i];
   const mean = sum / n;
   let ss = 0;
   for (let i = from; i < to; i++) {
-    const d = x[i]! - mean;
+    const d = x[i] - mean;
     ss += d * d;
   }
   return [mean, n > 1 ? Math.sqrt(ss / (n - 1)) : NaN];
@@ -27,7 +27,7 @@ function meanAndSampleSd(x: ArrayLike<number>, from: number, to: number): [numbe
 export function voteAnomalies(c: ArrayLike<number>): AnomalyRecord[] {
   const n = c.length;
   const positives: number[] = [];
-  for (let i = 0; i < n; i++) if (c[i]! > 0) positives.push(c[i]!);
+  for (let i = 0; i < n; i++) if (c[i] > 0) positives.push(c[i]);
   if (n < 60 || positives.length < 30) return [];
   const [mu, sigma] = meanAndSampleSd(positives, 0, positives.length);
   const sorted = Float64Array.from(positives).sort();
@@ -38,7 +38,7 @@ export function voteAnomalies(c: ArrayLike<number>): AnomalyRecord[] {
   const iqrHigh = q3 + 1.5 * iqr;
   const out: AnomalyRecord[] = [];
   for (let i = 0; i < n; i++) {
-    const ci = c[i]!;
+    const ci = c[i];
     let votes = 0;
     let z: number | undefined;
     if (sigma > 0) {
@@ -73,7 +73,7 @@ export function voteAnomalies(c: ArrayLike<number>): AnomalyRecord[] {
 function medianOf(xs: number[]): number {
   const s = xs.slice().sort((a, b) => a - b);
   const h = s.length >> 1;
-  return s.length % 2 ? s[h]! : (s[h - 1]! + s[h]!) / 2;
+  return s.length % 2 ? s[h] : (s[h - 1] + s[h]) / 2;
 }
 
 /** Phase of the cycle: local hour-of-week (hour), weekday (day) or month-of-year (month). */
@@ -96,18 +96,18 @@ export function seasonalMadAnomalies(
   const refs = new Map<number, number[]>();
   const out: AnomalyRecord[] = [];
   for (let i = 0; i < c.length; i++) {
-    const key = seasonalKey(unit, starts[i]!, clock);
+    const key = seasonalKey(unit, starts[i], clock);
     let r = refs.get(key);
     if (!r) refs.set(key, (r = []));
     if (r.length >= minRefs) {
       const med = medianOf(r);
       const mad = medianOf(r.map((x) => Math.abs(x - med)));
       if (mad > 0) {
-        const score = (0.6745 * (c[i]! - med)) / mad;
+        const score = (0.6745 * (c[i] - med)) / mad;
         if (Math.abs(score) > 3.5) out.push({ index: i, method: "seasonal-mad", score, median: med, mad });
       }
     }
-    r.push(c[i]!);
+    r.push(c[i]);
     if (r.length > lookback) r.shift();
   }
   return out;
@@ -119,9 +119,9 @@ export function ratioAnomalies(c: ArrayLike<number>): AnomalyRecord[] {
   for (let i = 0; i < c.length; i++) {
     const from = Math.max(0, i - 6);
     let sum = 0;
-    for (let k = from; k <= i; k++) sum += c[k]!;
+    for (let k = from; k <= i; k++) sum += c[k];
     const mean7 = sum / (i - from + 1);
-    if (c[i]! > 2 * mean7) out.push({ index: i, method: "ratio", mean7 });
+    if (c[i] > 2 * mean7) out.push({ index: i, method: "ratio", mean7 });
   }
   return out;
 }

@@ -28,17 +28,17 @@ export function consumptionOf(
   let count = 0;
   let r = 0;
   for (let k = 0; k + 1 < m; k++) {
-    const qa = quality[k]!;
-    const qb = quality[k + 1]!;
+    const qa = quality[k];
+    const qb = quality[k + 1];
     if (qa === Q_NONE || qb === Q_NONE) continue;
-    const ga = grid[k]!;
-    const gb = grid[k + 1]!;
-    while (r < resetTimes.length && resetTimes[r]! <= ga) r++;
+    const ga = grid[k];
+    const gb = grid[k + 1];
+    while (r < resetTimes.length && resetTimes[r] <= ga) r++;
     start[count] = ga;
     end[count] = gb;
-    out[count] = value[k + 1]! - value[k]!;
+    out[count] = value[k + 1] - value[k];
     q[count] = worseQuality(qa, qb);
-    flags[count] = r < resetTimes.length && resetTimes[r]! <= gb ? F_RESET : 0;
+    flags[count] = r < resetTimes.length && resetTimes[r] <= gb ? F_RESET : 0;
     count++;
   }
   return {

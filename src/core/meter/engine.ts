@@ -12,13 +12,7 @@ import { autoProfile, profileError, profileSumWarning, SeasonalWeight } from "./
 import { correctResets } from "./resets";
 import type { CorrectedSeries } from "./resets";
 import { parseTime, requireTime } from "./time";
-import {
-  F_CLAMPED,
-  F_PARTIAL,
-  Q_EXACT,
-  Q_NONE,
-  worseQuality,
-} from "./types";
+import { F_CLAMPED, F_PARTIAL, Q_EXACT, Q_NONE, worseQuality } from "./types";
 import type {
   AnomalyRecord,
   ConsumptionSeries,
@@ -100,7 +94,12 @@ export class BatchRun {
         return;
       }
       state.set(id, 1);
-      const deps = d.type === "master" ? d.periods.flatMap((p) => p.sources ?? []) : d.type === "virtual" ? d.terms.map((t) => t.meter) : [];
+      const deps =
+        d.type === "master"
+          ? d.periods.flatMap((p) => p.sources ?? [])
+          : d.type === "virtual"
+            ? d.terms.map((t) => t.meter)
+            : [];
       for (const dep of deps) visit(dep, [...path, id]);
       state.set(id, 2);
       out.push(d);
@@ -117,14 +116,18 @@ export class BatchRun {
 
   /** Computes meter `order[i]`; returns its result, or undefined when it failed (see `errors`). */
   step(i: number): MeterResult | undefined {
-    const def = this.order[i]!;
+    const def = this.order[i];
     if (this.failed.has(def.id)) return undefined;
     try {
-      const r = def.type === "master" ? this.master(def) : def.type === "virtual" ? this.virtual(def) : this.physicalMeter(def);
+      const r =
+        def.type === "master" ? this.master(def) : def.type === "virtual" ? this.virtual(def) : this.physicalMeter(def);
       this.results.set(def.id, r);
       return r;
     } catch (e) {
-      this.fail(def.id, e instanceof ReadingError || e instanceof MeterError ? e.message : `meter "${def.id}": ${(e as Error).message}`);
+      this.fail(
+        def.id,
+        e instanceof ReadingError || e instanceof MeterError ? e.message : `meter "${def.id}": ${(e as Error).message}`,
+      );
       return undefined;
     }
   }
@@ -178,7 +181,7 @@ export class BatchRun {
       }
     }
     const n = series.t.length;
-    const range: [number, number] = n ? this.rangeFor(series.t[0]!, series.t[n - 1]!) : [NaN, NaN];
+    const range: [number, number] = n ? this.rangeFor(series.t[0], series.t[n - 1]) : [NaN, NaN];
     return { def, norm, series, opts, resetRatio, increasing, range };
   }
 
@@ -196,7 +199,14 @@ export class BatchRun {
     const result: MeterResult = { id: def.id, type: "physical", intervals: {}, stats };
     if (def.unit !== undefined) result.unit = def.unit;
     if (st.series.t.length === 0) {
-      for (const unit of this.cfg.intervals) result.intervals[unit] = this.intervalResult(unit, new Float64Array(0), new Float64Array(0), new Uint8Array(0), st.series.resetTimes);
+      for (const unit of this.cfg.intervals)
+        result.intervals[unit] = this.intervalResult(
+          unit,
+          new Float64Array(0),
+          new Float64Array(0),
+          new Uint8Array(0),
+          st.series.resetTimes,
+        );
       return result;
     }
     for (const unit of this.cfg.intervals) {
@@ -207,7 +217,13 @@ export class BatchRun {
     return result;
   }
 
-  private intervalResult(unit: Unit, grid: Float64Array, value: Float64Array, quality: Uint8Array, resetTimes: Float64Array): IntervalResult {
+  private intervalResult(
+    unit: Unit,
+    grid: Float64Array,
+    value: Float64Array,
+    quality: Uint8Array,
+    resetTimes: Float64Array,
+  ): IntervalResult {
     const consumption = consumptionOf(grid, value, quality, resetTimes);
     return { unit, grid, value, quality, consumption, anomalies: this.anomalies(unit, consumption) };
   }
@@ -229,7 +245,8 @@ export class BatchRun {
   private sourceState(owner: string, id: string): PhysicalState | undefined {
     if (this.failed.has(id)) throw new MeterError(owner, `meter "${owner}" uses meter "${id}", which failed`);
     const d = this.defs.get(id);
-    if (d && d.type !== "physical") throw new MeterError(owner, `meter "${owner}": source "${id}" must be a physical meter`);
+    if (d && d.type !== "physical")
+      throw new MeterError(owner, `meter "${owner}": source "${id}" must be a physical meter`);
     return this.physical.get(id);
   }
 
@@ -237,17 +254,27 @@ export class BatchRun {
     const known = [ownUnit, ...units].filter((u): u is string => u !== undefined);
     const mixed = known.find((u) => u !== known[0]);
     if (mixed !== undefined) {
-      throw new MeterError(owner, `meter "${owner}": ${what} mixes units "${known[0]}" and "${mixed}" without a factor (R11); set a factor that converts them`);
+      throw new MeterError(
+        owner,
+        `meter "${owner}": ${what} mixes units "${known[0]}" and "${mixed}" without a factor (R11); set a factor that converts them`,
+      );
     }
   }
 
   private master(def: MasterDef): MeterResult {
     const stats = emptyStats();
-    if (!Array.isArray(def.periods) || def.periods.length === 0) throw new MeterError(def.id, `meter "${def.id}": a master needs at least one period`);
+    if (!Array.isArray(def.periods) || def.periods.length === 0)
+      throw new MeterError(def.id, `meter "${def.id}": a master needs at least one period`);
     const periods = def.periods
       .map((p) => ({ p, start: requireTime(p.start, `meter "${def.id}": period start`) }))
       .sort((a, b) => a.start - b.start);
-    const ends = periods.map((x, k) => (x.p.end !== undefined ? requireTime(x.p.end, `meter "${def.id}": period end`) : k + 1 < periods.length ? periods[k + 1]!.start : Infinity));
+    const ends = periods.map((x, k) =>
+      x.p.end !== undefined
+        ? requireTime(x.p.end, `meter "${def.id}": period end`)
+        : k + 1 < periods.length
+          ? periods[k + 1].start
+          : Infinity,
+    );
     // Each period's source series, with the period's initialValue as an extra reading where it applies.
     const srcSeries: (CorrectedSeries | undefined)[][] = [];
     const srcOpts: EvalOptions[][] = [];
@@ -255,24 +282,34 @@ export class BatchRun {
     let last = -Infinity;
     const resetTimes: number[] = [];
     periods.forEach(({ p, start }, k) => {
-      const ids = !Array.isArray(p.sources) || p.sources.length === 0 ? [] : p.combine === "sum" ? p.sources : [p.sources[0]!];
+      const ids =
+        !Array.isArray(p.sources) || p.sources.length === 0 ? [] : p.combine === "sum" ? p.sources : [p.sources[0]];
       if (ids.length === 0) throw new MeterError(def.id, `meter "${def.id}": period ${k + 1} has no sources`);
       const states = ids.map((id) => this.sourceState(def.id, id));
-      if (p.factor === undefined) this.checkUnits(def.id, def.unit, states.map((s) => s?.def.unit), `period ${k + 1}`);
+      if (p.factor === undefined)
+        this.checkUnits(
+          def.id,
+          def.unit,
+          states.map((s) => s?.def.unit),
+          `period ${k + 1}`,
+        );
       srcSeries.push(
         states.map((st) => {
           if (!st) return undefined;
           let s = st.series;
           if (p.initialValue !== undefined && ids.length === 1) {
-            const norm = normalizeReadings(st.def.id, st.def.readings, { allowNegative: !st.increasing, synthetic: { t: start, v: p.initialValue } });
+            const norm = normalizeReadings(st.def.id, st.def.readings, {
+              allowNegative: !st.increasing,
+              synthetic: { t: start, v: p.initialValue },
+            });
             s = correctResets(norm.t, norm.v, st.resetRatio, st.increasing);
           }
           if (s.t.length) {
-            const r = this.rangeFor(s.t[0]!, s.t[s.t.length - 1]!);
+            const r = this.rangeFor(s.t[0], s.t[s.t.length - 1]);
             first = Math.min(first, Math.max(r[0], start));
-            last = Math.max(last, Math.min(r[1], ends[k]!));
+            last = Math.max(last, Math.min(r[1], ends[k]));
           }
-          for (const rt of s.resetTimes) if (rt >= start && rt < ends[k]!) resetTimes.push(rt);
+          for (const rt of s.resetTimes) if (rt >= start && rt < ends[k]) resetTimes.push(rt);
           return s;
         }),
       );
@@ -292,28 +329,31 @@ export class BatchRun {
     // S_k(x) = factor · Σ sources, each held beyond its data, for the offset at the exact period start.
     const heldSum = (k: number, x: number): number => {
       let sum = 0;
-      for (let j = 0; j < srcSeries[k]!.length; j++) {
-        const s = srcSeries[k]![j];
+      for (let j = 0; j < srcSeries[k].length; j++) {
+        const s = srcSeries[k][j];
         if (!s) return NaN;
-        sum += valueHeldAt(s, x, srcOpts[k]![j]!);
+        sum += valueHeldAt(s, x, srcOpts[k][j]);
       }
-      return (periods[k]!.p.factor ?? 1) * sum;
+      return (periods[k].p.factor ?? 1) * sum;
     };
     const offsets = [0];
     for (let k = 1; k < periods.length; k++) {
-      if (!periods[k]!.p.offsetFromPrevious) {
+      if (!periods[k].p.offsetFromPrevious) {
         offsets.push(0);
         continue;
       }
-      const start = periods[k]!.start;
-      const previous = heldSum(k - 1, start) + offsets[k - 1]!;
+      const start = periods[k].start;
+      const previous = heldSum(k - 1, start) + offsets[k - 1];
       const o = previous - heldSum(k, start);
       if (!Number.isFinite(o)) {
         stats.warnings.push(`meter "${def.id}": no value at the start of period ${k + 1}, so its offset is 0`);
         offsets.push(0);
         continue;
       }
-      if (Math.abs(o) > 0.2 * previous) stats.warnings.push(`meter "${def.id}": offset ${o} at period ${k + 1} is more than 20 % of the previous value ${previous}`);
+      if (Math.abs(o) > 0.2 * previous)
+        stats.warnings.push(
+          `meter "${def.id}": offset ${o} at period ${k + 1} is more than 20 % of the previous value ${previous}`,
+        );
       offsets.push(o);
     }
     stats.offsets = offsets;
@@ -323,35 +363,36 @@ export class BatchRun {
     if (def.unit !== undefined) result.unit = def.unit;
     const [lo, hi] = [this.rangeStart ?? first, this.rangeEnd ?? last];
     for (const unit of this.cfg.intervals) {
-      const grid = Number.isFinite(lo) && Number.isFinite(hi) ? this.clock.boundaries(unit, lo, hi) : new Float64Array(0);
+      const grid =
+        Number.isFinite(lo) && Number.isFinite(hi) ? this.clock.boundaries(unit, lo, hi) : new Float64Array(0);
       const value = new Float64Array(grid.length).fill(NaN);
       const quality = new Uint8Array(grid.length).fill(Q_NONE);
       let from = 0;
       for (let k = 0; k < periods.length; k++) {
-        const start = periods[k]!.start;
-        while (from < grid.length && grid[from]! < start) from++;
+        const start = periods[k].start;
+        while (from < grid.length && grid[from] < start) from++;
         let to = from;
-        while (to < grid.length && grid[to]! < ends[k]!) to++;
+        while (to < grid.length && grid[to] < ends[k]) to++;
         if (to === from) continue;
         const sub = grid.subarray(from, to);
         const sum = new Float64Array(sub.length);
         const q = new Uint8Array(sub.length).fill(Q_EXACT);
-        for (let j = 0; j < srcSeries[k]!.length; j++) {
-          const s = srcSeries[k]![j];
+        for (let j = 0; j < srcSeries[k].length; j++) {
+          const s = srcSeries[k][j];
           if (!s) {
             q.fill(Q_NONE);
             break;
           }
-          const ev = evaluateOnGrid(s, sub, srcOpts[k]![j]!);
+          const ev = evaluateOnGrid(s, sub, srcOpts[k][j]);
           for (let i = 0; i < sub.length; i++) {
-            sum[i] += ev.value[i]!;
-            q[i] = ev.quality[i] === Q_NONE || q[i] === Q_NONE ? Q_NONE : worseQuality(q[i]!, ev.quality[i]!);
+            sum[i] += ev.value[i];
+            q[i] = ev.quality[i] === Q_NONE || q[i] === Q_NONE ? Q_NONE : worseQuality(q[i], ev.quality[i]);
           }
         }
-        const factor = periods[k]!.p.factor ?? 1;
+        const factor = periods[k].p.factor ?? 1;
         for (let i = 0; i < sub.length; i++) {
           if (q[i] === Q_NONE) continue;
-          value[from + i] = factor * sum[i]! + offsets[k]!;
+          value[from + i] = factor * sum[i] + offsets[k];
           quality[from + i] = q[i]!;
         }
         from = to;
@@ -363,10 +404,13 @@ export class BatchRun {
 
   private virtual(def: VirtualDef): MeterResult {
     const stats = emptyStats();
-    if (!Array.isArray(def.terms) || def.terms.length === 0) throw new MeterError(def.id, `meter "${def.id}": a virtual meter needs terms`);
+    if (!Array.isArray(def.terms) || def.terms.length === 0)
+      throw new MeterError(def.id, `meter "${def.id}": a virtual meter needs terms`);
     const terms = def.terms.map((t) => {
-      if (typeof t.factor !== "number" || !Number.isFinite(t.factor)) throw new MeterError(def.id, `meter "${def.id}": term "${t.meter}" needs a numeric factor`);
-      if (this.failed.has(t.meter)) throw new MeterError(def.id, `meter "${def.id}" uses meter "${t.meter}", which failed`);
+      if (typeof t.factor !== "number" || !Number.isFinite(t.factor))
+        throw new MeterError(def.id, `meter "${def.id}": term "${t.meter}" needs a numeric factor`);
+      if (this.failed.has(t.meter))
+        throw new MeterError(def.id, `meter "${def.id}" uses meter "${t.meter}", which failed`);
       const r = this.results.get(t.meter);
       if (!r) stats.warnings.push(`meter "${def.id}": term "${t.meter}" is not in the input`);
       return { ...t, result: r };
@@ -385,16 +429,17 @@ export class BatchRun {
         const map = new Map<number, number>();
         if (!iv) return map;
         if (iv.grid.length) {
-          lo = Math.min(lo, iv.grid[0]!);
-          hi = Math.max(hi, iv.grid[iv.grid.length - 1]!);
+          lo = Math.min(lo, iv.grid[0]);
+          hi = Math.max(hi, iv.grid[iv.grid.length - 1]);
         }
         const c = iv.consumption;
-        for (let i = 0; i < c.count; i++) map.set(c.start[i]!, i);
+        for (let i = 0; i < c.count; i++) map.set(c.start[i], i);
         return map;
       });
       if (this.rangeStart !== undefined) lo = this.rangeStart;
       if (this.rangeEnd !== undefined) hi = this.rangeEnd;
-      const grid = Number.isFinite(lo) && Number.isFinite(hi) ? this.clock.boundaries(unit, lo, hi) : new Float64Array(0);
+      const grid =
+        Number.isFinite(lo) && Number.isFinite(hi) ? this.clock.boundaries(unit, lo, hi) : new Float64Array(0);
       const m = Math.max(grid.length - 1, 0);
       const c: ConsumptionSeries = {
         count: 0,
@@ -417,18 +462,18 @@ export class BatchRun {
         let flags = 0;
         let missing = false;
         for (let j = 0; j < terms.length; j++) {
-          const idx = lookups[j]!.get(grid[k]!);
-          const cons = terms[j]!.result?.intervals[unit]?.consumption;
+          const idx = lookups[j].get(grid[k]);
+          const cons = terms[j].result?.intervals[unit]?.consumption;
           if (idx === undefined || !cons || cons.end[idx] !== grid[k + 1]) {
-            if (terms[j]!.factor > 0) {
+            if (terms[j].factor > 0) {
               missing = true;
               break;
             }
             flags |= F_PARTIAL;
             continue;
           }
-          sum += terms[j]!.factor * cons.value[idx]!;
-          q = worseQuality(q, cons.quality[idx]!);
+          sum += terms[j].factor * cons.value[idx];
+          q = worseQuality(q, cons.quality[idx]);
         }
         if (missing) continue;
         if (clamp && sum < 0) {

@@ -22,10 +22,10 @@ export interface Evaluated {
 
 /** R4 for a boundary g strictly between t[a] and t[a+1]. */
 function interior(s: CorrectedSeries, a: number, g: number, o: EvalOptions): [number, number] {
-  const ta = s.t[a]!;
-  const tb = s.t[a + 1]!;
-  const ca = s.C[a]!;
-  const cb = s.C[a + 1]!;
+  const ta = s.t[a];
+  const tb = s.t[a + 1];
+  const ca = s.C[a];
+  const cb = s.C[a + 1];
   const gap = tb - ta;
   if (gap > o.maxGap) {
     if (o.weight) {
@@ -41,10 +41,10 @@ function interior(s: CorrectedSeries, a: number, g: number, o: EvalOptions): [nu
 function floorIndex(t: Float64Array, x: number): number {
   let lo = 0;
   let hi = t.length - 1;
-  if (hi < 0 || t[0]! > x) return -1;
+  if (hi < 0 || t[0] > x) return -1;
   while (lo < hi) {
     const mid = (lo + hi + 1) >> 1;
-    if (t[mid]! <= x) lo = mid;
+    if (t[mid] <= x) lo = mid;
     else hi = mid - 1;
   }
   return lo;
@@ -53,21 +53,21 @@ function floorIndex(t: Float64Array, x: number): number {
 /** V at an instant inside the data span [t0, t_{n−1}] (R4), or NaN outside it. */
 export function interiorValueAt(s: CorrectedSeries, x: number, o: EvalOptions): number {
   const j = floorIndex(s.t, x);
-  if (j < 0 || x > s.t[s.t.length - 1]!) return NaN;
-  if (s.t[j] === x) return s.C[j]!;
+  if (j < 0 || x > s.t[s.t.length - 1]) return NaN;
+  if (s.t[j] === x) return s.C[j];
   return interior(s, j, x, o)[0];
 }
 
 /** R6 `rate` slopes after and before the data, clamped to ≥ 0 in increasing mode. */
 function rateSlopes(s: CorrectedSeries, o: EvalOptions): { after: number; before: number } {
   const n = s.t.length;
-  const t0 = s.t[0]!;
-  const tn = s.t[n - 1]!;
+  const t0 = s.t[0];
+  const tn = s.t[n - 1];
   if (n < 2) return { after: 0, before: 0 };
   const from = Math.max(t0, tn - o.rateWindow);
-  let after = (s.C[n - 1]! - interiorValueAt(s, from, o)) / (tn - from);
+  let after = (s.C[n - 1] - interiorValueAt(s, from, o)) / (tn - from);
   const to = Math.min(tn, t0 + o.rateWindow);
-  let before = (interiorValueAt(s, to, o) - s.C[0]!) / (to - t0);
+  let before = (interiorValueAt(s, to, o) - s.C[0]) / (to - t0);
   if (o.increasing) {
     after = Math.max(0, after);
     before = Math.max(0, before);
@@ -84,24 +84,24 @@ export function evaluateOnGrid(s: CorrectedSeries, grid: Float64Array, o: EvalOp
   if (n === 0) return { value, quality };
   const t = s.t;
   const C = s.C;
-  const t0 = t[0]!;
-  const tn = t[n - 1]!;
+  const t0 = t[0];
+  const tn = t[n - 1];
   let slopes: { after: number; before: number } | undefined;
   let j = 0;
   const removedAt = o.removedAt ?? Infinity;
   for (let k = 0; k < m; k++) {
-    const g = grid[k]!;
+    const g = grid[k];
     if (g > removedAt) break;
     if (g < t0 || g > tn) {
       if (o.extrapolate === "none") continue;
       if ((g < t0 ? t0 - g : g - tn) > o.maxExtrapolation) continue;
       let v: number;
-      if (o.extrapolate === "hold" || n === 1) v = g < t0 ? C[0]! : C[n - 1]!;
+      if (o.extrapolate === "hold" || n === 1) v = g < t0 ? C[0] : C[n - 1];
       else {
         slopes ??= rateSlopes(s, o);
-        if (g > tn) v = C[n - 1]! + slopes.after * (g - tn);
+        if (g > tn) v = C[n - 1] + slopes.after * (g - tn);
         else {
-          v = C[0]! - slopes.before * (t0 - g);
+          v = C[0] - slopes.before * (t0 - g);
           if (o.increasing && v < 0) v = 0;
         }
       }
@@ -109,16 +109,16 @@ export function evaluateOnGrid(s: CorrectedSeries, grid: Float64Array, o: EvalOp
       quality[k] = Q_EXTRAPOLATED;
       continue;
     }
-    while (j + 1 < n && t[j + 1]! <= g) j++;
+    while (j + 1 < n && t[j + 1] <= g) j++;
     if (t[j] === g) {
       value[k] = C[j]!;
       quality[k] = Q_EXACT;
     } else {
-      const ta = t[j]!;
-      const tb = t[j + 1]!;
+      const ta = t[j];
+      const tb = t[j + 1];
       if (tb - ta <= o.maxGap) {
-        const ca = C[j]!;
-        value[k] = ca + (C[j + 1]! - ca) * ((g - ta) / (tb - ta));
+        const ca = C[j];
+        value[k] = ca + (C[j + 1] - ca) * ((g - ta) / (tb - ta));
         quality[k] = Q_INTERPOLATED;
       } else {
         const [v, q] = interior(s, j, g, o);
@@ -134,7 +134,7 @@ export function evaluateOnGrid(s: CorrectedSeries, grid: Float64Array, o: EvalOp
 export function valueHeldAt(s: CorrectedSeries, x: number, o: EvalOptions): number {
   const n = s.t.length;
   if (n === 0) return NaN;
-  if (x <= s.t[0]!) return s.C[0]!;
-  if (x >= s.t[n - 1]!) return s.C[n - 1]!;
+  if (x <= s.t[0]) return s.C[0];
+  if (x >= s.t[n - 1]) return s.C[n - 1];
   return interiorValueAt(s, x, o);
 }

@@ -76,27 +76,27 @@ export interface FormatOptions {
 function anomalyOut(a: AnomalyRecord, iv: IntervalResult, o: FormatOptions): AnomalyOut {
   const c = iv.consumption;
   const { index, ...rest } = a;
-  const t = o.consumptionTimestamp === "end" ? c.end[index]! : c.start[index]!;
-  return { t: o.iso.get(t), v: c.value[index]!, ...rest };
+  const t = o.consumptionTimestamp === "end" ? c.end[index] : c.start[index];
+  return { t: o.iso.get(t), v: c.value[index], ...rest };
 }
 
 export function intervalOut(iv: IntervalResult, o: FormatOptions): IntervalOut {
   const readings: ReadingOut[] = [];
   const { grid, value, quality } = iv;
   for (let i = 0; i < grid.length; i++) {
-    const q = quality[i]!;
-    if (q < QUALITY_NAMES.length) readings.push({ t: o.iso.get(grid[i]!), v: value[i]!, q: QUALITY_NAMES[q]! });
+    const q = quality[i];
+    if (q < QUALITY_NAMES.length) readings.push({ t: o.iso.get(grid[i]), v: value[i], q: QUALITY_NAMES[q] });
   }
   const c = iv.consumption;
-  const consumption: ConsumptionOut[] = new Array(c.count);
+  const consumption = new Array<ConsumptionOut>(c.count);
   const atEnd = o.consumptionTimestamp === "end";
   for (let i = 0; i < c.count; i++) {
-    const start = o.iso.get(c.start[i]!);
-    const end = o.iso.get(c.end[i]!);
+    const start = o.iso.get(c.start[i]);
+    const end = o.iso.get(c.end[i]);
     const entry: ConsumptionOut = atEnd
-      ? { t: end, start, v: c.value[i]!, q: QUALITY_NAMES[c.quality[i]!]! }
-      : { t: start, end, v: c.value[i]!, q: QUALITY_NAMES[c.quality[i]!]! };
-    const f = c.flags[i]!;
+      ? { t: end, start, v: c.value[i], q: QUALITY_NAMES[c.quality[i]] }
+      : { t: start, end, v: c.value[i], q: QUALITY_NAMES[c.quality[i]] };
+    const f = c.flags[i];
     if (f & F_RESET) entry.reset = true;
     if (f & F_PARTIAL) entry.partial = true;
     if (f & F_CLAMPED) entry.clamped = true;
@@ -130,7 +130,11 @@ export interface InfluxPoint {
  * `meter_interpolated_{hourly|daily|monthly}` (value), `meter_consumption` (consumption, tag interval) and
  * `meter_anomaly` (consumption, severity, score), all tagged `meter_id`. Times are epoch ms.
  */
-export function* pointChunks(r: MeterResult, size: number, consumptionTimestamp: ConsumptionTimestamp): Generator<InfluxPoint[]> {
+export function* pointChunks(
+  r: MeterResult,
+  size: number,
+  consumptionTimestamp: ConsumptionTimestamp,
+): Generator<InfluxPoint[]> {
   let chunk: InfluxPoint[] = [];
   const meterTags = { meter_id: r.id };
   for (const unit of UNITS) {
@@ -140,8 +144,13 @@ export function* pointChunks(r: MeterResult, size: number, consumptionTimestamp:
     const readingsMeasurement = `meter_interpolated_${INTERVAL_NAMES[unit]}`;
     const { grid, value, quality } = iv;
     for (let i = 0; i < grid.length; i++) {
-      if (quality[i]! >= QUALITY_NAMES.length) continue;
-      chunk.push({ measurement: readingsMeasurement, tags: meterTags, fields: { value: value[i]! }, timestamp: grid[i]! });
+      if (quality[i] >= QUALITY_NAMES.length) continue;
+      chunk.push({
+        measurement: readingsMeasurement,
+        tags: meterTags,
+        fields: { value: value[i] },
+        timestamp: grid[i],
+      });
       if (chunk.length === size) {
         yield chunk;
         chunk = [];
@@ -150,19 +159,24 @@ export function* pointChunks(r: MeterResult, size: number, consumptionTimestamp:
     const c = iv.consumption;
     const times = consumptionTimestamp === "end" ? c.end : c.start;
     for (let i = 0; i < c.count; i++) {
-      chunk.push({ measurement: "meter_consumption", tags: intervalTags, fields: { consumption: c.value[i]! }, timestamp: times[i]! });
+      chunk.push({
+        measurement: "meter_consumption",
+        tags: intervalTags,
+        fields: { consumption: c.value[i] },
+        timestamp: times[i],
+      });
       if (chunk.length === size) {
         yield chunk;
         chunk = [];
       }
     }
     for (const a of iv.anomalies) {
-      const score = a.z ?? a.rollingZ ?? a.score ?? (a.mean7 ? c.value[a.index]! / a.mean7 : 0);
+      const score = a.z ?? a.rollingZ ?? a.score ?? (a.mean7 ? c.value[a.index] / a.mean7 : 0);
       chunk.push({
         measurement: "meter_anomaly",
         tags: intervalTags,
-        fields: { consumption: c.value[a.index]!, severity: "warning", score },
-        timestamp: times[a.index]!,
+        fields: { consumption: c.value[a.index], severity: "warning", score },
+        timestamp: times[a.index],
       });
       if (chunk.length === size) {
         yield chunk;

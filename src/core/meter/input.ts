@@ -18,7 +18,8 @@ function isObject(x: unknown): x is Record<string, unknown> {
 
 /** Validates one MeterDef loosely (the engine checks the details); throws with the meter named. */
 export function meterDef(x: unknown, where: string): MeterDef {
-  if (!isObject(x) || typeof x.id !== "string" || x.id === "") throw new Error(`${where}: every meter needs a string "id"`);
+  if (!isObject(x) || typeof x.id !== "string" || x.id === "")
+    throw new Error(`${where}: every meter needs a string "id"`);
   const type = x.type ?? "physical";
   if (type === "physical") {
     return { ...(x as object), type: "physical", readings: x.readings ?? [] } as PhysicalDef;
@@ -86,7 +87,11 @@ function mergeDefinitions(input: MeterDef[], configured: MeterDef[]): MeterDef[]
   return [...byId.values()].filter((d) => present.has(d.id));
 }
 
-export function parseInput(msg: { topic?: unknown; payload?: unknown }, meterTag: string, configured: MeterDef[] = []): ParsedInput {
+export function parseInput(
+  msg: { topic?: unknown; payload?: unknown },
+  meterTag: string,
+  configured: MeterDef[] = [],
+): ParsedInput {
   const payload = msg.payload;
   if (Array.isArray(payload)) {
     if (isRowList(payload, meterTag)) {
@@ -103,11 +108,14 @@ export function parseInput(msg: { topic?: unknown; payload?: unknown }, meterTag
         g.push(row);
       }
       const defs: MeterDef[] = [...groups].map(([id, readings]) => ({ id, type: "physical", readings }));
-      if (untagged && defs.length === 0) throw new Error(`none of the ${untagged} rows has the meter tag "${meterTag}"`);
+      if (untagged && defs.length === 0)
+        throw new Error(`none of the ${untagged} rows has the meter tag "${meterTag}"`);
       return { defs: mergeDefinitions(defs, configured) };
     }
     if (typeof msg.topic !== "string" || msg.topic === "") {
-      throw new Error(`msg.payload is a list of readings but msg.topic does not name the meter (or rows lack the tag "${meterTag}")`);
+      throw new Error(
+        `msg.payload is a list of readings but msg.topic does not name the meter (or rows lack the tag "${meterTag}")`,
+      );
     }
     return { defs: mergeDefinitions([{ id: msg.topic, type: "physical", readings: payload }], configured) };
   }
@@ -118,7 +126,8 @@ export function parseInput(msg: { topic?: unknown; payload?: unknown }, meterTag
   if (isObject(payload) && Array.isArray(payload.meters)) {
     const defs = payload.meters.map((m, i) => meterDef(m, `msg.payload.meters[${i}]`));
     for (const d of defs) {
-      if (d.type === "physical" && !isReadingCollection(d.readings)) throw new Error(`meter "${d.id}": readings must be an array of readings`);
+      if (d.type === "physical" && !isReadingCollection(d.readings))
+        throw new Error(`meter "${d.id}": readings must be an array of readings`);
     }
     const out: ParsedInput = { defs: mergeDefinitions(defs, configured) };
     if (isObject(payload.range)) {

@@ -50,7 +50,14 @@ function emptyConsumption(): ConsumptionSeries {
 }
 
 /** An IntervalResult holding one new boundary and, if the previous one is known, its interval. */
-function single(unit: Unit, prev: LiveIntervalState | undefined, g: number, v: number, q: number, resetFlag: boolean): IntervalResult {
+function single(
+  unit: Unit,
+  prev: LiveIntervalState | undefined,
+  g: number,
+  v: number,
+  q: number,
+  resetFlag: boolean,
+): IntervalResult {
   let consumption = emptyConsumption();
   if (prev) {
     consumption = {
@@ -95,7 +102,18 @@ export class LiveMeter {
   /** Applies one reading (t in ms, raw value v) to `state` (undefined for the first reading ever). */
   push(state: LiveMeterState | undefined, t: number, v: number): LiveOutcome {
     if (!state) {
-      const s: LiveMeterState = { version: 1, t, C: v, last: v, offset: 0, raw: 1, resets: 0, glitches: 0, ignored: 0, intervals: {} };
+      const s: LiveMeterState = {
+        version: 1,
+        t,
+        C: v,
+        last: v,
+        offset: 0,
+        raw: 1,
+        resets: 0,
+        glitches: 0,
+        ignored: 0,
+        intervals: {},
+      };
       const emitted: IntervalResult[] = [];
       for (const unit of this.cfg.intervals) {
         const b = this.clock.boundaries(unit, t, t);
@@ -108,7 +126,11 @@ export class LiveMeter {
     }
     if (!(t > state.t)) {
       const s = { ...state, ignored: state.ignored + 1 };
-      return { kind: "ignored", state: s, reason: t === state.t ? "same time as the previous reading" : "older than the previous reading" };
+      return {
+        kind: "ignored",
+        state: s,
+        reason: t === state.t ? "same time as the previous reading" : "older than the previous reading",
+      };
     }
     // R3, one step.
     const s: LiveMeterState = { ...state, intervals: { ...state.intervals }, raw: state.raw + 1 };
@@ -127,7 +149,13 @@ export class LiveMeter {
       s.resets++;
       reset = true;
     }
-    const series = { t: Float64Array.of(state.t, t), C: Float64Array.of(state.C, C), resetTimes: new Float64Array(0), resets: 0, glitches: 0 };
+    const series = {
+      t: Float64Array.of(state.t, t),
+      C: Float64Array.of(state.C, C),
+      resetTimes: new Float64Array(0),
+      resets: 0,
+      glitches: 0,
+    };
     const emitted: IntervalResult[] = [];
     for (const unit of this.cfg.intervals) {
       const crossed = this.clock.boundaries(unit, state.t + 1, t);
@@ -136,15 +164,15 @@ export class LiveMeter {
       if (crossed.length) {
         const ev = evaluateOnGrid(series, crossed, this.evalOpts);
         for (let i = 0; i < crossed.length; i++) {
-          const g = crossed[i]!;
+          const g = crossed[i];
           // The reset at t belongs to the interval (g_k, g_{k+1}] that contains t.
           const flag = pending || (reset && g === t);
-          const iv = single(unit, prev, g, ev.value[i]!, ev.quality[i]!, flag);
+          const iv = single(unit, prev, g, ev.value[i], ev.quality[i], flag);
           emitted.push(iv);
-          prev = { g, v: ev.value[i]!, q: ev.quality[i]!, resetPending: false };
+          prev = { g, v: ev.value[i], q: ev.quality[i], resetPending: false };
           pending = false;
         }
-        if (reset && crossed[crossed.length - 1]! < t) prev!.resetPending = true;
+        if (reset && crossed[crossed.length - 1] < t) prev!.resetPending = true;
         s.intervals[unit] = prev!;
       } else if (reset && prev) {
         s.intervals[unit] = { ...prev, resetPending: true };

@@ -121,7 +121,7 @@ function sortAndDedupe(
   const n = ts.length;
   let sorted = true;
   for (let i = 1; i < n; i++) {
-    if (ts[i]! <= ts[i - 1]!) {
+    if (ts[i] <= ts[i - 1]) {
       sorted = false;
       break;
     }
@@ -129,13 +129,13 @@ function sortAndDedupe(
   if (sorted) return { t: ts.slice(), v: vs.slice(), duplicates: 0 };
   const order = new Uint32Array(n);
   for (let i = 0; i < n; i++) order[i] = i;
-  const idx = Array.from(order).sort((a, b) => ts[a]! - ts[b]! || a - b);
+  const idx = Array.from(order).sort((a, b) => ts[a] - ts[b] || a - b);
   const t = new Float64Array(n);
   const v = new Float64Array(n);
   let m = 0;
   let duplicates = 0;
   for (let k = 0; k < n; k++) {
-    const i = idx[k]!;
+    const i = idx[k];
     if (m > 0 && t[m - 1] === ts[i]) {
       // Later input order replaces the earlier one.
       v[m - 1] = vs[i]!;

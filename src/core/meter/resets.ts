@@ -13,7 +13,12 @@ export interface CorrectedSeries {
  * A drop to below `resetRatio` of the previous level is a restart from 0 (the offset grows by the last raw
  * value); a smaller drop is a glitch and holds the previous level. `net` mode passes values through.
  */
-export function correctResets(t: Float64Array, v: Float64Array, resetRatio: number, increasing: boolean): CorrectedSeries {
+export function correctResets(
+  t: Float64Array,
+  v: Float64Array,
+  resetRatio: number,
+  increasing: boolean,
+): CorrectedSeries {
   const n = v.length;
   if (!increasing || n === 0) {
     return { t, C: v.slice(), resetTimes: new Float64Array(0), resets: 0, glitches: 0 };
@@ -21,11 +26,11 @@ export function correctResets(t: Float64Array, v: Float64Array, resetRatio: numb
   const C = new Float64Array(n);
   const resetTimes: number[] = [];
   let offset = 0;
-  let last = v[0]!;
+  let last = v[0];
   let glitches = 0;
   C[0] = last;
   for (let i = 1; i < n; i++) {
-    const vi = v[i]!;
+    const vi = v[i];
     if (vi >= last) {
       C[i] = vi + offset;
       last = vi;
@@ -36,7 +41,7 @@ export function correctResets(t: Float64Array, v: Float64Array, resetRatio: numb
       offset += last;
       C[i] = vi + offset;
       last = vi;
-      resetTimes.push(t[i]!);
+      resetTimes.push(t[i]);
     }
   }
   return { t, C, resetTimes: Float64Array.from(resetTimes), resets: resetTimes.length, glitches };

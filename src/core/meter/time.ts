@@ -63,7 +63,7 @@ export function parseDuration(x: unknown, what: string): number {
     let consumed = 0;
     let m: RegExpExecArray | null;
     while ((m = part.exec(s)) !== null) {
-      total += Number(m[1]) * DURATION_UNITS[m[2]!]!;
+      total += Number(m[1]) * DURATION_UNITS[m[2]];
       consumed = part.lastIndex;
     }
     if (consumed > 0 && consumed === s.length) return total;

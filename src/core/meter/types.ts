@@ -28,7 +28,7 @@ const QUALITY_RANK = [0, 1, 2, 2, 3];
 
 /** R7: the worse of two qualities, exact < interpolated < gap = seasonal < extrapolated. */
 export function worseQuality(a: number, b: number): number {
-  return QUALITY_RANK[b]! > QUALITY_RANK[a]! ? b : a;
+  return QUALITY_RANK[b] > QUALITY_RANK[a] ? b : a;
 }
 
 /** Flags of a consumption interval, as bits. */

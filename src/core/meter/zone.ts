@@ -33,16 +33,34 @@ export class ZoneClock {
   /** Offset (local − UTC) in ms at instant t, asked from ICU. */
   exactOffset(t: number): number {
     const whole = Math.floor(t / 1000) * 1000;
-    let y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0;
+    let y = 0,
+      mo = 0,
+      d = 0,
+      h = 0,
+      mi = 0,
+      s = 0;
     for (const p of this.fmt.formatToParts(whole)) {
       switch (p.type) {
-        case "year": y = Number(p.value); break;
-        case "month": mo = Number(p.value); break;
-        case "day": d = Number(p.value); break;
-        case "hour": h = Number(p.value); break;
-        case "minute": mi = Number(p.value); break;
-        case "second": s = Number(p.value); break;
-        default: break;
+        case "year":
+          y = Number(p.value);
+          break;
+        case "month":
+          mo = Number(p.value);
+          break;
+        case "day":
+          d = Number(p.value);
+          break;
+        case "hour":
+          h = Number(p.value);
+          break;
+        case "minute":
+          mi = Number(p.value);
+          break;
+        case "second":
+          s = Number(p.value);
+          break;
+        default:
+          break;
       }
     }
     return Date.UTC(y, mo - 1, d, h, mi, s) - whole;
