@@ -8,7 +8,14 @@ const { generate } = require("./generate");
 function writeData(dir, seed) {
   fs.mkdirSync(dir, { recursive: true });
   const data = generate(seed);
-  const manifest = { seed, start: data.start, end: data.end, replacedAt: data.replacedAt, master: data.master, meters: [] };
+  const manifest = {
+    seed,
+    start: data.start,
+    end: data.end,
+    replacedAt: data.replacedAt,
+    master: data.master,
+    meters: [],
+  };
   for (const m of data.meters) {
     const file = `${m.id}.f64`;
     const buf = Buffer.alloc(m.t.length * 16);

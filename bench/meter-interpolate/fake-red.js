@@ -49,7 +49,10 @@ function loadNode(modulePath, config) {
           if (!m) return;
           counters.messages[port]++;
           if (port === 1) counters.points += m.payload.length;
-          else for (const meter of Object.values(m.payload.meters)) for (const u of ["hour", "day", "month"]) if (meter[u]) counters.objectReadings += meter[u].readings.length + meter[u].consumption.length;
+          else
+            for (const meter of Object.values(m.payload.meters))
+              for (const u of ["hour", "day", "month"])
+                if (meter[u]) counters.objectReadings += meter[u].readings.length + meter[u].consumption.length;
         });
       };
       node.emit("input", msg, send, (err) => (err ? reject(err) : resolve()));

@@ -25,18 +25,22 @@ function runJson(cmd, args) {
 const fmt = (x, d = 0) => x.toLocaleString("en-US", { minimumFractionDigits: d, maximumFractionDigits: d });
 
 function main() {
-  if (!fs.existsSync(path.join(root, "dist", "nodes", "meter-interpolate.js"))) throw new Error("build first: npm run build");
+  if (!fs.existsSync(path.join(root, "dist", "nodes", "meter-interpolate.js")))
+    throw new Error("build first: npm run build");
   const manifestFile = path.join(dataDir, "manifest.json");
   const have = fs.existsSync(manifestFile) && JSON.parse(fs.readFileSync(manifestFile, "utf8")).seed === SEED;
   const manifest = have ? JSON.parse(fs.readFileSync(manifestFile, "utf8")) : writeData(dataDir, SEED);
   const readings = manifest.meters.reduce((a, m) => a + m.n, 0);
-  console.log(`data: ${manifest.meters.length} physical series (27 meters' worth, one replaced) + 1 master, ${fmt(readings)} readings, seed ${SEED}`);
+  console.log(
+    `data: ${manifest.meters.length} physical series (27 meters' worth, one replaced) + 1 master, ${fmt(readings)} readings, seed ${SEED}`,
+  );
 
+  // The first variant is the one the targets apply to: the example flow's path into InfluxDB.
   const variants = [
-    ["both", "columns"],
     ["points", "columns"],
+    ["both", "columns"],
     ["object", "columns"],
-    ["both", "objects"],
+    ["points", "objects"],
   ];
   const results = [];
   for (const [output, input] of variants) {
@@ -58,13 +62,15 @@ function main() {
     return;
   }
   const p = runJson(python, [path.join(__dirname, "pandas_baseline.py"), dataDir]);
-  console.log(`pandas ${p.pandas} (union + interpolate(method="time")): wall ${fmt(p.wallMs)} ms, ${fmt(p.points)} points, peak RSS ${fmt(p.peakRssMB)} MB`);
+  console.log(
+    `pandas ${p.pandas} (union + interpolate(method="time")): wall ${fmt(p.wallMs)} ms, ${fmt(p.points)} points, peak RSS ${fmt(p.peakRssMB)} MB`,
+  );
   for (const r of results) {
     console.log(`ratio pandas/node (output=${r.output}, input=${r.input}): ${fmt(p.wallMs / r.wallMs, 1)}×`);
   }
   const main = results[0];
   const ok = main.peakRssMB <= 300 && p.wallMs / main.wallMs >= 10;
-  console.log(`targets (output=both, columns): peak RSS ≤ 300 MB and ≥ 10× pandas: ${ok ? "met" : "NOT met"}`);
+  console.log(`targets (output=points, columns): peak RSS ≤ 300 MB and ≥ 10× pandas: ${ok ? "met" : "NOT met"}`);
 }
 
 main();

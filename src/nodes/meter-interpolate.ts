@@ -131,7 +131,7 @@ export = function (RED: NodeAPI): void {
     async function batch(msg: FlowMessage, send: SendFn, base: EngineConfig): Promise<void> {
       const parsed = parseInput(msg, base.meterTag, configured);
       const c = await rangeFrom(msg, base);
-      const run = new BatchRun(parsed.defs, c, parsed.range);
+      const run = new BatchRun(parsed.defs, c, parsed.range, { retainAll: false });
       const iso = new IsoCache();
       const meters: Record<string, MeterOut> = {};
       const format = { consumptionTimestamp: c.consumptionTimestamp, iso };
@@ -155,7 +155,7 @@ export = function (RED: NodeAPI): void {
         msg.payload = { timezone: c.timezone, generatedAt: new Date().toISOString(), meters };
         send([msg, null]);
       }
-      const ok = run.results.size;
+      const ok = run.order.length - run.errors.length;
       if (run.errors.length) {
         throw new ValidationError(run.errors.map((e) => e.message).join("; "));
       }

@@ -10,29 +10,68 @@ export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
   return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
 }
 
-function meanAndSampleSd(x: ArrayLike<number>, from: number, to: number): [number, number] {
-  const n = to - from;
-  let sum = 0;
-  for (let i = from; i < to; i++) sum += x[i];
-  const mean = sum / n;
-  let ss = 0;
-  for (let i = from; i < to; i++) {
-    const d = x[i] - mean;
-    ss += d * d;
+/** The k-th smallest value (0-based) of `a`, reordering `a` in place (Hoare quickselect). */
+function select(a: Float64Array, k: number): number {
+  let lo = 0;
+  let hi = a.length - 1;
+  while (lo < hi) {
+    const pivot = a[(lo + hi) >> 1];
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (a[i] < pivot) i++;
+      while (a[j] > pivot) j--;
+      if (i <= j) {
+        const x = a[i];
+        a[i] = a[j];
+        a[j] = x;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return a[k];
   }
-  return [mean, n > 1 ? Math.sqrt(ss / (n - 1)) : NaN];
+  return a[k];
+}
+
+/** Type-7 quantile without a full sort: the two neighbouring order statistics, by quickselect. */
+export function quantileUnsorted(a: Float64Array, q: number): number {
+  const h = (a.length - 1) * q;
+  const lo = Math.floor(h);
+  const low = select(a, lo);
+  if (lo + 1 >= a.length || h === lo) return low;
+  // After selecting lo, everything right of it is ≥ it; the next order statistic is their minimum.
+  let next = Infinity;
+  for (let i = lo + 1; i < a.length; i++) if (a[i] < next) next = a[i];
+  return low + (h - lo) * (next - low);
 }
 
 /** The original's "2 of 3 votes": global z > 3, IQR 1.5, centred rolling-30 z > 2.5 (min 10 values). */
-export function voteAnomalies(c: ArrayLike<number>): AnomalyRecord[] {
+export function voteAnomalies(values: ArrayLike<number>): AnomalyRecord[] {
+  const c = values instanceof Float64Array ? values : Float64Array.from(values);
   const n = c.length;
-  const positives: number[] = [];
-  for (let i = 0; i < n; i++) if (c[i] > 0) positives.push(c[i]);
-  if (n < 60 || positives.length < 30) return [];
-  const [mu, sigma] = meanAndSampleSd(positives, 0, positives.length);
-  const sorted = Float64Array.from(positives).sort();
-  const q1 = quantileSorted(sorted, 0.25);
-  const q3 = quantileSorted(sorted, 0.75);
+  let count = 0;
+  for (let i = 0; i < n; i++) if (c[i] > 0) count++;
+  if (n < 60 || count < 30) return [];
+  const positives = new Float64Array(count);
+  let sum = 0;
+  for (let i = 0, k = 0; i < n; i++) {
+    if (c[i] > 0) {
+      positives[k++] = c[i];
+      sum += c[i];
+    }
+  }
+  const mu = sum / count;
+  let ss = 0;
+  for (let k = 0; k < count; k++) {
+    const d = positives[k] - mu;
+    ss += d * d;
+  }
+  const sigma = Math.sqrt(ss / (count - 1));
+  const q1 = quantileUnsorted(positives, 0.25);
+  const q3 = quantileUnsorted(positives, 0.75);
   const iqr = q3 - q1;
   const iqrLow = q1 - 1.5 * iqr;
   const iqrHigh = q3 + 1.5 * iqr;
@@ -46,15 +85,20 @@ export function voteAnomalies(c: ArrayLike<number>): AnomalyRecord[] {
       if (Math.abs(z) > 3) votes++;
     }
     if (ci < iqrLow || ci > iqrHigh) votes++;
-    // Cheap pre-check: without one of the first two votes, the rolling vote alone cannot reach 2.
+    // Without one of the first two votes, the rolling vote alone cannot reach 2.
     if (votes === 0) continue;
     const from = Math.max(0, i - 15);
     const to = Math.min(n, i + 15);
     let rollingZ: number | undefined;
     if (to - from >= 10) {
-      const [m, s] = meanAndSampleSd(c, from, to);
-      if (s > 0) {
-        rollingZ = (ci - m) / s;
+      let s = 0;
+      for (let k = from; k < to; k++) s += c[k];
+      const m = s / (to - from);
+      let sq = 0;
+      for (let k = from; k < to; k++) sq += (c[k] - m) * (c[k] - m);
+      const sd = Math.sqrt(sq / (to - from - 1));
+      if (sd > 0) {
+        rollingZ = (ci - m) / sd;
         if (Math.abs(rollingZ) > 2.5) votes++;
       }
     }

@@ -71,8 +71,18 @@ export class BatchRun {
   private readonly rangeStart?: number;
   private readonly rangeEnd?: number;
 
-  constructor(defs: MeterDef[], cfg: EngineConfig, range?: RangeOverride) {
+  /** Ids whose physical state a master needs, and ids whose result a virtual meter needs. */
+  private readonly sourcesOfMasters = new Set<string>();
+  private readonly termsOfVirtuals = new Set<string>();
+  private readonly retainAll: boolean;
+
+  /**
+   * `retainAll: false` keeps only what later meters need, so memory stays at about one meter's worth
+   * plus the output; `results` then holds only meters that virtual meters refer to.
+   */
+  constructor(defs: MeterDef[], cfg: EngineConfig, range?: RangeOverride, options: { retainAll?: boolean } = {}) {
     this.cfg = cfg;
+    this.retainAll = options.retainAll !== false;
     this.clock = zoneClock(cfg.timezone);
     this.rangeStart = range?.start ?? cfg.rangeStart;
     this.rangeEnd = range?.end ?? cfg.rangeEnd;
@@ -81,6 +91,12 @@ export class BatchRun {
       this.defs.set(d.id, d);
     }
     this.order = this.dependencyOrder();
+    for (const d of this.defs.values()) {
+      if (d.type === "master")
+        for (const p of d.periods)
+          for (const id of Array.isArray(p.sources) ? p.sources : []) this.sourcesOfMasters.add(id);
+      if (d.type === "virtual") for (const t of d.terms) this.termsOfVirtuals.add(t.meter);
+    }
   }
 
   private dependencyOrder(): MeterDef[] {
@@ -121,7 +137,7 @@ export class BatchRun {
     try {
       const r =
         def.type === "master" ? this.master(def) : def.type === "virtual" ? this.virtual(def) : this.physicalMeter(def);
-      this.results.set(def.id, r);
+      if (this.retainAll || this.termsOfVirtuals.has(def.id)) this.results.set(def.id, r);
       return r;
     } catch (e) {
       this.fail(
@@ -188,7 +204,7 @@ export class BatchRun {
   private physicalMeter(def: PhysicalDef): MeterResult {
     const stats = emptyStats();
     const st = this.physicalState(def, stats);
-    this.physical.set(def.id, st);
+    if (this.retainAll || this.sourcesOfMasters.has(def.id)) this.physical.set(def.id, st);
     Object.assign(stats, {
       raw: st.norm.raw,
       dropped: st.norm.dropped,
@@ -210,7 +226,7 @@ export class BatchRun {
       return result;
     }
     for (const unit of this.cfg.intervals) {
-      const grid = this.clock.boundaries(unit, st.range[0], st.range[1]);
+      const grid = this.clock.boundariesShared(unit, st.range[0], st.range[1]);
       const ev = evaluateOnGrid(st.series, grid, st.opts);
       result.intervals[unit] = this.intervalResult(unit, grid, ev.value, ev.quality, st.series.resetTimes);
     }
@@ -364,7 +380,7 @@ export class BatchRun {
     const [lo, hi] = [this.rangeStart ?? first, this.rangeEnd ?? last];
     for (const unit of this.cfg.intervals) {
       const grid =
-        Number.isFinite(lo) && Number.isFinite(hi) ? this.clock.boundaries(unit, lo, hi) : new Float64Array(0);
+        Number.isFinite(lo) && Number.isFinite(hi) ? this.clock.boundariesShared(unit, lo, hi) : new Float64Array(0);
       const value = new Float64Array(grid.length).fill(NaN);
       const quality = new Uint8Array(grid.length).fill(Q_NONE);
       let from = 0;
@@ -439,7 +455,7 @@ export class BatchRun {
       if (this.rangeStart !== undefined) lo = this.rangeStart;
       if (this.rangeEnd !== undefined) hi = this.rangeEnd;
       const grid =
-        Number.isFinite(lo) && Number.isFinite(hi) ? this.clock.boundaries(unit, lo, hi) : new Float64Array(0);
+        Number.isFinite(lo) && Number.isFinite(hi) ? this.clock.boundariesShared(unit, lo, hi) : new Float64Array(0);
       const m = Math.max(grid.length - 1, 0);
       const c: ConsumptionSeries = {
         count: 0,

@@ -8,14 +8,33 @@ import { F_CLAMPED, F_PARTIAL, F_RESET, QUALITY_NAMES } from "./types";
 import type { AnomalyRecord, ConsumptionTimestamp, IntervalResult, MeterResult, MeterStats, Unit } from "./types";
 import { UNITS } from "./types";
 
-/** ISO strings of instants, made once per run. */
+const CHUNK_MS = 4096 * 15 * 60e3;
+
+/**
+ * ISO strings of instants, made once per run. Boundaries are whole quarter hours in every current zone,
+ * so they index small arrays per 43-day chunk, which is much cheaper than hashing a double per lookup.
+ */
 export class IsoCache {
-  private readonly map = new Map<number, string>();
+  private readonly chunks = new Map<number, string[]>();
+  private readonly other = new Map<number, string>();
   get(t: number): string {
-    let s = this.map.get(t);
+    const slot = t / 900000;
+    if (slot === Math.floor(slot)) {
+      const chunkIndex = Math.floor(t / CHUNK_MS);
+      let chunk = this.chunks.get(chunkIndex);
+      if (chunk === undefined) {
+        chunk = new Array<string>(4096).fill("");
+        this.chunks.set(chunkIndex, chunk);
+      }
+      const i = slot - chunkIndex * 4096;
+      let s = chunk[i];
+      if (s === "") chunk[i] = s = isoString(t);
+      return s;
+    }
+    let s = this.other.get(t);
     if (s === undefined) {
       s = isoString(t);
-      this.map.set(t, s);
+      this.other.set(t, s);
     }
     return s;
   }
@@ -81,11 +100,13 @@ function anomalyOut(a: AnomalyRecord, iv: IntervalResult, o: FormatOptions): Ano
 }
 
 export function intervalOut(iv: IntervalResult, o: FormatOptions): IntervalOut {
-  const readings: ReadingOut[] = [];
   const { grid, value, quality } = iv;
-  for (let i = 0; i < grid.length; i++) {
+  let present = 0;
+  for (let i = 0; i < grid.length; i++) if (quality[i] < QUALITY_NAMES.length) present++;
+  const readings = new Array<ReadingOut>(present);
+  for (let i = 0, k = 0; i < grid.length; i++) {
     const q = quality[i];
-    if (q < QUALITY_NAMES.length) readings.push({ t: o.iso.get(grid[i]), v: value[i], q: QUALITY_NAMES[q] });
+    if (q < QUALITY_NAMES.length) readings[k++] = { t: o.iso.get(grid[i]), v: value[i], q: QUALITY_NAMES[q] };
   }
   const c = iv.consumption;
   const consumption = new Array<ConsumptionOut>(c.count);

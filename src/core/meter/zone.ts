@@ -1,18 +1,49 @@
 /**
  * Time-zone arithmetic with Intl only (spec §2.7): zone offsets, local wall time → instant, and the
- * hour/day/month boundaries of R2. Offsets are cached per UTC day, because a zone changes its offset at
- * most once a day; only transition days ask Intl for the exact instant.
+ * hour/day/month boundaries of R2. Offsets are cached as constant stretches per block of days, so a
+ * boundary walk costs arithmetic, not an Intl call per boundary.
  */
 import { DAY_MS, HOUR_MS, MINUTE_MS } from "./time";
 import type { Unit } from "./types";
 
 const QUARTER_MS = 15 * MINUTE_MS;
 
+/** Offsets of one block of days: the offset at the block start and every change inside the block. */
+interface OffsetBlock {
+  start: number;
+  end: number;
+  /** Instants at which a new offset starts, ascending. */
+  changes: number[];
+  /** offsets[0] applies from `start`, offsets[i + 1] from changes[i]. */
+  offsets: number[];
+}
+
+const BLOCK_DAYS = 64;
+const MAX_SHARED_SPAN = 30 * 366 * DAY_MS;
+
+/** First index i with a[i] ≥ x. */
+function lowerBound(a: Float64Array, x: number): number {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (a[mid] < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+const BLOCK_MS = BLOCK_DAYS * DAY_MS;
+
 export class ZoneClock {
   readonly timeZone: string;
   private readonly fmt: Intl.DateTimeFormat;
-  private readonly dayOffsets = new Map<number, number>();
+  private readonly blocks = new Map<number, OffsetBlock>();
   private readonly fixedOffset: number | null;
+  private readonly grids = new Map<Unit, { from: number; to: number; grid: Float64Array }>();
+  // The constant-offset stretch of the last lookup: boundary walks ask for neighbouring instants.
+  private segFrom = 0;
+  private segTo = -1;
+  private segOffset = 0;
 
   constructor(timeZone: string) {
     this.timeZone = timeZone;
@@ -66,21 +97,51 @@ export class ZoneClock {
     return Date.UTC(y, mo - 1, d, h, mi, s) - whole;
   }
 
-  private offsetAtDay(day: number): number {
-    let o = this.dayOffsets.get(day);
-    if (o === undefined) {
-      o = this.exactOffset(day * DAY_MS);
-      this.dayOffsets.set(day, o);
+  /**
+   * A zone changes its offset at most once a day, so comparing day starts finds the days with a change,
+   * and a bisection to the second finds the instant.
+   */
+  private block(index: number): OffsetBlock {
+    let b = this.blocks.get(index);
+    if (b) return b;
+    const start = index * BLOCK_MS;
+    const changes: number[] = [];
+    const offsets = [this.exactOffset(start)];
+    let before = offsets[0];
+    for (let d = 1; d <= BLOCK_DAYS; d++) {
+      const after = this.exactOffset(start + d * DAY_MS);
+      if (after !== before) {
+        let lo = start + (d - 1) * DAY_MS;
+        let hi = start + d * DAY_MS;
+        while (hi - lo > 1000) {
+          const mid = Math.floor((lo + hi) / 2000) * 1000;
+          if (mid <= lo) break;
+          if (this.exactOffset(mid) === before) lo = mid;
+          else hi = mid;
+        }
+        if (hi < start + BLOCK_MS) {
+          changes.push(hi);
+          offsets.push(after);
+        }
+        before = after;
+      }
     }
-    return o;
+    b = { start, end: start + BLOCK_MS, changes, offsets };
+    this.blocks.set(index, b);
+    return b;
   }
 
   /** Offset (local − UTC) in ms at instant t. */
   offsetAt(t: number): number {
     if (this.fixedOffset !== null) return this.fixedOffset;
-    const day = Math.floor(t / DAY_MS);
-    const a = this.offsetAtDay(day);
-    return a === this.offsetAtDay(day + 1) ? a : this.exactOffset(t);
+    if (t >= this.segFrom && t < this.segTo) return this.segOffset;
+    const b = this.block(Math.floor(t / BLOCK_MS));
+    let i = 0;
+    while (i < b.changes.length && b.changes[i] <= t) i++;
+    this.segFrom = i === 0 ? b.start : b.changes[i - 1];
+    this.segTo = i < b.changes.length ? b.changes[i] : b.end;
+    this.segOffset = b.offsets[i];
+    return this.segOffset;
   }
 
   /** Local wall time (as if UTC) of instant t. */
@@ -145,6 +206,25 @@ export class ZoneClock {
       }
     }
     return Float64Array.from(out);
+  }
+
+  /**
+   * Like `boundaries`, from a grid kept per unit and widened when asked for more, so meters with nearly
+   * the same range (the usual batch) share one walk. The result is a view: do not modify it.
+   */
+  boundariesShared(unit: Unit, start: number, end: number): Float64Array {
+    if (!(end >= start)) return new Float64Array(0);
+    let cached = this.grids.get(unit);
+    if (!cached || start < cached.from || end > cached.to) {
+      const from = cached ? Math.min(start, cached.from) : start;
+      const to = cached ? Math.max(end, cached.to) : end;
+      // Do not let one odd range make every later grid huge.
+      if (to - from > MAX_SHARED_SPAN) return this.boundaries(unit, start, end);
+      cached = { from, to, grid: this.boundaries(unit, from, to) };
+      this.grids.set(unit, cached);
+    }
+    const g = cached.grid;
+    return g.subarray(lowerBound(g, start), lowerBound(g, end + 1));
   }
 
   /** Local calendar fields of instant t (month 0–11, weekday 0 = Sunday). */
