@@ -103,7 +103,9 @@ export = function (RED: NodeAPI): void {
         meterTag: def.meterTag,
       });
       mode = outputMode(def.output);
-      configured = parseMeterDefinitions(def.meters);
+      const mappingWarnings: string[] = [];
+      configured = parseMeterDefinitions(def.meters, mappingWarnings);
+      for (const w of mappingWarnings) node.warn(w);
     } catch (e) {
       setupError = new ValidationError(`meter-interpolate configuration: ${(e as Error).message}`);
       statusError(node, "configuration error");
@@ -130,6 +132,7 @@ export = function (RED: NodeAPI): void {
 
     async function batch(msg: FlowMessage, send: SendFn, base: EngineConfig): Promise<void> {
       const parsed = parseInput(msg, base.meterTag, configured);
+      for (const w of parsed.warnings ?? []) node.warn(w);
       const c = await rangeFrom(msg, base);
       const run = new BatchRun(parsed.defs, c, parsed.range, { retainAll: false });
       const iso = new IsoCache();

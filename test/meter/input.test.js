@@ -371,3 +371,132 @@ describe("meter engine: input", function () {
     flagged[0].score.should.be.above(3.5);
   });
 });
+
+describe("meter engine: the original meters.yaml mapping (spec §2.2)", function () {
+  const cfgBerlin = () => meter.engineConfig({ intervals: ["day"], timezone: "Europe/Berlin", anomalyMethod: "none" });
+
+  it("maps a master's start_date, source_meters, composition_type and offset flag; start_date is local midnight", function () {
+    const warnings = [];
+    const defs = meter.parseMeterDefinitions(
+      [
+        {
+          id: "gas_total",
+          type: "master",
+          output_unit: "m³",
+          periods: [
+            {
+              start_date: "2024-01-01",
+              end_date: "2024-11-12",
+              composition_type: "single",
+              source_meters: ["gas_alt"],
+              apply_offset_from_previous_period: false,
+            },
+            {
+              start_date: "2024-11-13",
+              composition_type: "single",
+              source_meters: ["gas_new"],
+              apply_offset_from_previous_period: true,
+            },
+          ],
+        },
+      ],
+      warnings,
+    );
+    warnings.should.eql([]);
+    defs[0].should.containEql({ id: "gas_total", type: "master", unit: "m³" });
+    defs[0].periods[1].should.eql({
+      start: "2024-11-13",
+      sources: ["gas_new"],
+      combine: "single",
+      offsetFromPrevious: true,
+    });
+    const { meters } = run(
+      [
+        {
+          id: "gas_alt",
+          type: "physical",
+          readings: [
+            ["2024-11-10T23:00:00Z", 100],
+            ["2024-11-12T23:00:00Z", 120],
+          ],
+        },
+        // The new meter's first reading is at the exact period start (local midnight = 23:00Z).
+        {
+          id: "gas_new",
+          type: "physical",
+          readings: [
+            ["2024-11-12T23:00:00Z", 0],
+            ["2024-11-14T23:00:00Z", 30],
+          ],
+        },
+        ...defs,
+      ],
+      cfgBerlin(),
+    );
+    meters.gas_total.stats.offsets.should.eql([0, 120]);
+    meters.gas_total.day.consumption
+      .map((c) => [c.t, c.v])
+      .should.eql([
+        ["2024-11-10T23:00:00Z", 10],
+        ["2024-11-11T23:00:00Z", 10],
+        ["2024-11-12T23:00:00Z", 15],
+        ["2024-11-13T23:00:00Z", 15],
+      ]);
+  });
+
+  it("warns when end_date + 1 day is not the next start_date", function () {
+    const warnings = [];
+    meter.parseMeterDefinitions(
+      [
+        {
+          id: "m",
+          type: "master",
+          periods: [
+            { start_date: "2024-01-01", end_date: "2024-03-01", source_meters: ["a"] },
+            { start_date: "2024-03-05", source_meters: ["b"] },
+          ],
+        },
+      ],
+      warnings,
+    );
+    warnings.length.should.equal(1);
+    warnings[0].should.match(/meter "m": period 1 ends 2024-03-01 but the next starts 2024-03-05/);
+  });
+
+  it("converts m³ to kWh with energy_content · z_factor, and needs both", function () {
+    const [def] = meter.parseMeterDefinitions([
+      {
+        id: "gas_kwh",
+        type: "master",
+        output_unit: "kWh",
+        energy_content: 11.504,
+        z_factor: 0.8885,
+        periods: [{ start_date: "2024-01-01", source_meters: ["gas"], source_unit: "m³" }],
+      },
+    ]);
+    close(def.periods[0].factor, 10.221304, "factor");
+    (() =>
+      meter.parseMeterDefinitions([
+        {
+          id: "g",
+          type: "master",
+          output_unit: "kWh",
+          periods: [{ start_date: "2024-01-01", source_meters: ["gas"], source_unit: "m³" }],
+        },
+      ])).should.throw(/energy_content/);
+  });
+
+  it("maps a virtual base_meter and subtract_meters, and monthly_percentages to a profile", function () {
+    const [virtual, physical] = meter.parseMeterDefinitions([
+      { id: "rest", type: "virtual", base_meter: "strom_total", subtract_meters: ["eg_strom", "og1_strom"] },
+      { id: "gas", monthly_percentages: [15.1, 12, 12.5, 8.1, 3.5, 3.2, 2.7, 3.6, 5.2, 8.4, 12.2, 14.5] },
+    ]);
+    virtual.terms.should.eql([
+      { meter: "strom_total", factor: 1 },
+      { meter: "eg_strom", factor: -1 },
+      { meter: "og1_strom", factor: -1 },
+    ]);
+    physical.profile.length.should.equal(12);
+    physical.type.should.equal("physical");
+  });
+});

@@ -277,16 +277,23 @@ export class BatchRun {
     }
   }
 
+  /** A period bound: a time, or a date "YYYY-MM-DD" meaning 00:00 of that day in the configured zone. */
+  private periodTime(x: unknown, what: string): number {
+    const date = typeof x === "string" ? /^(\d{4})-(\d{2})-(\d{2})$/.exec(x) : null;
+    if (date) return this.clock.toInstant(Date.UTC(Number(date[1]), Number(date[2]) - 1, Number(date[3])));
+    return requireTime(x, what);
+  }
+
   private master(def: MasterDef): MeterResult {
     const stats = emptyStats();
     if (!Array.isArray(def.periods) || def.periods.length === 0)
       throw new MeterError(def.id, `meter "${def.id}": a master needs at least one period`);
     const periods = def.periods
-      .map((p) => ({ p, start: requireTime(p.start, `meter "${def.id}": period start`) }))
+      .map((p) => ({ p, start: this.periodTime(p.start, `meter "${def.id}": period start`) }))
       .sort((a, b) => a.start - b.start);
     const ends = periods.map((x, k) =>
       x.p.end !== undefined
-        ? requireTime(x.p.end, `meter "${def.id}": period end`)
+        ? this.periodTime(x.p.end, `meter "${def.id}": period end`)
         : k + 1 < periods.length
           ? periods[k + 1].start
           : Infinity,

@@ -4,12 +4,15 @@
  */
 import { optionalTime } from "./engine";
 import type { RangeOverride } from "./engine";
+import { fromLegacy, looksLegacy } from "./legacy";
 import { isReadingCollection } from "./normalize";
 import type { MeterDef, PhysicalDef } from "./types";
 
 export interface ParsedInput {
   defs: MeterDef[];
   range?: RangeOverride;
+  /** Checks of the original-configuration mapping, for node.warn. */
+  warnings?: string[];
 }
 
 function isObject(x: unknown): x is Record<string, unknown> {
@@ -17,9 +20,10 @@ function isObject(x: unknown): x is Record<string, unknown> {
 }
 
 /** Validates one MeterDef loosely (the engine checks the details); throws with the meter named. */
-export function meterDef(x: unknown, where: string): MeterDef {
+export function meterDef(x: unknown, where: string, warnings: string[] = []): MeterDef {
   if (!isObject(x) || typeof x.id !== "string" || x.id === "")
     throw new Error(`${where}: every meter needs a string "id"`);
+  if (looksLegacy(x)) return fromLegacy(x, warnings);
   const type = x.type ?? "physical";
   if (type === "physical") {
     return { ...(x as object), type: "physical", readings: x.readings ?? [] } as PhysicalDef;
@@ -36,12 +40,12 @@ export function meterDef(x: unknown, where: string): MeterDef {
 }
 
 /** Parses the meters definition of the node's form (a JSON array of MeterDefs, or `{meters: [...]}`). */
-export function parseMeterDefinitions(json: unknown): MeterDef[] {
+export function parseMeterDefinitions(json: unknown, warnings: string[] = []): MeterDef[] {
   if (json === undefined || json === null || json === "") return [];
   const value = typeof json === "string" ? (JSON.parse(json) as unknown) : json;
   const list = Array.isArray(value) ? value : isObject(value) && Array.isArray(value.meters) ? value.meters : undefined;
   if (!list) throw new Error(`meters definition must be a JSON array of meters`);
-  return list.map((m, i) => meterDef(m, `meters definition entry ${i + 1}`));
+  return list.map((m, i) => meterDef(m, `meters definition entry ${i + 1}`, warnings));
 }
 
 function isRowList(payload: unknown[], meterTag: string): boolean {
@@ -124,12 +128,14 @@ export function parseInput(
     return { defs: mergeDefinitions([{ id: msg.topic, type: "physical", readings: payload }], configured) };
   }
   if (isObject(payload) && Array.isArray(payload.meters)) {
-    const defs = payload.meters.map((m, i) => meterDef(m, `msg.payload.meters[${i}]`));
+    const warnings: string[] = [];
+    const defs = payload.meters.map((m, i) => meterDef(m, `msg.payload.meters[${i}]`, warnings));
     for (const d of defs) {
       if (d.type === "physical" && !isReadingCollection(d.readings))
         throw new Error(`meter "${d.id}": readings must be an array of readings`);
     }
     const out: ParsedInput = { defs: mergeDefinitions(defs, configured) };
+    if (warnings.length) out.warnings = warnings;
     if (isObject(payload.range)) {
       const range: RangeOverride = {};
       const s = optionalTime(payload.range.start, "msg.payload.range.start");
