@@ -28,7 +28,7 @@ function conversion(id: string, from: unknown, to: unknown, def: Loose): number 
   if ((isM3(from) && isKwh(to)) || (isKwh(from) && isM3(to))) {
     if (typeof energy !== "number" || typeof z !== "number") {
       throw new Error(
-        `meter "${id}": converting ${String(from)} to ${String(to)} needs "energy_content" and "z_factor" on the meter`,
+        `meter "${id}": converting ${JSON.stringify(from)} to ${JSON.stringify(to)} needs "energy_content" and "z_factor" on the meter`,
       );
     }
     return isM3(from) ? energy * z : 1 / (energy * z);
