@@ -2,6 +2,7 @@
 // `node node-run.js <dataDir> <output: both|points|object> <input: columns|objects>`. Prints one JSON line.
 "use strict";
 const path = require("node:path");
+const { monitorEventLoopDelay } = require("node:perf_hooks");
 const { readData } = require("./data");
 const { loadNode } = require("./fake-red");
 
@@ -26,9 +27,13 @@ async function main() {
   if (global.gc) global.gc();
   const rssBefore = process.memoryUsage().rss;
   const cpu0 = process.cpuUsage();
+  // The longest stretch the node kept the event loop busy (it yields between meters).
+  const loop = monitorEventLoopDelay({ resolution: 5 });
+  loop.enable();
   const t0 = process.hrtime.bigint();
   await receive({ payload: { meters: defs } });
   const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
+  loop.disable();
   const cpu = process.cpuUsage(cpu0);
   console.log(
     JSON.stringify({
@@ -41,6 +46,7 @@ async function main() {
       readingsPerSecond: readings / (wallMs / 1000),
       rssBeforeMB: rssBefore / 1048576,
       peakRssMB: process.resourceUsage().maxRSS / 1024,
+      maxLoopBlockMs: loop.max / 1e6,
       messages: counters.messages,
       points: counters.points,
       objectEntries: counters.objectReadings,

@@ -50,7 +50,8 @@ function main() {
     console.log(
       `node  output=${output.padEnd(6)} input=${input.padEnd(7)}: wall ${fmt(r.wallMs)} ms (cpu ${fmt(r.cpuMs)} ms), ` +
         `${fmt(r.readingsPerSecond / 1e6, 2)} M readings/s, peak RSS ${fmt(r.peakRssMB)} MB ` +
-        `(${fmt(r.rssBeforeMB)} MB before the message), ${fmt(r.points)} points in ${r.messages[1]} messages, ` +
+        `(${fmt(r.rssBeforeMB)} MB before the message), longest event-loop block ${fmt(r.maxLoopBlockMs)} ms, ` +
+        `${fmt(r.points)} points in ${r.messages[1]} messages, ` +
         `${fmt(r.objectEntries)} object entries`,
     );
   }

@@ -8,6 +8,7 @@ import { ValidationError } from "../core/errors";
 import {
   BatchRun,
   engineConfig,
+  intervalOutSteps,
   IsoCache,
   LiveMeter,
   meterOut,
@@ -15,6 +16,7 @@ import {
   parseMeterDefinitions,
   parseTime,
   pointChunks,
+  UNITS,
   zoneClock,
 } from "../core/meter";
 import type {
@@ -33,6 +35,8 @@ import type { FlowMessage, Node, NodeAPI, NodeDef, SendFn } from "./lib/types";
 
 /** Influx points per output-2 message: big enough to be efficient, small enough to never be one giant array. */
 const POINTS_PER_MESSAGE = 5000;
+/** Result-object entries built per event-loop slice (a few ms each). */
+const ENTRIES_PER_SLICE = 20000;
 
 interface MeterInterpolateDef extends NodeDef {
   intervals?: string[] | string;
@@ -138,20 +142,40 @@ export = function (RED: NodeAPI): void {
       const iso = new IsoCache();
       const meters: Record<string, MeterOut> = {};
       const format = { consumptionTimestamp: c.consumptionTimestamp, iso };
-      for (let i = 0; i < run.order.length; i++) {
-        const r: MeterResult | undefined = run.step(i);
-        if (r) {
-          if (mode.object) meters[r.id] = meterOut(r, format);
-          if (mode.points) {
-            for (const chunk of pointChunks(r, POINTS_PER_MESSAGE, c.consumptionTimestamp)) {
-              send([null, { topic: r.id, payload: chunk }]);
-            }
-          }
-          for (const w of r.stats.warnings) node.warn(w);
-        }
-        // Keep Node-RED responsive: one meter per slice of the event loop.
+      // Keep Node-RED responsive: each meter's computation, each interval of its result object and each
+      // points message gets its own slice of the event loop.
+      const slice = async (): Promise<void> => {
         await yieldToEventLoop();
         if (closed) throw new AbortedError();
+      };
+      for (let i = 0; i < run.order.length; i++) {
+        const r: MeterResult | undefined = run.step(i);
+        await slice();
+        if (!r) continue;
+        for (const w of r.stats.warnings) node.warn(w);
+        if (mode.object) {
+          const out: MeterOut = { type: r.type, stats: r.stats };
+          if (r.unit !== undefined) out.unit = r.unit;
+          for (const unit of UNITS) {
+            const iv = r.intervals[unit];
+            if (!iv) continue;
+            const steps = intervalOutSteps(iv, format, ENTRIES_PER_SLICE);
+            for (let step = steps.next(); ; step = steps.next()) {
+              await slice();
+              if (step.done) {
+                out[unit] = step.value;
+                break;
+              }
+            }
+          }
+          meters[r.id] = out;
+        }
+        if (mode.points) {
+          for (const chunk of pointChunks(r, POINTS_PER_MESSAGE, c.consumptionTimestamp)) {
+            send([null, { topic: r.id, payload: chunk }]);
+            await slice();
+          }
+        }
       }
       for (const w of run.warnings) node.warn(w);
       if (mode.object) {

@@ -83,3 +83,20 @@ describe("meter engine: fast paths agree with the plain computation", function (
     [...lean.results.keys()].sort().should.eql(["a", "m"]);
   });
 });
+
+describe("meter engine: ISO strings", function () {
+  it("match Date#toISOString (without .000) for boundaries and odd instants from 1970 to 2100", function () {
+    const rnd = mulberry32(9);
+    const expected = (t) => new Date(t).toISOString().replace(".000Z", "Z");
+    const samples = [
+      0,
+      Date.UTC(2000, 1, 29),
+      Date.UTC(2024, 1, 29, 23, 59, 59),
+      Date.UTC(2100, 2, 1),
+      Date.UTC(1972, 11, 31, 23, 30),
+    ];
+    for (let i = 0; i < 20000; i++) samples.push(Math.floor(rnd() * 4102444800000));
+    for (let i = 0; i < 2000; i++) samples.push(Math.floor(rnd() * 4102444800) * 1000);
+    for (const t of samples) meter.isoString(t).should.equal(expected(t), String(t));
+  });
+});

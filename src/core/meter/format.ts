@@ -99,14 +99,27 @@ function anomalyOut(a: AnomalyRecord, iv: IntervalResult, o: FormatOptions): Ano
   return { t: o.iso.get(t), v: c.value[index], ...rest };
 }
 
-export function intervalOut(iv: IntervalResult, o: FormatOptions): IntervalOut {
+/**
+ * Builds one interval of the §2.6 object, pausing (yield) after every `sliceSize` entries so a caller can
+ * give the event loop a turn in the middle of a large hourly interval.
+ */
+export function* intervalOutSteps(
+  iv: IntervalResult,
+  o: FormatOptions,
+  sliceSize = Infinity,
+): Generator<void, IntervalOut> {
   const { grid, value, quality } = iv;
   let present = 0;
   for (let i = 0; i < grid.length; i++) if (quality[i] < QUALITY_NAMES.length) present++;
   const readings = new Array<ReadingOut>(present);
+  let budget = sliceSize;
   for (let i = 0, k = 0; i < grid.length; i++) {
     const q = quality[i];
     if (q < QUALITY_NAMES.length) readings[k++] = { t: o.iso.get(grid[i]), v: value[i], q: QUALITY_NAMES[q] };
+    if (--budget === 0) {
+      yield;
+      budget = sliceSize;
+    }
   }
   const c = iv.consumption;
   const consumption = new Array<ConsumptionOut>(c.count);
@@ -122,8 +135,20 @@ export function intervalOut(iv: IntervalResult, o: FormatOptions): IntervalOut {
     if (f & F_PARTIAL) entry.partial = true;
     if (f & F_CLAMPED) entry.clamped = true;
     consumption[i] = entry;
+    if (--budget === 0) {
+      yield;
+      budget = sliceSize;
+    }
   }
   return { readings, consumption, anomalies: iv.anomalies.map((a) => anomalyOut(a, iv, o)) };
+}
+
+export function intervalOut(iv: IntervalResult, o: FormatOptions): IntervalOut {
+  const steps = intervalOutSteps(iv, o);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
 }
 
 /** One meter of the §2.6 object. */

@@ -5,7 +5,7 @@ export type { RangeOverride } from "./engine";
 export { engineConfig, DEFAULT_CONFIG } from "./config";
 export type { RawConfig } from "./config";
 export { parseInput, parseMeterDefinitions } from "./input";
-export { IsoCache, meterOut, intervalOut, pointChunks, INTERVAL_NAMES } from "./format";
+export { IsoCache, meterOut, intervalOut, intervalOutSteps, pointChunks, INTERVAL_NAMES } from "./format";
 export type { InfluxPoint, MeterOut, IntervalOut } from "./format";
 export { zoneClock, ZoneClock } from "./zone";
 export { parseDuration, parseTime, isoString } from "./time";

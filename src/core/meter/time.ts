@@ -71,8 +71,58 @@ export function parseDuration(x: unknown, what: string): number {
   throw new Error(`${what} ${JSON.stringify(x)} is not a duration (write e.g. "7d", "36h" or "90m")`);
 }
 
-/** ISO-8601 in UTC without the ".000" of whole seconds, as the spec's examples show. */
+const ZERO = 48;
+
+/**
+ * ISO-8601 in UTC without the ".000" of whole seconds, as the spec's examples show. Written digit by
+ * digit (civil-from-days arithmetic) because Date#toISOString plus slicing costs about 2 µs, which adds up
+ * over 35,000 hourly boundaries, and fromCharCode gives a flat string rather than a concatenation tree.
+ */
 export function isoString(t: number): string {
-  const s = new Date(t).toISOString();
-  return s.endsWith(".000Z") ? s.slice(0, -5) + "Z" : s;
+  const days = Math.floor(t / DAY_MS);
+  const z = days + 719468;
+  const era = Math.floor(z / 146097);
+  const doe = z - era * 146097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const m = mp < 10 ? mp + 3 : mp - 9;
+  const y = yoe + era * 400 + (m <= 2 ? 1 : 0);
+  if (y < 0 || y > 9999 || !Number.isFinite(t)) {
+    const s = new Date(t).toISOString();
+    return s.endsWith(".000Z") ? s.slice(0, -5) + "Z" : s;
+  }
+  let rest = t - days * DAY_MS;
+  const hh = Math.floor(rest / HOUR_MS);
+  rest -= hh * HOUR_MS;
+  const mi = Math.floor(rest / MINUTE_MS);
+  rest -= mi * MINUTE_MS;
+  const ss = Math.floor(rest / SECOND_MS);
+  const ms = Math.floor(rest - ss * SECOND_MS);
+  const f = String.fromCharCode;
+  const date = f(
+    ZERO + Math.floor(y / 1000),
+    ZERO + (Math.floor(y / 100) % 10),
+    ZERO + (Math.floor(y / 10) % 10),
+    ZERO + (y % 10),
+    45,
+    ZERO + Math.floor(m / 10),
+    ZERO + (m % 10),
+    45,
+    ZERO + Math.floor(d / 10),
+    ZERO + (d % 10),
+    84,
+    ZERO + Math.floor(hh / 10),
+    ZERO + (hh % 10),
+    58,
+    ZERO + Math.floor(mi / 10),
+    ZERO + (mi % 10),
+    58,
+    ZERO + Math.floor(ss / 10),
+    ZERO + (ss % 10),
+    90,
+  );
+  if (ms === 0) return date;
+  return `${date.slice(0, 19)}.${String(ms).padStart(3, "0")}Z`;
 }
