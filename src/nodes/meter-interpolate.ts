@@ -77,6 +77,18 @@ function stateKey(meterId: string): string {
   return `meterInterpolate_${encodeURIComponent(meterId).replace(/\./g, "%2E")}`;
 }
 
+/** A stored state this version understands; anything else (another version, a hand edit) starts afresh. */
+function storedState(x: unknown): LiveMeterState | undefined {
+  if (typeof x !== "object" || x === null) return undefined;
+  const s = x as Partial<LiveMeterState>;
+  const numbers = [s.t, s.C, s.last, s.offset, s.raw, s.resets, s.glitches, s.ignored];
+  return s.version === 1 &&
+    numbers.every((n) => typeof n === "number" && Number.isFinite(n)) &&
+    typeof s.intervals === "object"
+    ? (s as LiveMeterState)
+    : undefined;
+}
+
 function liveStats(s: LiveMeterState): MeterStats {
   return { raw: s.raw, dropped: 0, duplicates: 0, resets: s.resets, glitches: s.glitches, warnings: [] };
 }
@@ -208,13 +220,9 @@ export = function (RED: NodeAPI): void {
       return lm;
     }
 
-    function contextGet(key: string): Promise<LiveMeterState | undefined> {
+    function contextGet(key: string): Promise<unknown> {
       return new Promise((resolve, reject) => {
-        node
-          .context()
-          .get(key, (err: Error | undefined, value: unknown) =>
-            err ? reject(err) : resolve(value as LiveMeterState | undefined),
-          );
+        node.context().get(key, (err: Error | undefined, value: unknown) => (err ? reject(err) : resolve(value)));
       });
     }
 
@@ -251,7 +259,7 @@ export = function (RED: NodeAPI): void {
       }
       const key = stateKey(id);
       const lm = liveMeterFor(id, base);
-      const outcome = lm.push(await contextGet(key), t, v);
+      const outcome = lm.push(storedState(await contextGet(key)), t, v);
       await contextSet(key, outcome.state);
       if (outcome.kind === "ignored") {
         node.warn(`meter "${id}": reading at ${new Date(t).toISOString()} ignored (${outcome.reason})`);
@@ -262,16 +270,16 @@ export = function (RED: NodeAPI): void {
         const r: MeterResult = { id, type: "physical", intervals: { [iv.unit]: iv }, stats: liveStats(outcome.state) };
         const unit = configured.find((d) => d.id === id)?.unit;
         if (unit !== undefined) r.unit = unit;
-        const first = mode.object
-          ? {
-              topic: id,
-              payload: {
-                timezone: base.timezone,
-                generatedAt: new Date().toISOString(),
-                meters: { [id]: meterOut(r, { consumptionTimestamp: base.consumptionTimestamp, iso }) },
-              },
-            }
-          : null;
+        let first: FlowMessage | null = null;
+        if (mode.object) {
+          // A copy of the input per boundary, so the message's other properties travel with each one.
+          first = RED.util.cloneMessage(msg);
+          first.payload = {
+            timezone: base.timezone,
+            generatedAt: new Date().toISOString(),
+            meters: { [id]: meterOut(r, { consumptionTimestamp: base.consumptionTimestamp, iso }) },
+          };
+        }
         const points = mode.points ? [...pointChunks(r, POINTS_PER_MESSAGE, base.consumptionTimestamp)][0] : undefined;
         send([first, points ? { topic: id, payload: points } : null]);
       }

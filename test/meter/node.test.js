@@ -356,3 +356,35 @@ describe("example: Daily meter analytics", function () {
       .should.be.true();
   });
 });
+
+describe("meter-interpolate node: live details", function () {
+  before(function (done) {
+    helper.startServer(done);
+  });
+  after(function (done) {
+    helper.stopServer(done);
+  });
+  afterEach(() => helper.unload());
+
+  it("keeps the input message's other properties on each boundary message", async function () {
+    const start = Date.parse("2024-01-01T00:00:00Z");
+    const { n1, out1 } = await load({ intervals: ["hour"] });
+    n1.receive({ topic: "m", payload: 1, timestamp: start + 30 * 60e3, site: "garage" });
+    n1.receive({ topic: "m", payload: 4, timestamp: start + 150 * 60e3, site: "garage" });
+    await waitFor(() => out1.length === 2, 5000, "two boundaries");
+    out1.map((m) => m.site).should.eql(["garage", "garage"]);
+    // 1 at 00:30 and 4 at 02:30: 1.5 per hour.
+    out1.map((m) => m.payload.meters.m.hour.readings[0].v).should.eql([1.75, 3.25]);
+    out1[1].payload.meters.m.hour.consumption[0].v.should.equal(1.5);
+  });
+
+  it("starts afresh when the stored state is not one it understands", async function () {
+    const start = Date.parse("2024-01-01T00:00:00Z");
+    const { n1, out1 } = await load({ intervals: ["hour"] });
+    n1.context().set("meterInterpolate_m", { version: 99, t: "yesterday" });
+    n1.receive({ topic: "m", payload: 7, timestamp: start });
+    await waitFor(() => out1.length === 1, 5000, "first boundary");
+    out1[0].payload.meters.m.hour.readings.should.eql([{ t: "2024-01-01T00:00:00Z", v: 7, q: "exact" }]);
+    n1.context().get("meterInterpolate_m").should.containEql({ version: 1, t: start, C: 7, raw: 1 });
+  });
+});
