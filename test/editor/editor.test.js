@@ -26,12 +26,17 @@ describe(`editor in Chromium (Node-RED ${major})`, function () {
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     page.on("pageerror", (e) => pageErrors.push(e.message));
     await page.goto(demo.url, { waitUntil: "domcontentloaded" });
+    // Ready when our node types are registered and the deployed flows are on the canvas.
+    const firstType = Object.keys(pkg["node-red"].nodes)[0];
     await page.waitForFunction(
-      () => window.RED && window.RED.nodes && window.RED.nodes.getType("tab") !== undefined,
-      null,
-      {
-        timeout: 60000,
+      (type) => {
+        if (!(window.RED && window.RED.nodes && window.RED.nodes.getType(type))) return false;
+        let count = 0;
+        window.RED.nodes.eachNode(() => count++);
+        return count > 0;
       },
+      firstType,
+      { timeout: 60000 },
     );
   });
 
@@ -90,7 +95,8 @@ describe(`editor in Chromium (Node-RED ${major})`, function () {
       const r = await fetch(`library/examples/flows/${mod}`, { headers: { "Node-RED-API-Version": "v2" } });
       return r.json();
     }, pkg.name);
-    const labels = (res.f || []).slice().sort();
+    // The answer is a list of {fn} entries (or {f: [...]} in older versions).
+    const labels = (Array.isArray(res) ? res.map((e) => e.fn) : res.f || []).slice().sort();
     labels.should.eql(
       readExamples()
         .map(([label]) => label)
@@ -114,6 +120,10 @@ describe(`editor in Chromium (Node-RED ${major})`, function () {
     await tab.locator(".red-ui-treeList-label", { hasText: pkg.name }).first().click();
     await tab.locator(".red-ui-treeList-label", { hasText: label }).first().click();
     await page.locator("#red-ui-clipboard-dialog-ok").click();
+    // The demo already deployed this example, so the editor asks whether to import a copy.
+    const copy = page.getByRole("button", { name: /import copy/i });
+    await copy.waitFor({ state: "visible", timeout: 10000 });
+    await copy.click();
     await page.mouse.click(600, 300);
     const after = await page.evaluate(() => {
       let n = 0;

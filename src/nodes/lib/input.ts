@@ -9,14 +9,20 @@ export type InputHandler = (msg: FlowMessage, send: SendFn, done: DoneFn) => Pro
  * `done(err)`, so Catch nodes see them and no rejection escapes to crash Node-RED. A handler cut short
  * by the node closing ends quietly.
  */
-export function onInput(node: Node, handler: InputHandler): void {
+export interface InputOptions {
+  /** How a failure shows in the status (default: red ring with a short reason), e.g. yellow for a rate limit. */
+  showError?: (err: Error) => void;
+}
+
+export function onInput(node: Node, handler: InputHandler, options: InputOptions = {}): void {
+  const showError = options.showError ?? ((err: Error) => statusError(node, shortReason(err)));
   // Three named parameters: Node-RED counts them to know that this handler calls done().
   node.on("input", (msg, send, done) => {
     let settled = false;
     const finish: DoneFn = (err) => {
       if (settled) return;
       settled = true;
-      if (err) statusError(node, shortReason(err));
+      if (err) showError(err);
       done(err);
     };
     handler(msg, send, finish).then(

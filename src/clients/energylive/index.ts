@@ -1,0 +1,4 @@
+export * from "./client";
+export * from "./parse";
+export * from "./uid";
+export * from "./reading";

@@ -1,0 +1,4 @@
+export * from "./held";
+export * from "./local-time";
+export * from "./policy";
+export * from "./message";
