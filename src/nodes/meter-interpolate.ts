@@ -165,6 +165,12 @@ export = function (RED: NodeAPI): void {
         await slice();
         if (!r) continue;
         for (const w of r.stats.warnings) node.warn(w);
+        if (mode.points) {
+          for (const chunk of pointChunks(r, POINTS_PER_MESSAGE, c.consumptionTimestamp)) {
+            send([null, { topic: r.id, payload: chunk }]);
+            await slice();
+          }
+        }
         if (mode.object) {
           const out: MeterOut = { type: r.type, stats: r.stats };
           if (r.unit !== undefined) out.unit = r.unit;
@@ -181,12 +187,6 @@ export = function (RED: NodeAPI): void {
             }
           }
           meters[r.id] = out;
-        }
-        if (mode.points) {
-          for (const chunk of pointChunks(r, POINTS_PER_MESSAGE, c.consumptionTimestamp)) {
-            send([null, { topic: r.id, payload: chunk }]);
-            await slice();
-          }
         }
       }
       for (const w of run.warnings) node.warn(w);
