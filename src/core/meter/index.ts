@@ -1,0 +1,16 @@
+/** The meter engine's public surface (no Node-RED, no I/O). */
+export * from "./types";
+export { BatchRun, MeterError } from "./engine";
+export type { RangeOverride } from "./engine";
+export { engineConfig, DEFAULT_CONFIG } from "./config";
+export type { RawConfig } from "./config";
+export { parseInput, parseMeterDefinitions } from "./input";
+export { IsoCache, meterOut, intervalOut, intervalOutSteps, pointChunks, INTERVAL_NAMES } from "./format";
+export type { InfluxPoint, MeterOut, IntervalOut } from "./format";
+export { zoneClock, ZoneClock } from "./zone";
+export { parseDuration, parseTime, isoString } from "./time";
+export { correctResets } from "./resets";
+export { normalizeReadings } from "./normalize";
+export { voteAnomalies, seasonalMadAnomalies, ratioAnomalies } from "./anomaly";
+export { LiveMeter } from "./live";
+export type { LiveMeterState, LiveOutcome, LiveMeterOptions } from "./live";

@@ -1,0 +1,152 @@
+/**
+ * §2.2 input shapes → meter definitions: (1) one meter's readings with msg.topic, (2) `{meters, range}`,
+ * (3) Flux/Influx rows grouped by a tag. Definitions from the node's form fill in what the input lacks.
+ */
+import { optionalTime } from "./engine";
+import type { RangeOverride } from "./engine";
+import { fromLegacy, looksLegacy } from "./legacy";
+import { isReadingCollection } from "./normalize";
+import type { MeterDef, PhysicalDef } from "./types";
+
+export interface ParsedInput {
+  defs: MeterDef[];
+  range?: RangeOverride;
+  /** Checks of the original-configuration mapping, for node.warn. */
+  warnings?: string[];
+}
+
+function isObject(x: unknown): x is Record<string, unknown> {
+  return typeof x === "object" && x !== null && !Array.isArray(x);
+}
+
+/** Validates one MeterDef loosely (the engine checks the details); throws with the meter named. */
+export function meterDef(x: unknown, where: string, warnings: string[] = []): MeterDef {
+  if (!isObject(x) || typeof x.id !== "string" || x.id === "")
+    throw new Error(`${where}: every meter needs a string "id"`);
+  if (looksLegacy(x)) return fromLegacy(x, warnings);
+  const type = x.type ?? "physical";
+  if (type === "physical") {
+    return { ...(x as object), type: "physical", readings: x.readings ?? [] } as PhysicalDef;
+  }
+  if (type === "master") {
+    if (!Array.isArray(x.periods)) throw new Error(`${where}: master meter "${x.id}" needs "periods"`);
+    return x as unknown as MeterDef;
+  }
+  if (type === "virtual") {
+    if (!Array.isArray(x.terms)) throw new Error(`${where}: virtual meter "${x.id}" needs "terms"`);
+    return x as unknown as MeterDef;
+  }
+  throw new Error(`${where}: meter "${x.id}" has unknown type ${JSON.stringify(type)}`);
+}
+
+/** Parses the meters definition of the node's form (a JSON array of MeterDefs, or `{meters: [...]}`). */
+export function parseMeterDefinitions(json: unknown, warnings: string[] = []): MeterDef[] {
+  if (json === undefined || json === null || json === "") return [];
+  const value = typeof json === "string" ? (JSON.parse(json) as unknown) : json;
+  const list = Array.isArray(value) ? value : isObject(value) && Array.isArray(value.meters) ? value.meters : undefined;
+  if (!list) throw new Error(`meters definition must be a JSON array of meters`);
+  return list.map((m, i) => meterDef(m, `meters definition entry ${i + 1}`, warnings));
+}
+
+function isRowList(payload: unknown[], meterTag: string): boolean {
+  const first = payload.find((r) => r !== null && r !== undefined);
+  return isObject(first) && "_time" in first && meterTag in first;
+}
+
+/** Which meters a definition refers to. */
+function references(d: MeterDef): string[] {
+  if (d.type === "master") return d.periods.flatMap((p) => (Array.isArray(p.sources) ? p.sources : []));
+  if (d.type === "virtual") return d.terms.map((t) => t.meter);
+  return [];
+}
+
+/**
+ * Merges input meters with the form's definitions: a physical definition without readings lends its
+ * options (unit, profile, …) to the input meter of the same id; masters and virtual meters are kept when
+ * the input has any meter they refer to.
+ */
+function mergeDefinitions(input: MeterDef[], configured: MeterDef[]): MeterDef[] {
+  const byId = new Map<string, MeterDef>();
+  for (const d of input) byId.set(d.id, d);
+  for (const c of configured) {
+    const own = byId.get(c.id);
+    if (c.type === "physical") {
+      if (own && own.type === "physical") byId.set(c.id, { ...c, ...own, readings: own.readings });
+    } else if (!own) {
+      byId.set(c.id, c);
+    }
+  }
+  // Keep configured composites only if something they (transitively) refer to is present.
+  const present = new Set(input.map((d) => d.id));
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (const d of byId.values()) {
+      if (!present.has(d.id) && references(d).some((r) => present.has(r))) {
+        present.add(d.id);
+        grew = true;
+      }
+    }
+  }
+  return [...byId.values()].filter((d) => present.has(d.id));
+}
+
+export function parseInput(
+  msg: { topic?: unknown; payload?: unknown },
+  meterTag: string,
+  configured: MeterDef[] = [],
+): ParsedInput {
+  const payload = msg.payload;
+  if (Array.isArray(payload)) {
+    if (isRowList(payload, meterTag)) {
+      const groups = new Map<string, unknown[]>();
+      let untagged = 0;
+      for (const row of payload) {
+        const id = isObject(row) ? row[meterTag] : undefined;
+        if (typeof id !== "string" || id === "") {
+          untagged++;
+          continue;
+        }
+        let g = groups.get(id);
+        if (!g) groups.set(id, (g = []));
+        g.push(row);
+      }
+      const defs: MeterDef[] = [...groups].map(([id, readings]) => ({ id, type: "physical", readings }));
+      if (untagged && defs.length === 0)
+        throw new Error(`none of the ${untagged} rows has the meter tag "${meterTag}"`);
+      return { defs: mergeDefinitions(defs, configured) };
+    }
+    if (typeof msg.topic !== "string" || msg.topic === "") {
+      throw new Error(
+        `msg.payload is a list of readings but msg.topic does not name the meter (or rows lack the tag "${meterTag}")`,
+      );
+    }
+    return { defs: mergeDefinitions([{ id: msg.topic, type: "physical", readings: payload }], configured) };
+  }
+  if (isObject(payload) && isReadingCollection(payload) && typeof msg.topic === "string" && msg.topic !== "") {
+    // Columns {t: [...], v: [...]} for one meter: the compact form of shape 1.
+    return { defs: mergeDefinitions([{ id: msg.topic, type: "physical", readings: payload }], configured) };
+  }
+  if (isObject(payload) && Array.isArray(payload.meters)) {
+    const warnings: string[] = [];
+    const defs = payload.meters.map((m, i) => meterDef(m, `msg.payload.meters[${i}]`, warnings));
+    for (const d of defs) {
+      if (d.type === "physical" && !isReadingCollection(d.readings))
+        throw new Error(`meter "${d.id}": readings must be an array of readings`);
+    }
+    const out: ParsedInput = { defs: mergeDefinitions(defs, configured) };
+    if (warnings.length) out.warnings = warnings;
+    if (isObject(payload.range)) {
+      const range: RangeOverride = {};
+      const s = optionalTime(payload.range.start, "msg.payload.range.start");
+      const e = optionalTime(payload.range.end, "msg.payload.range.end");
+      if (s !== undefined) range.start = s;
+      if (e !== undefined) range.end = e;
+      out.range = range;
+    }
+    return out;
+  }
+  throw new Error(
+    "msg.payload must be readings with msg.topic as the meter id, {meters: [...]}, or Flux rows with _time, _value and a meter tag",
+  );
+}

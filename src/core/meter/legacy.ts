@@ -1,0 +1,88 @@
+/**
+ * The original system's meters.yaml (as JSON) → our meter definitions (spec §2.2 "Compatibility mapping"),
+ * so people moving from it can paste their configuration. Only the listed fields are mapped.
+ */
+import type { MasterPeriodDef, MeterDef, VirtualTerm } from "./types";
+
+type Loose = Record<string, unknown>;
+
+const isObject = (x: unknown): x is Loose => typeof x === "object" && x !== null && !Array.isArray(x);
+
+export function looksLegacy(x: Loose): boolean {
+  if ("base_meter" in x || "subtract_meters" in x || "monthly_percentages" in x) return true;
+  return Array.isArray(x.periods) && x.periods.some((p) => isObject(p) && ("start_date" in p || "source_meters" in p));
+}
+
+function isM3(u: unknown): boolean {
+  return typeof u === "string" && /^m(3|³)$/i.test(u.trim());
+}
+function isKwh(u: unknown): boolean {
+  return typeof u === "string" && u.trim().toLowerCase() === "kwh";
+}
+
+/** m³ → kWh (or back) needs energy_content · z_factor from the meter definition. */
+function conversion(id: string, from: unknown, to: unknown, def: Loose): number {
+  if (from === undefined || to === undefined || from === to) return 1;
+  const energy = def.energy_content ?? def.energyContent;
+  const z = def.z_factor ?? def.zFactor;
+  if ((isM3(from) && isKwh(to)) || (isKwh(from) && isM3(to))) {
+    if (typeof energy !== "number" || typeof z !== "number") {
+      throw new Error(
+        `meter "${id}": converting ${JSON.stringify(from)} to ${JSON.stringify(to)} needs "energy_content" and "z_factor" on the meter`,
+      );
+    }
+    return isM3(from) ? energy * z : 1 / (energy * z);
+  }
+  return 1;
+}
+
+const nextDay = (date: string): string =>
+  new Date(Date.parse(`${date}T00:00:00Z`) + 86400000).toISOString().slice(0, 10);
+
+/** Translates one legacy definition; `warnings` collects the mapping's checks. */
+export function fromLegacy(x: Loose, warnings: string[]): MeterDef {
+  const id = String(x.id);
+  const unit = (x.output_unit ?? x.unit) as string | undefined;
+  const base: { id: string; unit?: string } = { id };
+  if (unit !== undefined) base.unit = unit;
+  if (Array.isArray(x.periods)) {
+    const periods: MasterPeriodDef[] = x.periods.filter(isObject).map((p, k, all) => {
+      const start = (p.start ?? p.start_date) as string;
+      const next = all[k + 1];
+      if (
+        typeof p.end_date === "string" &&
+        next &&
+        typeof next.start_date === "string" &&
+        nextDay(p.end_date) !== next.start_date
+      ) {
+        warnings.push(
+          `meter "${id}": period ${k + 1} ends ${p.end_date} but the next starts ${next.start_date}; the next start is used`,
+        );
+      }
+      const sources = (p.sources ?? p.source_meters) as string[];
+      const combine = (p.combine ?? p.composition_type) as "single" | "sum" | undefined;
+      const out: MasterPeriodDef = { start, sources };
+      if (combine !== undefined) out.combine = combine;
+      const factor = typeof p.factor === "number" ? p.factor : conversion(id, p.source_unit, unit, x);
+      if (factor !== 1 || p.source_unit !== undefined) out.factor = factor;
+      const offset = p.offsetFromPrevious ?? p.apply_offset_from_previous_period;
+      if (typeof offset === "boolean") out.offsetFromPrevious = offset;
+      if (typeof p.initialValue === "number") out.initialValue = p.initialValue;
+      return out;
+    });
+    return { ...base, type: "master", periods };
+  }
+  if ("base_meter" in x || "subtract_meters" in x) {
+    const factorOf = (meter: unknown): number => {
+      const units = isObject(x.source_units) ? x.source_units : {};
+      return conversion(id, units[String(meter)], unit, x);
+    };
+    const terms: VirtualTerm[] = [{ meter: String(x.base_meter), factor: factorOf(x.base_meter) }];
+    for (const m of Array.isArray(x.subtract_meters) ? x.subtract_meters : [])
+      terms.push({ meter: String(m), factor: -factorOf(m) });
+    return { ...base, type: "virtual", terms };
+  }
+  const physical: Loose = { ...x, type: "physical", readings: x.readings ?? [] };
+  if (Array.isArray(x.monthly_percentages)) physical.profile = x.monthly_percentages;
+  return physical as unknown as MeterDef;
+}

@@ -1,0 +1,172 @@
+/** R1: readings in any accepted form → sorted, de-duplicated typed arrays, with counts of what was dropped. */
+import { parseTime } from "./time";
+
+export interface NormalizedReadings {
+  t: Float64Array;
+  v: Float64Array;
+  raw: number;
+  dropped: number;
+  duplicates: number;
+}
+
+export interface NormalizeOptions {
+  allowNegative: boolean;
+  /** (installedAt, initialValue): added first, so an explicit reading at the same t wins. */
+  synthetic?: { t: number; v: number };
+}
+
+/** Thrown for input that must fail the whole meter (seconds instead of ms); names the reading. */
+export class ReadingError extends Error {}
+
+interface Columns {
+  t: ArrayLike<unknown>;
+  v: ArrayLike<unknown>;
+}
+
+function isColumns(x: unknown): x is Columns {
+  if (typeof x !== "object" || x === null || Array.isArray(x)) return false;
+  const c = x as { t?: unknown; v?: unknown };
+  const isList = (a: unknown) => Array.isArray(a) || ArrayBuffer.isView(a);
+  return isList(c.t) && isList(c.v);
+}
+
+function describe(r: unknown): string {
+  if (r instanceof Date) return r.toISOString();
+  try {
+    const s = JSON.stringify(r);
+    return s === undefined ? String(r) : s.length > 80 ? s.slice(0, 77) + "..." : s;
+  } catch {
+    return String(r);
+  }
+}
+
+/** Splits one reading into its time and value, whatever its form; undefined when it has none. */
+function splitReading(r: unknown): [unknown, unknown] | undefined {
+  if (Array.isArray(r)) return r.length >= 2 ? [r[0], r[1]] : undefined;
+  if (typeof r !== "object" || r === null) return undefined;
+  const o = r as Record<string, unknown>;
+  if ("t" in o) return [o.t, o.v];
+  if ("time" in o) return [o.time, o.value];
+  if ("_time" in o) return [o._time, o._value];
+  return undefined;
+}
+
+/** True if this list of readings is a usable collection (an array, or columns). */
+export function isReadingCollection(x: unknown): boolean {
+  return Array.isArray(x) || isColumns(x);
+}
+
+/**
+ * Columns of Float64Arrays that are valid and strictly increasing need no sorting: one pass checks that,
+ * then they are used as they are. Returns undefined when the general path is needed.
+ */
+function cleanColumns(t: Float64Array, v: Float64Array, allowNegative: boolean): NormalizedReadings | undefined {
+  const n = Math.min(t.length, v.length);
+  let prev = -Infinity;
+  for (let i = 0; i < n; i++) {
+    const ti = t[i];
+    const vi = v[i];
+    if (!(ti > prev) || !(ti >= 1e11) || ti === Infinity || !Number.isFinite(vi) || (vi < 0 && !allowNegative))
+      return undefined;
+    prev = ti;
+  }
+  // Views, not copies: the engine never writes to t or v, and a copy would double the input's memory.
+  return { t: t.subarray(0, n), v: v.subarray(0, n), raw: n, dropped: 0, duplicates: 0 };
+}
+
+export function normalizeReadings(meterId: string, readings: unknown, opts: NormalizeOptions): NormalizedReadings {
+  const columns = isColumns(readings) ? readings : null;
+  if (columns && !opts.synthetic && columns.t instanceof Float64Array && columns.v instanceof Float64Array) {
+    const clean = cleanColumns(columns.t, columns.v, opts.allowNegative);
+    if (clean) return clean;
+  }
+  const list = columns ? null : Array.isArray(readings) ? (readings as unknown[]) : [];
+  const raw = columns ? Math.min(columns.t.length, columns.v.length) : list!.length;
+  const extra = opts.synthetic ? 1 : 0;
+  const ts = new Float64Array(raw + extra);
+  const vs = new Float64Array(raw + extra);
+  let n = 0;
+  let dropped = 0;
+  if (opts.synthetic) {
+    ts[0] = opts.synthetic.t;
+    vs[0] = opts.synthetic.v;
+    n = 1;
+  }
+  const fastColumns = columns !== null && columns.t instanceof Float64Array && columns.v instanceof Float64Array;
+  for (let i = 0; i < raw; i++) {
+    let tRaw: unknown;
+    let vRaw: unknown;
+    if (columns) {
+      tRaw = columns.t[i];
+      vRaw = columns.v[i];
+    } else {
+      const parts = splitReading(list![i]);
+      if (!parts) {
+        dropped++;
+        continue;
+      }
+      [tRaw, vRaw] = parts;
+    }
+    let t: number;
+    if (fastColumns && (tRaw as number) >= 1e11) t = tRaw as number;
+    else {
+      const p = parseTime(tRaw);
+      if (!p.ok) {
+        if (p.seconds) {
+          const reading = columns ? `[${describe(tRaw)}, ${describe(vRaw)}]` : describe(list![i]);
+          throw new ReadingError(
+            `meter "${meterId}": reading ${reading} has time ${describe(tRaw)}, which looks like seconds; send epoch milliseconds`,
+          );
+        }
+        dropped++;
+        continue;
+      }
+      t = p.t;
+    }
+    if (typeof vRaw !== "number" || !Number.isFinite(vRaw) || (vRaw < 0 && !opts.allowNegative)) {
+      dropped++;
+      continue;
+    }
+    ts[n] = t;
+    vs[n] = vRaw;
+    n++;
+  }
+  return { ...sortAndDedupe(ts.subarray(0, n), vs.subarray(0, n), extra === 1), raw, dropped };
+}
+
+/** Stable sort by t; among equal t the last in input order wins. The synthetic first entry is never counted. */
+function sortAndDedupe(
+  ts: Float64Array,
+  vs: Float64Array,
+  hasSynthetic: boolean,
+): { t: Float64Array; v: Float64Array; duplicates: number } {
+  const n = ts.length;
+  let sorted = true;
+  for (let i = 1; i < n; i++) {
+    if (ts[i] <= ts[i - 1]) {
+      sorted = false;
+      break;
+    }
+  }
+  if (sorted) return { t: ts.slice(), v: vs.slice(), duplicates: 0 };
+  const order = new Uint32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  const idx = Array.from(order).sort((a, b) => ts[a] - ts[b] || a - b);
+  const t = new Float64Array(n);
+  const v = new Float64Array(n);
+  let m = 0;
+  let duplicates = 0;
+  for (let k = 0; k < n; k++) {
+    const i = idx[k];
+    if (m > 0 && t[m - 1] === ts[i]) {
+      // Later input order replaces the earlier one.
+      v[m - 1] = vs[i]!;
+      if (!(hasSynthetic && idx[k - 1] === 0)) duplicates++;
+    } else {
+      t[m] = ts[i]!;
+      v[m] = vs[i]!;
+      m++;
+    }
+  }
+  return { t: t.slice(0, m), v: v.slice(0, m), duplicates };
+}
