@@ -61,6 +61,28 @@ describe("influxdb: durable spool", function () {
     await spool.close();
   });
 
+  it("hands out consecutive batches for several in flight, across segments, each line exactly once", async function () {
+    const spool = await Spool.open({ dir, fsync: false, segmentBytes: 300 });
+    for (let i = 0; i < 20; i++) await spool.append(lines(i * 10, 10));
+    const seen = [];
+    const inFlight = [];
+    await spool.confirm(await spool.peek(3)); // the head segment's cursor is not 0
+    for (;;) {
+      while (inFlight.length < 4) {
+        const batch = await spool.peek(7, inFlight[inFlight.length - 1]);
+        if (!batch) break;
+        inFlight.push(batch);
+      }
+      const first = inFlight.shift();
+      if (!first) break;
+      seen.push(...first.lines);
+      await spool.confirm(first);
+    }
+    seen.should.eql(lines(3, 197));
+    spool.pending.should.equal(0);
+    await spool.close();
+  });
+
   it("cuts off a torn last line left by a crash in the middle of a write", async function () {
     const spool = await Spool.open({ dir });
     await spool.append(lines(0, 2));

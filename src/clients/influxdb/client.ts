@@ -12,6 +12,9 @@ import { AbortedError } from "../../core/sleep";
  * deleting the batch from the spool, so each batch is exactly one awaited request, and retries are ours.
  */
 
+/** Bodies above this are gzipped, as the client's WriteApi does by default. */
+const GZIP_THRESHOLD = 1000;
+
 export interface InfluxSettings {
   url: string;
   /** API token; for InfluxDB 1.8 `user:password`; blank for a server without authentication. */
@@ -60,15 +63,23 @@ export class InfluxConnection {
     if (!bucket) throw new ValidationError("Set a bucket on the meter-influxdb config node or on the write node.");
     const path =
       `/api/v2/write?org=${encodeURIComponent(this.org)}&bucket=${encodeURIComponent(bucket)}` + `&precision=ms`;
+    // A signal of its own per request: the transport adds an abort listener to the signal it is given
+    // and never removes it, which would pile up on a long-lived signal.
+    const request = new AbortController();
+    const forward = (): void => request.abort();
+    if (signal?.aborted) throw new AbortedError();
+    signal?.addEventListener("abort", forward, { once: true });
     try {
       await this.influx.transport.request(path, lines.join("\n"), {
         method: "POST",
         headers: { "content-type": "text/plain; charset=utf-8" },
-        gzipThreshold: 1000,
-        signal,
+        gzipThreshold: GZIP_THRESHOLD,
+        signal: request.signal,
       });
     } catch (err) {
       throw this.translate(err, bucket, signal);
+    } finally {
+      signal?.removeEventListener("abort", forward);
     }
   }
 

@@ -1,7 +1,7 @@
 import { ApiError, RateLimitError } from "../../core/errors";
 import { backoffDelay } from "../../core/retry";
 import { AbortedError, sleep } from "../../core/sleep";
-import { Spool } from "../../core/spool/spool";
+import { Spool, type SpoolBatch } from "../../core/spool/spool";
 import type { InfluxConnection } from "./client";
 
 /**
@@ -44,11 +44,14 @@ export interface DurableWriterOptions {
   batchSize: number;
   flushIntervalMs: number;
   retry?: { baseMs: number; maxMs: number };
+  /** Batches sent concurrently (settled in order). */
+  maxInFlight?: number;
   fsync?: boolean;
   events?: WriterEvents;
 }
 
 export const DEFAULT_WRITER_RETRY = { baseMs: 500, maxMs: 10_000 };
+const DEFAULT_MAX_IN_FLIGHT = 4;
 
 export class DurableWriter {
   /** Resolves once the spool is open (and a replay, if any, has been started). */
@@ -128,44 +131,76 @@ export class DurableWriter {
     }
   }
 
+  /**
+   * Keeps up to `maxInFlight` batches on their way (InfluxDB takes concurrent writes much faster than
+   * one at a time) and settles them strictly in order, so the spool is only ever trimmed at its head.
+   * On a failure everything in flight is abandoned and resent from the head after the back-off:
+   * batches that did land are simply written again, which InfluxDB stores once.
+   */
   private async pump(): Promise<void> {
     const spool = this.spool!;
-    const { connection, bucket, batchSize } = this.options;
-    while (!this.closed && (this.due || spool.pending >= batchSize)) {
-      const batch = await spool.peek(batchSize);
-      if (!batch) break;
-      try {
-        await connection.write(bucket, batch.lines, this.abort.signal);
-      } catch (err) {
-        if (this.closed || err instanceof AbortedError) return;
-        const error = err instanceof Error ? err : new Error(String(err));
-        if (error instanceof ApiError && (error.status === 400 || error.status === 422)) {
-          await spool.confirm(batch);
-          this.droppedSinceReport += batch.lines.length;
-          this.events.onRejected?.(error, batch.lines.length);
-          continue;
-        }
-        this.failures++;
-        let delay = backoffDelay(this.failures, this.retry);
-        if (error instanceof RateLimitError) delay = Math.max(delay, error.retryAfterMs);
-        this.due = true; // catch up on everything once it works again
-        if (isRefusal(error)) this.events.onRefused?.(error, delay, spool.pending);
-        else this.events.onRetry?.(error, delay, spool.pending);
-        try {
-          await sleep(delay, this.abort.signal);
-        } catch {
-          return;
-        }
+    const { batchSize } = this.options;
+    const maxInFlight = Math.max(1, this.options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT);
+    const inFlight: Array<{ batch: SpoolBatch; outcome: Promise<Error | undefined> }> = [];
+    let sentLines = 0;
+    const wanted = (): boolean => this.due || spool.pending - sentLines >= batchSize;
+    while (!this.closed) {
+      while (inFlight.length < maxInFlight && wanted()) {
+        const batch = await spool.peek(batchSize, inFlight[inFlight.length - 1]?.batch);
+        if (!batch || batch.lines.length === 0) break;
+        inFlight.push({ batch, outcome: this.send(batch) });
+        sentLines += batch.lines.length;
+      }
+      const first = inFlight.shift();
+      if (!first) break;
+      const error = await first.outcome;
+      sentLines -= first.batch.lines.length;
+      if (this.closed) return;
+      if (!error) {
+        await spool.confirm(first.batch);
+        this.failures = 0;
+        if (spool.pending === 0) this.due = false;
+        const dropped = this.droppedSinceReport;
+        this.droppedSinceReport = 0;
+        this.events.onFlush?.({ written: first.batch.lines.length, buffered: spool.pending, dropped });
         continue;
       }
-      await spool.confirm(batch);
-      this.failures = 0;
-      if (spool.pending === 0) this.due = false;
-      const dropped = this.droppedSinceReport;
-      this.droppedSinceReport = 0;
-      this.events.onFlush?.({ written: batch.lines.length, buffered: spool.pending, dropped });
+      if (error instanceof ApiError && (error.status === 400 || error.status === 422)) {
+        await spool.confirm(first.batch);
+        this.droppedSinceReport += first.batch.lines.length;
+        this.events.onRejected?.(error, first.batch.lines.length);
+        continue;
+      }
+      // Abandon the rest; they are resent from the head once the server is back.
+      await Promise.all(inFlight.map((f) => f.outcome));
+      inFlight.length = 0;
+      sentLines = 0;
+      if (this.closed) return;
+      this.failures++;
+      let delay = backoffDelay(this.failures, this.retry);
+      if (error instanceof RateLimitError) delay = Math.max(delay, error.retryAfterMs);
+      this.due = true; // catch up on everything once it works again
+      if (isRefusal(error)) this.events.onRefused?.(error, delay, spool.pending);
+      else this.events.onRetry?.(error, delay, spool.pending);
+      try {
+        await sleep(delay, this.abort.signal);
+      } catch {
+        return;
+      }
     }
+    await Promise.all(inFlight.map((f) => f.outcome));
     if (spool.pending === 0) this.due = false;
+  }
+
+  /** One batch to InfluxDB; resolves with the error instead of throwing, to be handled in order. */
+  private async send(batch: SpoolBatch): Promise<Error | undefined> {
+    try {
+      await this.options.connection.write(this.options.bucket, batch.lines, this.abort.signal);
+      return undefined;
+    } catch (err) {
+      if (err instanceof AbortedError) return err;
+      return err instanceof Error ? err : new Error(String(err));
+    }
   }
 }
 

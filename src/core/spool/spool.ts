@@ -113,13 +113,31 @@ export class Spool {
     });
   }
 
-  /** Up to `max` of the oldest unconfirmed lines, all from one segment; undefined when empty. */
-  peek(max: number): Promise<SpoolBatch | undefined> {
+  /**
+   * Up to `max` of the oldest unconfirmed lines, all from one segment; undefined when there are none.
+   * With `after`, the lines following that batch instead, so that several batches can be in flight
+   * (they must still be confirmed in order).
+   */
+  peek(max: number, after?: SpoolBatch): Promise<SpoolBatch | undefined> {
     return this.exclusive(async () => {
-      const head = this.head();
-      if (!head) return undefined;
-      const lines = await this.linesOf(head);
-      return { segment: head.seq, start: head.cursor, lines: lines.slice(head.cursor, head.cursor + max) };
+      let index = this.segments.findIndex((s) => s.cursor < s.count);
+      if (index < 0) return undefined;
+      let start = this.segments[index].cursor;
+      if (after) {
+        const at = this.segments.findIndex((s) => s.seq === after.segment);
+        if (at >= index) {
+          index = at;
+          start = Math.max(after.start + after.lines.length, this.segments[at].cursor);
+        }
+        while (index < this.segments.length && start >= this.segments[index].count) {
+          index++;
+          start = this.segments[index]?.cursor ?? 0;
+        }
+        if (index >= this.segments.length) return undefined;
+      }
+      const segment = this.segments[index];
+      const lines = await this.linesOf(segment);
+      return { segment: segment.seq, start, lines: lines.slice(start, start + max) };
     });
   }
 
