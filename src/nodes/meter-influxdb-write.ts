@@ -1,3 +1,4 @@
+import { promises as fs } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { DurableWriter, type FlushReport } from "../clients/influxdb/durable-writer";
@@ -163,13 +164,25 @@ export = function (RED: NodeAPI): void {
       if (built.rejected.length > 0) throw new ValidationError(describeRejections(built));
     });
 
-    node.on("close", (_removed: boolean, done: () => void) => {
+    node.on("close", (removed: boolean, done: () => void) => {
       clearTimeout(dropWindow);
       warnDropped();
       const writer = node.writer;
       node.writer = undefined;
       if (!writer) return done();
-      writer.close().then(done, () => done());
+      writer
+        .close()
+        .then(async () => {
+          if (!removed) return; // a redeploy or restart: the next instance replays the spool
+          // Deleted or disabled: clean up an empty spool, and say where unwritten points stay.
+          if (writer.buffered === 0) await fs.rm(writer.spoolDir, { recursive: true, force: true });
+          else
+            node.warn(
+              `${writer.buffered} point(s) not yet written stay in ${writer.spoolDir}; re-add the node with the same id to write them.`,
+            );
+        })
+        .catch(() => undefined)
+        .finally(done);
     });
   }
 

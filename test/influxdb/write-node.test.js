@@ -353,6 +353,31 @@ describe("influxdb: meter-influxdb-write against a real InfluxDB", function () {
     }
   });
 
+  it("deletes an empty spool when the node is deleted, and keeps one that still holds points", async function () {
+    const db = await freshDb();
+    const f = flow(db);
+    await load(f);
+    const outputs = collect(helper.getNode("out"));
+    await send([{ payload: { v: 1 }, measurement: "m", timestamp: T0 }]);
+    await waitFor(() => outputs.length > 0, 10_000, "a flush");
+    const spoolDir = path.join(userDir, "meterflow-spool", "w");
+    fs.existsSync(spoolDir).should.be.true();
+    await helper.setFlows([f[0], f[2]], "full", { cfg: { token: TOKEN } });
+    fs.existsSync(spoolDir).should.be.false();
+
+    // Deleted while InfluxDB is down: the points stay on disk, and a warning says where.
+    await helper.setFlows(f, "full", { cfg: { token: TOKEN } });
+    influx.proxy.down = true;
+    await send([{ payload: { v: 2 }, measurement: "m", timestamp: T0 + 1 }]);
+    const warnings = [];
+    helper.getNode("w").on("call:warn", (call) => warnings.push(String(call.args[0])));
+    await helper.setFlows([f[0], f[2]], "full", { cfg: { token: TOKEN } });
+    fs.readdirSync(spoolDir)
+      .some((n) => n.endsWith(".seg"))
+      .should.be.true();
+    await waitFor(() => warnings.some((t) => t.startsWith("1 point(s) not yet written stay in ")), 2000, "the warning");
+  });
+
   it("reports a missing config node on the status and through done(err)", async function () {
     await helper.load(nodes, [{ id: "w", type: "meter-influxdb-write", server: "", wires: [] }]);
     const w = helper.getNode("w");

@@ -88,6 +88,10 @@ export class DurableWriter {
     });
   }
 
+  get spoolDir(): string {
+    return this.options.spoolDir;
+  }
+
   /** Points waiting in the spool. */
   get buffered(): number {
     return this.spool?.pending ?? 0;
