@@ -20,9 +20,25 @@ const MEASUREMENT_SPECIAL = /[, ]/g;
 const KEY_SPECIAL = /[,= ]/g;
 const LINE_BREAK = /[\r\n]/;
 
-// Backslashes are literal in names and tags (InfluxDB only unescapes the special characters).
-const escapeMeasurement = (s: string): string => s.replace(MEASUREMENT_SPECIAL, "\\$&");
-const escapeKey = (s: string): string => s.replace(KEY_SPECIAL, "\\$&");
+/**
+ * Names and tag values repeat from point to point, so their escaped forms are remembered: escaping
+ * was most of the cost of a point. The memo is bounded; it starts over when full.
+ */
+const MEMO_LIMIT = 10_000;
+const measurementMemo = new Map<string, string>();
+const keyMemo = new Map<string, string>();
+
+function memoised(memo: Map<string, string>, special: RegExp, s: string): string {
+  let escaped = memo.get(s);
+  if (escaped === undefined) {
+    if (LINE_BREAK.test(s)) throw new ValidationError(`the name or tag ${JSON.stringify(s)} contains a line break`);
+    // Backslashes are literal in names and tags (InfluxDB only unescapes the special characters).
+    escaped = s.replace(special, "\\$&");
+    if (memo.size >= MEMO_LIMIT) memo.clear();
+    memo.set(s, escaped);
+  }
+  return escaped;
+}
 const escapeString = (s: string): string => s.replace(/[\\"]/g, "\\$&");
 
 /** `"5i"`: node-red-contrib-influxdb's way of asking for an integer field, kept for flows moving over. */
@@ -34,22 +50,22 @@ const INTEGER_STRING = /^-?\d+i$/;
  */
 export function toLine(point: InfluxPoint, integerFields: ReadonlySet<string> = new Set()): string {
   if (!point.measurement) throw new ValidationError("it has no measurement: set msg.measurement or the node's one");
-  if (LINE_BREAK.test(point.measurement)) throw new ValidationError("its measurement contains a line break");
-  let line = escapeMeasurement(point.measurement);
-  for (const key of Object.keys(point.tags).sort()) {
+  let line = memoised(measurementMemo, MEASUREMENT_SPECIAL, point.measurement);
+  const tagKeys = Object.keys(point.tags);
+  if (tagKeys.length > 1) tagKeys.sort();
+  for (const key of tagKeys) {
     const value = point.tags[key];
     if (value === "") continue; // InfluxDB refuses empty tag values; an empty tag is the same as none
-    if (LINE_BREAK.test(key) || LINE_BREAK.test(value)) throw new ValidationError(`tag "${key}" contains a line break`);
-    line += `,${escapeKey(key)}=${escapeKey(value)}`;
+    line += `,${memoised(keyMemo, KEY_SPECIAL, key)}=${memoised(keyMemo, KEY_SPECIAL, value)}`;
   }
-  const fields: string[] = [];
-  for (const [key, value] of Object.entries(point.fields)) {
-    if (LINE_BREAK.test(key)) throw new ValidationError(`field name "${key}" contains a line break`);
-    fields.push(`${escapeKey(key)}=${fieldValue(key, value, integerFields.has(key))}`);
+  let fields = "";
+  for (const key in point.fields) {
+    const name = memoised(keyMemo, KEY_SPECIAL, key);
+    fields += `${fields ? "," : ""}${name}=${fieldValue(key, point.fields[key], integerFields.has(key))}`;
   }
-  if (fields.length === 0) throw new ValidationError("it has no fields to write");
+  if (!fields) throw new ValidationError("it has no fields to write");
   if (!Number.isFinite(point.timestamp)) throw new ValidationError("its timestamp is not a valid time");
-  return `${line} ${fields.join(",")} ${Math.trunc(point.timestamp)}`;
+  return `${line} ${fields} ${Math.trunc(point.timestamp)}`;
 }
 
 function fieldValue(key: string, value: FieldValue, asInteger: boolean): string {

@@ -96,7 +96,8 @@ function normalise(c: Candidate, defaultMeasurement: string | undefined, now: nu
   if (!isPlainObject(c.fields)) throw new Error(`its fields are ${describe(c.fields)}, not an object`);
   const fields: Record<string, FieldValue> = {};
   let fieldTime: unknown;
-  for (const [key, value] of Object.entries(c.fields)) {
+  for (const key in c.fields) {
+    const value = c.fields[key];
     if (key === "time") {
       fieldTime = value;
       continue;
@@ -114,7 +115,8 @@ function normalise(c: Candidate, defaultMeasurement: string | undefined, now: nu
   const tags: Record<string, string> = {};
   if (c.tags !== undefined && c.tags !== null) {
     if (!isPlainObject(c.tags)) throw new Error(`its tags are ${describe(c.tags)}, not an object`);
-    for (const [key, value] of Object.entries(c.tags)) {
+    for (const key in c.tags) {
+      const value = c.tags[key];
       if (value === null || value === undefined) continue;
       if (typeof value === "string" || typeof value === "number" || typeof value === "boolean")
         tags[key] = String(value);
@@ -123,8 +125,10 @@ function normalise(c: Candidate, defaultMeasurement: string | undefined, now: nu
   }
   const given = c.timestamp ?? fieldTime;
   const timestamp = given === undefined || given === null ? now : toEpochMs(given);
-  const named = measurement ? ` (measurement "${measurement}")` : "";
-  if (Number.isNaN(timestamp)) throw new Error(`its timestamp ${describe(given)} is not a time${named}`);
+  if (Number.isNaN(timestamp))
+    throw new Error(
+      `its timestamp ${describe(given)} is not a time${measurement ? ` (measurement "${measurement}")` : ""}`,
+    );
   return { measurement, tags, fields, timestamp };
 }
 
