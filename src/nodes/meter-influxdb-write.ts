@@ -3,7 +3,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { DurableWriter, type FlushReport } from "../clients/influxdb/durable-writer";
 import { describeRejections, linesFromMessage } from "../clients/influxdb/points";
-import { ValidationError } from "../core/errors";
+import { ApiError, AuthError, NetworkError, RateLimitError, TimeoutError, ValidationError } from "../core/errors";
 import { onInput } from "./lib/input";
 import { getConfigNode, numberProp } from "./lib/props";
 import { shortReason, statusError, statusIdle, statusOk, statusWaiting } from "./lib/status";
@@ -42,6 +42,17 @@ interface WriteNode extends Node {
 
 /** Warnings about dropped points are grouped so a long outage does not flood the log. */
 const DROP_WARNING_WINDOW_MS = 10_000;
+
+/** A few words for the status line; the full message goes to the log and Catch nodes. */
+function statusReason(err: Error): string {
+  if (err instanceof AuthError) return "token refused";
+  if (err instanceof RateLimitError) return "InfluxDB busy (429)";
+  if (err instanceof ApiError && err.status === 404) return "bucket not found";
+  if (err instanceof ApiError) return `InfluxDB HTTP ${err.status}`;
+  if (err instanceof TimeoutError) return "InfluxDB not answering";
+  if (err instanceof NetworkError) return "InfluxDB unreachable";
+  return shortReason(err);
+}
 
 export = function (RED: NodeAPI): void {
   function MeterInfluxdbWriteNode(this: WriteNode, config: WriteNodeDef): void {
@@ -112,16 +123,16 @@ export = function (RED: NodeAPI): void {
             node.send({ payload: report });
           },
           onRetry: (err, delayMs, buffered) => {
-            statusWaiting(node, `${shortReason(err)} · ${buffered} buffered · retry ${Math.ceil(delayMs / 1000)} s`);
+            statusWaiting(node, `${statusReason(err)} · ${buffered} buffered · retry ${Math.ceil(delayMs / 1000)} s`);
             if (failing?.message !== err.message)
               node.warn(`${err.message} ${buffered} point(s) are buffered on disk.`);
-            failing = { message: err.message, short: shortReason(err), refused: false };
+            failing = { message: err.message, short: statusReason(err), refused: false };
           },
           onRefused: (err, _delayMs, buffered) => {
-            statusError(node, `${shortReason(err)} · ${buffered} buffered`);
+            statusError(node, `${statusReason(err)} · ${buffered} buffered`);
             if (failing?.message !== err.message)
               node.error(err.message, { payload: { written: 0, buffered, dropped: 0 } });
-            failing = { message: err.message, short: shortReason(err), refused: true };
+            failing = { message: err.message, short: statusReason(err), refused: true };
           },
           onRejected: (err, count) => {
             node.error(

@@ -236,7 +236,10 @@ describe("influxdb: meter-influxdb-write against a real InfluxDB", function () {
     const writtenBefore = written();
     writtenBefore.should.be.below(10_000);
     await waitFor(
-      () => helper._NodePrototype.status.args.some(([s]) => s && s.fill === "yellow" && /buffered/.test(s.text)),
+      () =>
+        helper._NodePrototype.status.args.some(
+          ([s]) => s && s.fill === "yellow" && /^InfluxDB unreachable · \d+ buffered · retry 1 s$/.test(s.text),
+        ),
       10_000,
       "a yellow status with the backlog",
     );
@@ -277,7 +280,10 @@ describe("influxdb: meter-influxdb-write against a real InfluxDB", function () {
     );
     errors[0][1].payload.should.eql({ written: 0, buffered: 2, dropped: 0 }); // a msg, so Catch nodes see it
     await waitFor(
-      () => helper._NodePrototype.status.args.some(([s]) => s && s.fill === "red" && /2 buffered/.test(s.text)),
+      () =>
+        helper._NodePrototype.status.args.some(
+          ([s]) => s && s.fill === "red" && s.text === "token refused · 2 buffered",
+        ),
       5000,
       "red status",
     );
@@ -305,6 +311,14 @@ describe("influxdb: meter-influxdb-write against a real InfluxDB", function () {
     await send([{ payload: { v: 1 }, measurement: "m", timestamp: T0 }]);
     await waitFor(() => errors.length > 0, 10_000, "an error");
     errors[0].should.match(/has no bucket "no_such_db" \(HTTP 404: database not found: "no_such_db"\); create it/);
+    await waitFor(
+      () =>
+        helper._NodePrototype.status.args.some(
+          ([s]) => s && s.fill === "red" && s.text === "bucket not found · 1 buffered",
+        ),
+      5000,
+      "red status",
+    );
     w.writer.buffered.should.equal(1);
   });
 

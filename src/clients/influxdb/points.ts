@@ -54,12 +54,12 @@ export function linesFromMessage(msg: PointMessage, defaults: PointDefaults = {}
   return { lines, rejected, total: candidates.length };
 }
 
-/** "point 2 of 3 (measurement "water"): it has no fields to write" — for done(err). */
+/** `Rejected point 2 of 3: it has no fields to write.` — for done(err). */
 export function describeRejections(built: BuiltLines): string {
   const shown = built.rejected.slice(0, 3).map((r) => `point ${r.index} of ${built.total}: ${r.reason}`);
   const more = built.rejected.length > 3 ? `; and ${built.rejected.length - 3} more` : "";
   const kept = built.lines.length > 0 ? ` The other ${built.lines.length} point(s) were stored.` : "";
-  return `InfluxDB write: rejected ${shown.join("; ")}${more}.${kept}`;
+  return `Rejected ${shown.join("; ")}${more}.${kept}`;
 }
 
 function candidatesOf(msg: PointMessage): Candidate[] {
