@@ -83,6 +83,14 @@ describe("influxdb: durable spool", function () {
     await spool.close();
   });
 
+  it("takes a single append of 200,000 lines", async function () {
+    const spool = await Spool.open({ dir, fsync: false });
+    await spool.append(lines(0, 200_000));
+    spool.pending.should.equal(200_000);
+    (await spool.peek(2)).lines.should.eql(lines(0, 2));
+    await spool.close();
+  });
+
   it("cuts off a torn last line left by a crash in the middle of a write", async function () {
     const spool = await Spool.open({ dir });
     await spool.append(lines(0, 2));

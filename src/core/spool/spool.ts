@@ -188,7 +188,8 @@ export class Spool {
       const bytes = Buffer.byteLength(text);
       await segment.handle!.write(text);
       if (this.fsync) await segment.handle!.datasync();
-      segment.lines!.push(...lines);
+      const held = segment.lines!;
+      for (const line of lines) held.push(line); // not push(...lines): a huge message would overflow the stack
       segment.count += lines.length;
       segment.bytes += bytes;
       this.pendingLines += lines.length;
