@@ -1,0 +1,95 @@
+"use strict";
+const { linesFromMessage, describeRejections, toEpochMs } = require("../../dist/clients/influxdb/points");
+const { toLine } = require("../../dist/clients/influxdb/line-protocol");
+
+const T = 1_700_000_000_123;
+
+describe("influxdb: points from messages", function () {
+  it("(a) reader messages: payload fields + msg.measurement, msg.tags, msg.timestamp", function () {
+    const built = linesFromMessage({
+      payload: { flow: 0.25, total: 1234, unit: "gal", leak: false },
+      measurement: "water",
+      tags: { device: "d1", site: "home" },
+      timestamp: T,
+    });
+    built.rejected.should.eql([]);
+    built.lines.should.eql([`water,device=d1,site=home flow=0.25,total=1234,unit="gal",leak=false ${T}`]);
+  });
+
+  it("(b) node-red-contrib-influxdb shapes: fields, [fields, tags], arrays of those, a bare value, 'time'", function () {
+    const lines = (payload, extra = {}) => linesFromMessage({ payload, measurement: "m", ...extra }, { now: 5 }).lines;
+    lines({ a: 1 }).should.eql(["m a=1 5"]);
+    lines([{ a: 1, time: new Date(T) }, { t: "x" }]).should.eql([`m,t=x a=1 ${T}`]);
+    lines([
+      [{ a: 1, time: T }, { t: "x" }],
+      [{ a: 2, time: T + 1 }, { t: "y" }],
+    ]).should.eql([`m,t=x a=1 ${T}`, `m,t=y a=2 ${T + 1}`]);
+    lines(42).should.eql(["m value=42 5"]);
+    lines("on").should.eql(['m value="on" 5']);
+    lines({ count: "7i" }).should.eql(["m count=7i 5"]);
+  });
+
+  it("(c) batch points with their own measurement, tags and timestamp", function () {
+    const built = linesFromMessage({
+      payload: [
+        { measurement: "power", tags: { phase: "L1" }, fields: { w: 230.5 }, timestamp: new Date(T) },
+        { measurement: "energy", fields: { kwh: 12 }, timestamp: "2023-11-14T22:13:20.123Z" },
+      ],
+    });
+    built.lines.should.eql([`power,phase=L1 w=230.5 ${T}`, `energy kwh=12 ${T}`]);
+  });
+
+  it("writes numbers as floats unless the field is listed as an integer field", function () {
+    const ints = new Set(["pulses"]);
+    const built = linesFromMessage(
+      { payload: { pulses: 12, v: 12 }, measurement: "m", timestamp: 1 },
+      { integerFields: ints },
+    );
+    built.lines.should.eql(["m pulses=12i,v=12 1"]);
+    const bad = linesFromMessage({ payload: { pulses: 1.5 }, measurement: "m" }, { integerFields: ints });
+    bad.rejected[0].reason.should.match(/field "pulses" is listed as an integer field but holds 1.5/);
+  });
+
+  it("escapes names, tags and strings as line protocol requires", function () {
+    toLine({
+      measurement: "my meter,x",
+      tags: { "a key": "v=1,2 3", empty: "" },
+      fields: { "f,1": 'say "hi" \\ ok' },
+      timestamp: 9,
+    }).should.equal('my\\ meter\\,x,a\\ key=v\\=1\\,2\\ 3 f\\,1="say \\"hi\\" \\\\ ok" 9');
+  });
+
+  it("rejects invalid points by position and keeps the valid ones of the same message", function () {
+    const built = linesFromMessage({
+      payload: [
+        { measurement: "ok", fields: { v: 1 }, timestamp: 1 },
+        { measurement: "nofields", fields: {}, timestamp: 1 },
+        { measurement: "nan", fields: { v: NaN }, timestamp: 1 },
+        { measurement: "obj", fields: { v: { deep: 1 } }, timestamp: 1 },
+        { measurement: "when", fields: { v: 1 }, timestamp: "not a date" },
+      ],
+    });
+    built.lines.should.eql(["ok v=1 1"]);
+    built.rejected.map((r) => r.index).should.eql([2, 3, 4, 5]);
+    const text = describeRejections(built);
+    text.should.match(/point 2 of 5: it has no fields to write/);
+    text.should.match(/point 3 of 5: field "v" is NaN/);
+    text.should.match(/point 4 of 5: field "v" is an object/);
+    text.should.match(/and 1 more/);
+    text.should.match(/The other 1 point\(s\) were stored/);
+  });
+
+  it("needs a measurement from the message, the point or the node", function () {
+    linesFromMessage({ payload: { v: 1 } }).rejected[0].reason.should.match(/no measurement/);
+    linesFromMessage({ payload: { v: 1 } }, { measurement: "dflt", now: 3 }).lines.should.eql(["dflt v=1 3"]);
+  });
+
+  it("reads timestamps as ms, and scales micro- and nanoseconds down", function () {
+    toEpochMs(T).should.equal(T);
+    toEpochMs(T * 1000).should.equal(T);
+    toEpochMs(T * 1e6).should.equal(T);
+    toEpochMs(String(T)).should.equal(T);
+    toEpochMs(new Date(T)).should.equal(T);
+    Number.isNaN(toEpochMs({})).should.be.true();
+  });
+});
