@@ -1,0 +1,5 @@
+export * from "./leak-rule";
+export * from "./flume-signals";
+export * from "./sentence";
+export * from "./poll-plan";
+export * from "./local-time";
