@@ -49,6 +49,9 @@ export interface UsageQuery {
   operation?: "SUM" | "AVG" | "MIN" | "MAX" | "CNT";
 }
 
+/** Our own budget for the account is spent: no call was made; `retryAfterMs` says when one fits. */
+export class BudgetExceededError extends RateLimitError {}
+
 /**
  * A typed client of the Flume personal API (reference A4): login and token upkeep, one rolling call
  * budget for `/users/…` shared by everything that uses this client, retries of passing faults, and
@@ -57,6 +60,7 @@ export interface UsageQuery {
 export class FlumeClient {
   readonly budget: RateBudget;
   readonly oauthBudget: RateBudget;
+  readonly baseUrl: string;
   private readonly http: HttpTransport;
   private readonly auth: TokenManager;
   private readonly retry: RetryPolicy;
@@ -64,6 +68,7 @@ export class FlumeClient {
   constructor(options: FlumeClientOptions) {
     const scale = options.timeScale && options.timeScale > 0 ? options.timeScale : 1;
     const now = options.now ?? Date.now;
+    this.baseUrl = options.baseUrl.replace(/\/+$/, "");
     this.http = new HttpTransport("Flume", { baseUrl: options.baseUrl, timeoutMs: options.timeoutMs ?? 15_000 });
     this.budget = new RateBudget(options.budgetPerHour ?? 100, HOUR_MS / scale, now);
     this.oauthBudget = new RateBudget(options.oauthBudgetPerHour ?? 30, HOUR_MS / scale, now);
@@ -228,7 +233,7 @@ export class FlumeClient {
   private takeBudget(): void {
     if (this.budget.tryTake()) return;
     const wait = this.budget.waitMs();
-    throw new RateLimitError(
+    throw new BudgetExceededError(
       `Flume call budget used up: this account's nodes made ${this.budget.limit} calls in the last hour (the budget of the Flume account node); the next call fits in ${Math.ceil(wait / 1000)} s.`,
       wait,
     );

@@ -70,7 +70,11 @@ export function stepFlume(
   const events: FlumeEvent[] = [];
   if (obs.notifications) state.notifications = obs.notifications.filter((n) => !n.deviceId || n.deviceId === deviceId);
   if (obs.leakActive !== undefined) {
-    if (previous.leakActive === true && !obs.leakActive) state.leakClearedAt = obs.at;
+    if (previous.leakActive === true && !obs.leakActive) {
+      // The clear covers every leak notification known at this moment, however close in time.
+      const known = state.notifications.filter((n) => n.ruleName === LEAK_RULE_NAME).map((n) => n.createdAt);
+      state.leakClearedAt = Math.max(obs.at, ...known.filter(Number.isFinite));
+    }
     state.leakActive = obs.leakActive;
   }
 
