@@ -111,6 +111,9 @@ describe("flume spoken sentences and polling plan", function () {
       "Water has been running at 1 liter per minute for 2 hours and 5 minutes.",
     );
     alertSentence("leak", "flume", 0, "gal", 0).should.equal("Flume reports a possible leak.");
+    alertSentence("leak", "flume", 0.05, "gal", 0).should.equal(
+      "Flume reports a possible leak. Water is running at 0.05 gallons per minute.",
+    );
     durationPhrase(30_000).should.equal("less than a minute");
     durationPhrase(60 * MIN).should.equal("1 hour");
   });

@@ -1,12 +1,13 @@
 /**
- * Short sentences meant to be spoken by Alexa (or read in a notification): plain words, one decimal,
+ * Short sentences meant to be spoken by Alexa (or read in a notification): plain words, few decimals,
  * durations in minutes and hours.
  */
 
 export type FlowUnit = "gal" | "L";
 
 export function flowPhrase(rate: number, unit: FlowUnit): string {
-  const value = Math.round(rate * 10) / 10;
+  // Two decimals below 1, so a slow leak of 0.05 is not spoken as zero.
+  const value = rate < 1 ? Math.round(rate * 100) / 100 : Math.round(rate * 10) / 10;
   const noun = unit === "L" ? (value === 1 ? "liter" : "liters") : value === 1 ? "gallon" : "gallons";
   return `${value} ${noun} per minute`;
 }
