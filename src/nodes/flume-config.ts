@@ -118,7 +118,7 @@ export = function (RED: NodeAPI): void {
     if (deployed && sameCredentials(credentials, stored) && deployed.account.client.baseUrl === baseUrl) {
       return deployed.account;
     }
-    return new FlumeAccount({ baseUrl, credentials, budgetPerHour: 10 });
+    return new FlumeAccount({ baseUrl, credentials });
   }
 
   async function answerDevices(account: FlumeAccount, res: Response): Promise<void> {

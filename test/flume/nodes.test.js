@@ -86,6 +86,29 @@ describe("flume-flow node", function () {
     sim.grants.should.eql(["password"]);
   });
 
+  it("keeps the token and the spent budget across a redeploy, and starts afresh with new credentials", async function () {
+    const poll = async () => {
+      const got = nextMessage(helper.getNode("out1"));
+      helper.getNode("ff").receive({});
+      await got;
+    };
+    await helper.load(modules(), flow(sim), credentials());
+    await poll();
+    const spent = helper.getNode("acct").account.client.budget.used();
+    await helper.unload();
+    await helper.load(modules(), flow(sim), credentials());
+    helper.getNode("acct").account.client.budget.used().should.equal(spent);
+    await poll();
+    sim.grants.should.eql(["password"]);
+    await helper.unload();
+    sim.accounts[0].password = "changed-pass-3";
+    await helper.load(modules(), flow(sim), credentials({ password: "changed-pass-3" }));
+    helper.getNode("acct").account.client.budget.used().should.equal(0);
+    await poll();
+    sim.grants.should.eql(["password", "password"]);
+    watch.assertNoLeak(["changed-pass-3"]);
+  });
+
   it("converts to litres when the unit is L", async function () {
     await helper.load(modules(), flow(sim, { unit: "L" }), credentials());
     sim.scriptFlow(2);

@@ -1,6 +1,8 @@
+import { createHash } from "node:crypto";
 import { ValidationError } from "../../core/errors";
+import { RateBudget } from "../../core/rate-budget";
 import { alertPeriodMs, planPolling, type PollDemand, type PollPlan } from "../../core/flume/poll-plan";
-import { FlumeClient, HOUR_MS, type FlumeClientOptions } from "./client";
+import { FlumeClient, HOUR_MS, type FlumeClientOptions, type SharedAccountState } from "./client";
 import { DEVICE_TYPE_SENSOR, type Device, type Notification } from "./models";
 
 /** Flume's own leak detection is slow by design; checking its alerts more often than this buys nothing. */
@@ -25,6 +27,7 @@ export class FlumeAccount {
     this.timeScale = options.timeScale && options.timeScale > 0 ? options.timeScale : 1;
     this.client = new FlumeClient({
       timeoutMs: Math.max(1000, 15_000 / this.timeScale),
+      shared: sharedState(options, this.timeScale),
       ...options,
     });
   }
@@ -110,6 +113,31 @@ export class FlumeAccount {
   alertPeriodMs(intervalMs: number): number {
     return this.scaled(alertPeriodMs(intervalMs, MIN_ALERT_PERIOD_MS) * this.plan().factor);
   }
+}
+
+/**
+ * Budgets and token per account, kept in the runtime across redeploys: a full deploy restarts the config
+ * node, and without this every deploy would cost a login and start a fresh budget while Flume's own
+ * hourly counters keep running. Keyed by a hash of the account's settings, so new credentials start clean.
+ */
+const sharedStates = new Map<string, SharedAccountState>();
+
+function sharedState(options: FlumeClientOptions, timeScale: number): SharedAccountState {
+  const c = options.credentials;
+  const key = createHash("sha256")
+    .update([options.baseUrl, c.clientId, c.clientSecret, c.username, c.password, timeScale].join("\u0000"))
+    .digest("hex");
+  const limit = options.budgetPerHour ?? 100;
+  let state = sharedStates.get(key);
+  if (!state || state.budget.limit !== limit) {
+    state = {
+      budget: new RateBudget(limit, HOUR_MS / timeScale),
+      oauthBudget: state?.oauthBudget ?? new RateBudget(options.oauthBudgetPerHour ?? 30, HOUR_MS / timeScale),
+      session: state?.session ?? {},
+    };
+    sharedStates.set(key, state);
+  }
+  return state;
 }
 
 function describeSensors(sensors: Device[]): string {

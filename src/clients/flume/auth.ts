@@ -18,7 +18,7 @@ export interface FlumeCredentials {
   password: string;
 }
 
-interface Token {
+export interface Token {
   accessToken: string;
   refreshToken?: string;
   userId: number;
@@ -28,10 +28,17 @@ interface Token {
 
 export type GrantType = "password" | "refresh_token";
 
+/**
+ * What the token manager remembers. Passing the same session to the next client of the same account
+ * (after a redeploy) keeps its token, so a deploy does not cost a login.
+ */
+export interface TokenSession {
+  token?: Token;
+  refusal?: { error: TokenRefused; until: number };
+}
+
 export class TokenManager {
-  private token: Token | undefined;
   private pending: Promise<Token> | undefined;
-  private refusal: { error: TokenRefused; until: number } | undefined;
 
   constructor(
     private readonly http: HttpTransport,
@@ -40,11 +47,12 @@ export class TokenManager {
     private readonly now: () => number,
     /** How long a refused login is remembered before trying the same credentials again. */
     private readonly refusalHoldMs: number,
+    private readonly session: TokenSession = {},
   ) {}
 
   /** A valid access token and the user id from its payload. */
   async get(signal?: AbortSignal): Promise<{ accessToken: string; userId: number }> {
-    const t = this.token;
+    const t = this.session.token;
     // Refresh once two thirds of the lifetime have passed (7-day tokens: after about 4.7 days).
     if (t && this.now() < t.issuedAt + ((t.expiresAt - t.issuedAt) * 2) / 3) return t;
     this.pending ??= this.obtain(t, signal).finally(() => (this.pending = undefined));
@@ -53,25 +61,26 @@ export class TokenManager {
 
   /** Drops the token the service no longer accepts, so that the next `get` obtains another. */
   invalidate(accessToken: string): void {
-    if (this.token?.accessToken === accessToken) this.token = { ...this.token, issuedAt: 0, expiresAt: 0 };
+    if (this.session.token?.accessToken === accessToken)
+      this.session.token = { ...this.session.token, issuedAt: 0, expiresAt: 0 };
   }
 
   private async obtain(previous: Token | undefined, signal?: AbortSignal): Promise<Token> {
     if (previous?.refreshToken) {
       try {
-        return (this.token = await this.grant("refresh_token", previous.refreshToken, signal));
+        return (this.session.token = await this.grant("refresh_token", previous.refreshToken, signal));
       } catch (err) {
         // "Refresh token is invalid." is what breaks peers every couple of weeks: log in afresh instead.
         if (!(err instanceof TokenRefused && err.failure === "bad-refresh")) throw err;
       }
     }
-    if (this.refusal && this.now() < this.refusal.until) throw this.refusal.error;
+    if (this.session.refusal && this.now() < this.session.refusal.until) throw this.session.refusal.error;
     try {
       const token = await this.grant("password", undefined, signal);
-      this.refusal = undefined;
-      return (this.token = token);
+      this.session.refusal = undefined;
+      return (this.session.token = token);
     } catch (err) {
-      if (err instanceof TokenRefused) this.refusal = { error: err, until: this.now() + this.refusalHoldMs };
+      if (err instanceof TokenRefused) this.session.refusal = { error: err, until: this.now() + this.refusalHoldMs };
       throw err;
     }
   }

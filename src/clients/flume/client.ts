@@ -2,7 +2,7 @@ import { RateLimitError, ValidationError, isTransient } from "../../core/errors"
 import { RateBudget } from "../../core/rate-budget";
 import { withRetry, type RetryPolicy } from "../../core/retry";
 import { HttpTransport } from "../http";
-import { TokenManager, type FlumeCredentials } from "./auth";
+import { TokenManager, type FlumeCredentials, type TokenSession } from "./auth";
 import { parseEnvelope, resourceError, type Envelope } from "./envelope";
 import {
   parseDevice,
@@ -38,6 +38,14 @@ export interface FlumeClientOptions {
   timeoutMs?: number;
   retry?: RetryPolicy;
   now?: () => number;
+  /** State that outlives this client (budgets, token), shared with the next client of the same account. */
+  shared?: SharedAccountState;
+}
+
+export interface SharedAccountState {
+  budget: RateBudget;
+  oauthBudget: RateBudget;
+  session: TokenSession;
 }
 
 export interface UsageQuery {
@@ -70,9 +78,17 @@ export class FlumeClient {
     const now = options.now ?? Date.now;
     this.baseUrl = options.baseUrl.replace(/\/+$/, "");
     this.http = new HttpTransport("Flume", { baseUrl: options.baseUrl, timeoutMs: options.timeoutMs ?? 15_000 });
-    this.budget = new RateBudget(options.budgetPerHour ?? 100, HOUR_MS / scale, now);
-    this.oauthBudget = new RateBudget(options.oauthBudgetPerHour ?? 30, HOUR_MS / scale, now);
-    this.auth = new TokenManager(this.http, options.credentials, this.oauthBudget, now, (15 * 60_000) / scale);
+    this.budget = options.shared?.budget ?? new RateBudget(options.budgetPerHour ?? 100, HOUR_MS / scale, now);
+    this.oauthBudget =
+      options.shared?.oauthBudget ?? new RateBudget(options.oauthBudgetPerHour ?? 30, HOUR_MS / scale, now);
+    this.auth = new TokenManager(
+      this.http,
+      options.credentials,
+      this.oauthBudget,
+      now,
+      (15 * 60_000) / scale,
+      options.shared?.session,
+    );
     // One quick second try for a passing fault; longer outages are the next poll's business.
     this.retry = options.retry ?? { retries: 1, baseMs: 1000 / scale, maxMs: 4000 / scale };
   }
