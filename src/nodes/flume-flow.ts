@@ -19,7 +19,7 @@ import {
 import { Poller } from "../core/poller";
 import { onInput } from "./lib/input";
 import { getConfigNode, numberProp } from "./lib/props";
-import { clock, shortReason, statusError, statusOk, statusWaiting } from "./lib/status";
+import { clock, shortReason, statusError, statusIdle, statusOk, statusWaiting } from "./lib/status";
 import type { FlowMessage, Node, NodeAPI, NodeDef, NodeMessage } from "./lib/types";
 
 /**
@@ -243,7 +243,7 @@ export = function (RED: NodeAPI): void {
       configNode.notePlanChanged();
       poller.start(account.intervalMs(intervalMs));
     } else {
-      statusOk(node, "waiting for input");
+      statusIdle(node, "polls on input");
     }
 
     node.on("close", (_removed: boolean, done: () => void) => {
