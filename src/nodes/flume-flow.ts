@@ -1,20 +1,14 @@
 import { BudgetExceededError, USAGE_BUCKETS, type Device, type FlumeAccount, type UsageBucket } from "../clients/flume";
 import { RateLimitError, ValidationError } from "../core/errors";
 import {
-  alertSentence,
   formatLocal,
-  initialFlumeState,
-  initialRuleState,
+  initialSensorState,
   isLocalDateTime,
+  observeSensor,
   parseLocal,
-  stepFlume,
-  stepRule,
-  type AlertNotification,
-  type AlertSource,
-  type AlertType,
+  sensorCondition,
   type FlowUnit,
-  type FlumeSignalState,
-  type RuleState,
+  type SensorState,
 } from "../core/flume";
 import { Poller } from "../core/poller";
 import { onInput } from "./lib/input";
@@ -44,9 +38,9 @@ interface FlumeConfigLike extends Node {
   notePlanChanged(): void;
 }
 
-interface DeviceState {
-  rule: RuleState;
-  flume: FlumeSignalState;
+interface SensorTracking {
+  state: SensorState;
+  /** When Flume's own signals were last fetched for this sensor (runtime clock). */
   lastAlertCheck: number;
 }
 
@@ -59,8 +53,12 @@ export = function (RED: NodeAPI): void {
     const node = this;
     const unit: FlowUnit = config.unit === "L" ? "L" : "gal";
     const intervalMs = Math.max(0, numberProp(config.interval, 60)) * 1000;
-    const rule = { threshold: numberProp(config.leakThreshold, 0.1), minutes: numberProp(config.leakMinutes, 120) };
     const useFlumeAlerts = config.useFlumeAlerts !== false && config.useFlumeAlerts !== "false";
+    const settings = {
+      rule: { threshold: numberProp(config.leakThreshold, 0.1), minutes: numberProp(config.leakMinutes, 120) },
+      useFlumeAlerts,
+      unit,
+    };
     const configuredDevice = (config.device ?? "").trim();
     const configNode = getConfigNode<FlumeConfigLike>(RED, config.flume);
 
@@ -72,12 +70,12 @@ export = function (RED: NodeAPI): void {
       return;
     }
     const account = configNode.account;
-    const states = new Map<string, DeviceState>();
+    const sensors = new Map<string, SensorTracking>();
     const inflight = new Set<AbortController>();
 
-    const stateFor = (deviceId: string): DeviceState => {
-      let s = states.get(deviceId);
-      if (!s) states.set(deviceId, (s = { rule: initialRuleState(), flume: initialFlumeState(), lastAlertCheck: 0 }));
+    const sensorFor = (deviceId: string): SensorTracking => {
+      let s = sensors.get(deviceId);
+      if (!s) sensors.set(deviceId, (s = { state: initialSensorState(), lastAlertCheck: 0 }));
       return s;
     };
     const toUnit = (gpm: number): number => Math.round((unit === "L" ? gpm * GALLON_IN_LITERS : gpm) * 1000) / 1000;
@@ -112,61 +110,29 @@ export = function (RED: NodeAPI): void {
       out.timestamp = at;
       send([out, null]);
 
-      const state = stateFor(device.id);
-      const alerts: NodeMessage[] = [];
-      const alert = (type: AlertType, source: AlertSource, since: number, durationMs: number): void => {
-        alerts.push({
-          topic: type,
-          payload: {
-            type,
-            source,
-            deviceId: device.id,
-            flowRate: rate,
-            since: new Date(since).toISOString(),
-            message: alertSentence(type, source, rate, unit, durationMs),
-          },
-        });
-      };
-      const ruled = stepRule(state.rule, { flowRate: rate, at }, rule);
-      state.rule = ruled.state;
-      if (ruled.event) alert(ruled.event.type, "rule", ruled.event.since, ruled.event.durationMs);
-
-      if (useFlumeAlerts) {
-        const now = Date.now();
-        const period = account.alertPeriodMs(intervalMs);
-        let leakActive: boolean | undefined;
-        let notifications: AlertNotification[] | undefined;
-        if (now - state.lastAlertCheck >= period) {
-          state.lastAlertCheck = now;
-          const [leak, notes] = await Promise.all([
-            account.client.activeLeak(device.id, signal),
-            account.unreadNotifications(period * 0.9, signal),
-          ]);
-          leakActive = leak;
-          notifications = notes.map((n) => ({
-            id: n.id,
-            deviceId: n.deviceId,
-            ruleName: n.ruleName,
-            read: n.read,
-            createdAt: n.createdAt ? Date.parse(n.createdAt) : Number.NaN,
-          }));
-        }
-        const flumed = stepFlume(state.flume, { at, leakActive, notifications, flowActive: flow.active }, device.id);
-        state.flume = flumed.state;
-        for (const e of flumed.events) alert(e.type, "flume", e.since, at - e.since);
+      const sensor = sensorFor(device.id);
+      let signals = {};
+      const period = account.alertPeriodMs(intervalMs);
+      if (useFlumeAlerts && Date.now() - sensor.lastAlertCheck >= period) {
+        sensor.lastAlertCheck = Date.now();
+        signals = await account.flumeSignals(device.id, period * 0.9, signal);
       }
-      if (alerts.length > 0) send([null, alerts]);
+      const observed = observeSensor(
+        sensor.state,
+        { deviceId: device.id, flowRate: rate, flowActive: flow.active, at, ...signals },
+        settings,
+      );
+      sensor.state = observed.state;
+      if (observed.alerts.length > 0) {
+        send([null, observed.alerts.map((a) => ({ topic: a.type, payload: a }))]);
+      }
 
       const value = `${rate} ${unit}/min`;
-      const leaking = state.rule.raised || state.flume.leak.raised || state.flume.highFlow.raised;
+      const condition = sensorCondition(sensor.state);
       if (intervalMs > 0 && account.plan().factor > 1) {
         statusWaiting(node, `rate budget: next poll ${clock(new Date(Date.now() + account.intervalMs(intervalMs)))}`);
-      } else if (leaking) {
-        node.status({
-          fill: "yellow",
-          shape: "dot",
-          text: `${state.flume.highFlow.raised && !state.rule.raised && !state.flume.leak.raised ? "high flow" : "leak"} · ${value} · ${clock()}`,
-        });
+      } else if (condition) {
+        node.status({ fill: "yellow", shape: "dot", text: `${condition} · ${value} · ${clock()}` });
       } else {
         statusOk(node, value);
       }

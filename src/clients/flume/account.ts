@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { ValidationError } from "../../core/errors";
 import { RateBudget } from "../../core/rate-budget";
+import type { AlertNotification } from "../../core/flume/flume-signals";
 import { alertPeriodMs, planPolling, type PollDemand, type PollPlan } from "../../core/flume/poll-plan";
 import { FlumeClient, HOUR_MS, type FlumeClientOptions, type SharedAccountState } from "./client";
 import { DEVICE_TYPE_SENSOR, type Device, type Notification } from "./models";
@@ -86,6 +87,29 @@ export class FlumeAccount {
       list.catch(() => (this.notes = undefined));
     }
     return this.notes.list;
+  }
+
+  /**
+   * Flume's own signals for a sensor: its `leaks/active` state and the account's unread notifications
+   * (one fetch shared by every sensor while younger than `maxAgeMs`).
+   */
+  async flumeSignals(
+    deviceId: string,
+    maxAgeMs: number,
+    signal?: AbortSignal,
+  ): Promise<{ leakActive: boolean; notifications: AlertNotification[] }> {
+    const [leakActive, notes] = await Promise.all([
+      this.client.activeLeak(deviceId, signal),
+      this.unreadNotifications(maxAgeMs, signal),
+    ]);
+    const notifications = notes.map((n) => ({
+      id: n.id,
+      deviceId: n.deviceId,
+      ruleName: n.ruleName,
+      read: n.read,
+      createdAt: n.createdAt ? Date.parse(n.createdAt) : Number.NaN,
+    }));
+    return { leakActive, notifications };
   }
 
   // ----- polling plan -------------------------------------------------------------------------

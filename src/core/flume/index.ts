@@ -3,3 +3,4 @@ export * from "./flume-signals";
 export * from "./sentence";
 export * from "./poll-plan";
 export * from "./local-time";
+export * from "./sensor-alerts";
