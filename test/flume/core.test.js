@@ -7,6 +7,9 @@ const {
   alertSentence,
   durationPhrase,
   planPolling,
+  observeSensor,
+  initialSensorState,
+  sensorCondition,
   formatLocal,
   parseLocal,
 } = require("../../dist/core/flume");
@@ -99,6 +102,31 @@ describe("flume's own alert signals", function () {
     r.events.map((e) => e.type).should.eql(["high-flow-cleared"]);
     r = stepFlume(r.state, { at: 18 * MIN, notifications: [high], flowActive: true }, DEV);
     r.events.should.eql([]);
+  });
+});
+
+describe("a sensor's alerts combined", function () {
+  it("sends rule and Flume alerts side by side, each once, and names what is raised", function () {
+    const settings = { rule: { threshold: 0.2, minutes: 10 }, useFlumeAlerts: true, unit: "gal" };
+    const DEV = "6721255604737738501";
+    const leakNote = { id: 1, deviceId: DEV, ruleName: "Flume Smart Leak Alert", read: false, createdAt: 0 };
+    let r = observeSensor(
+      initialSensorState(),
+      { deviceId: DEV, flowRate: 0.3, flowActive: true, at: MIN, leakActive: true, notifications: [leakNote] },
+      settings,
+    );
+    r.alerts.map((a) => `${a.source}:${a.type}`).should.eql(["flume:leak"]);
+    sensorCondition(r.state).should.equal("leak");
+    r = observeSensor(r.state, { deviceId: DEV, flowRate: 0.3, flowActive: true, at: 11 * MIN }, settings);
+    r.alerts.map((a) => `${a.source}:${a.type}`).should.eql(["rule:leak"]);
+    r.alerts[0].message.should.equal("Water has been running at 0.3 gallons per minute for 10 minutes.");
+    r = observeSensor(
+      r.state,
+      { deviceId: DEV, flowRate: 0, flowActive: false, at: 12 * MIN, leakActive: false, notifications: [leakNote] },
+      settings,
+    );
+    r.alerts.map((a) => `${a.source}:${a.type}`).should.eql(["rule:leak-cleared", "flume:leak-cleared"]);
+    (sensorCondition(r.state) === undefined).should.be.true();
   });
 });
 
