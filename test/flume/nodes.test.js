@@ -145,6 +145,17 @@ describe("flume-flow node", function () {
     watch.assertNoLeak(["wrong-pass-1"]);
   });
 
+  it("keeps the secrets out of a caught login timeout", async function () {
+    await helper.load(modules(), flow(sim, {}, { timeScale: 1000 }), credentials());
+    sim.inject({ kind: "hang", path: "/oauth/token" });
+    const caught = nextMessage(helper.getNode("caught"));
+    helper.getNode("ff").receive({});
+    const msg = await caught;
+    msg.error.message.should.match(/did not answer within 1 s/);
+    const seen = JSON.stringify(msg.error, (_k, v) => (v instanceof Error ? { ...v, message: v.message } : v));
+    for (const secret of SECRETS) seen.should.not.containEql(secret);
+  });
+
   it("raises the rule leak once and clears it once over a scripted flow profile", async function () {
     const t0 = Date.UTC(2026, 6, 1, 9, 0);
     sim.clock.freeze(t0);
