@@ -32,20 +32,22 @@ describe("flume client against the simulator", function () {
   });
 
   it("refreshes the token after two thirds of its lifetime and keeps working", async function () {
-    sim.tokenLifetimeSeconds = 1;
+    // JWT times are whole seconds: 2 s leaves a fresh token at least 1 s of life at the simulator.
+    sim.tokenLifetimeSeconds = 2;
     const client = clientFor(sim);
     await client.currentFlow(sim.sensorId);
-    await new Promise((r) => setTimeout(r, 750));
+    await new Promise((r) => setTimeout(r, 1400)); // past two thirds of 2 s
     await client.currentFlow(sim.sensorId);
     sim.grants.should.eql(["password", "refresh_token"]);
   });
 
   it("logs in afresh when Flume refuses the refresh token", async function () {
-    sim.tokenLifetimeSeconds = 1;
+    // JWT times are whole seconds: 2 s leaves a fresh token at least 1 s of life at the simulator.
+    sim.tokenLifetimeSeconds = 2;
     const client = clientFor(sim);
     await client.currentFlow(sim.sensorId);
     sim.invalidateRefreshTokens();
-    await new Promise((r) => setTimeout(r, 750));
+    await new Promise((r) => setTimeout(r, 1400)); // past two thirds of 2 s
     const flow = await client.currentFlow(sim.sensorId);
     flow.gpm.should.equal(0);
     sim.grants.should.eql(["password", "refresh_token", "password"]);
