@@ -79,14 +79,25 @@ export class HttpTransport {
       return new TimeoutError(
         `${this.service} did not answer within ${Math.round(this.timeoutMs / 1000)} s; will retry.`,
         this.timeoutMs,
-        { cause: err },
+        { cause: safeCause(err) },
       );
     }
     return new NetworkError(
       `Cannot reach ${this.service} (${e.code ?? e.message}); check the base URL and the network.`,
-      { cause: err },
+      { cause: safeCause(err) },
     );
   }
+}
+
+/**
+ * The transport failure without axios' request config: that carries the request body and headers
+ * (passwords, tokens), and Node-RED copies an error's `cause` into the message a Catch node sends on.
+ */
+function safeCause(err: unknown): Error {
+  const e = err as { message?: unknown; code?: unknown };
+  const cause = new Error(typeof e?.message === "string" ? e.message : "transport failure");
+  if (typeof e?.code === "string") (cause as Error & { code?: string }).code = e.code;
+  return cause;
 }
 
 /**
