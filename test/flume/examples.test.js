@@ -11,6 +11,7 @@ const CORE = [
   core("common/20-inject.js"),
   core("common/21-debug.js"),
   core("function/15-change.js"),
+  core("function/10-switch.js"),
   core("common/90-comment.js"),
 ];
 const EXAMPLES = path.resolve(__dirname, "..", "..", "examples");
