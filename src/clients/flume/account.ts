@@ -20,15 +20,18 @@ export class FlumeAccount {
   readonly client: FlumeClient;
   /** 1 in production; tests run budget windows and intervals this many times faster. */
   readonly timeScale: number;
-  private readonly demands = new Map<string, PollDemand>();
+  /** The polls of every node on this account, including nodes of other config nodes with the same login. */
+  private readonly demands: Map<string, PollDemand>;
   private devices: { at: number; list: Promise<Device[]> } | undefined;
   private notes: { at: number; list: Promise<Notification[]> } | undefined;
 
   constructor(options: FlumeClientOptions) {
     this.timeScale = options.timeScale && options.timeScale > 0 ? options.timeScale : 1;
+    const shared = sharedState(options, this.timeScale);
+    this.demands = shared.demands;
     this.client = new FlumeClient({
       timeoutMs: Math.max(1000, 15_000 / this.timeScale),
-      shared: sharedState(options, this.timeScale),
+      shared,
       ...options,
     });
   }
@@ -140,13 +143,17 @@ export class FlumeAccount {
 }
 
 /**
- * Budgets and token per account, kept in the runtime across redeploys: a full deploy restarts the config
- * node, and without this every deploy would cost a login and start a fresh budget while Flume's own
- * hourly counters keep running. Keyed by a hash of the account's settings, so new credentials start clean.
+ * Budgets, token and polling plan per account, kept in the runtime across redeploys: a full deploy restarts
+ * the config node, and without this every deploy would cost a login and start a fresh budget while Flume's
+ * own hourly counters keep running. Keyed by a hash of the account's settings, so new credentials start
+ * clean, and two config nodes for one login (two imported examples) plan their polls together.
  */
-const sharedStates = new Map<string, SharedAccountState>();
+const sharedStates = new Map<string, SharedAccountState & { demands: Map<string, PollDemand> }>();
 
-function sharedState(options: FlumeClientOptions, timeScale: number): SharedAccountState {
+function sharedState(
+  options: FlumeClientOptions,
+  timeScale: number,
+): SharedAccountState & { demands: Map<string, PollDemand> } {
   const c = options.credentials;
   const key = createHash("sha256")
     .update([options.baseUrl, c.clientId, c.clientSecret, c.username, c.password, timeScale].join("\u0000"))
@@ -158,6 +165,7 @@ function sharedState(options: FlumeClientOptions, timeScale: number): SharedAcco
       budget: new RateBudget(limit, HOUR_MS / timeScale),
       oauthBudget: state?.oauthBudget ?? new RateBudget(options.oauthBudgetPerHour ?? 30, HOUR_MS / timeScale),
       session: state?.session ?? {},
+      demands: state?.demands ?? new Map<string, PollDemand>(),
     };
     sharedStates.set(key, state);
   }
