@@ -112,7 +112,8 @@ async function waitForEditor(url, child, ms = 60000) {
 
 /**
  * Starts everything. Options: port (0 = a free one), userDir, nodeRedMajor ("4" on this Node, "5" on the
- * bundled Node 22), log (a function for progress lines), quiet (Node-RED's output not echoed).
+ * bundled Node 22), log (a function for progress lines), quiet (Node-RED's output not echoed), influx (false:
+ * do not start InfluxDB even when installed), prepare (async (simulators) => …, run before Node-RED starts).
  */
 async function startDemo(options = {}) {
   const log = options.log || (() => {});
@@ -150,6 +151,9 @@ async function startDemo(options = {}) {
     env.INFLUX_BUCKET = INFLUX_DEMO.bucket;
     env.INFLUX_TOKEN = INFLUX_DEMO.token;
     credentialsByType["meter-influxdb"] = { token: INFLUX_DEMO.token };
+
+    // Lets a test set a scenario (say, a leak already running) before Node-RED's first poll.
+    if (options.prepare) await options.prepare(simulators);
 
     fs.mkdirSync(userDir, { recursive: true });
     const { flows, credentials } = buildFlows(credentialsByType);

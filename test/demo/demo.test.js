@@ -1,0 +1,72 @@
+"use strict";
+// `npm start` as a user runs it: the simulators, a real InfluxDB and a Node-RED with every example
+// deployed unchanged. Checks that each example does its job end to end, and that a Flume leak is
+// spoken on Alexa exactly once while it lasts.
+const fs = require("node:fs");
+const os = require("node:os");
+const path = require("node:path");
+const { startDemo, readExamples } = require("../../scripts/demo-lib");
+const { requireInfluxd } = require("../helpers/influxdb");
+const { major, waitFor } = require("../helpers/node-red");
+
+// The flow part is added when the poll that sees the alert also read a flow.
+const LEAK_SENTENCE = /^Flume reports a possible leak\.( Water is running at \d+(\.\d+)? gallons per minute\.)?$/;
+
+describe(`npm start demo (Node-RED ${major})`, function () {
+  this.timeout(180000);
+  let demo;
+
+  before(async function () {
+    requireInfluxd(this);
+    const userDir = fs.mkdtempSync(path.join(os.tmpdir(), "meterflow-demo-"));
+    demo = await startDemo({
+      userDir,
+      nodeRedMajor: major,
+      quiet: true,
+      // The leak is already running when Node-RED starts, so the first poll sees it.
+      prepare: async ({ flume }) => flume.raiseLeak(),
+    });
+  });
+
+  after(async function () {
+    if (demo) await demo.stop();
+  });
+
+  it("deploys every example flow unchanged, with this package's nodes loaded", async function () {
+    const flows = await (await fetch(`${demo.url}flows`)).json();
+    const deployed = new Set(flows.map((n) => n.id));
+    for (const [label, nodes] of readExamples()) {
+      for (const n of nodes) deployed.has(n.id).should.be.true(`${label}: ${n.type} ${n.id} is deployed`);
+    }
+    const sets = await (await fetch(`${demo.url}nodes`, { headers: { Accept: "application/json" } })).json();
+    const ours = sets.filter((s) => s.module === "@meterflow/node-red");
+    ours.every((s) => s.enabled && !s.err).should.be.true();
+    ours.length.should.equal(Object.keys(require("../../package.json")["node-red"].nodes).length);
+  });
+
+  it("stores what the readers read in InfluxDB", async function () {
+    const influx = demo.influx;
+    for (const measurement of ["flume_flow", "energylive", "tibber_price"]) {
+      await waitFor(
+        async () => (await influx.query(`SELECT * FROM "${measurement}" LIMIT 1`)).length > 0,
+        60000,
+        `${measurement} points in InfluxDB`,
+      );
+    }
+    const [flow] = await influx.query(`SELECT "flowRate" FROM "flume_flow" LIMIT 1`);
+    flow.values[0][1].should.be.a.Number();
+  });
+
+  it("speaks a Flume leak on Alexa exactly once while it lasts", async function () {
+    const { flume, voicemonkey } = demo.simulators;
+    await waitFor(() => voicemonkey.announcements.length >= 1, 60000, "the leak announcement");
+    // Let the leak example poll again (every 60 s) while the leak is still active: nothing new is said.
+    const polls = flume.count(/\/query\/active$/);
+    await waitFor(() => flume.count(/\/query\/active$/) >= polls + 1, 100000, "another Flume poll");
+    voicemonkey.announcements.length.should.equal(1);
+    const [spoken] = voicemonkey.announcements;
+    spoken.device.should.equal("echo-kitchen");
+    spoken.text.should.match(LEAK_SENTENCE);
+    demo.output().should.not.match(/\[error\]/);
+  });
+});
