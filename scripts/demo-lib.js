@@ -111,6 +111,50 @@ async function waitForEditor(url, child, ms = 60000) {
 }
 
 /**
+ * Starts a Node-RED (4.1 on this Node, or 5 on the bundled Node 22) with this package loaded from its
+ * folder, the given flows and credentials, on 127.0.0.1, and resolves once the editor answers.
+ */
+async function startNodeRed({ userDir, port, flows, credentials = {}, env = process.env, nodeRedMajor, quiet }) {
+  port = port || (await freePort());
+  fs.mkdirSync(userDir, { recursive: true });
+  fs.writeFileSync(path.join(userDir, "flows.json"), JSON.stringify(flows, null, 2));
+  fs.writeFileSync(path.join(userDir, "flows_cred.json"), JSON.stringify(credentials, null, 2));
+  fs.writeFileSync(path.join(userDir, "settings.js"), settingsFile(port));
+  const five = nodeRedMajor === "5";
+  const nodeBin = five
+    ? path.join(path.dirname(require.resolve("node22/package.json")), "bin", "node")
+    : process.env.npm_node_execpath || process.execPath;
+  const redJs = require.resolve(five ? "node-red-5/red.js" : "node-red/red.js");
+  const child = spawn(nodeBin, [redJs, "--userDir", userDir, "--settings", path.join(userDir, "settings.js")], {
+    cwd: userDir,
+    env: { NODE_RED_DISABLE_TELEMETRY: "1", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  const onOutput = (chunk) => {
+    output += chunk;
+    if (!quiet) process.stdout.write(chunk);
+  };
+  child.stdout.on("data", onOutput);
+  child.stderr.on("data", onOutput);
+  const stop = () =>
+    new Promise((resolve) => {
+      if (child.exitCode !== null) return resolve();
+      child.once("exit", () => resolve());
+      child.kill("SIGINT");
+      setTimeout(() => child.kill("SIGKILL"), 8000).unref();
+    });
+  const url = `http://127.0.0.1:${port}/`;
+  try {
+    await waitForEditor(url, child);
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return { url, port, child, output: () => output, stop };
+}
+
+/**
  * Starts everything. Options: port (0 = a free one), userDir, nodeRedMajor ("4" on this Node, "5" on the
  * bundled Node 22), log (a function for progress lines), quiet (Node-RED's output not echoed), influx (false:
  * do not start InfluxDB even when installed), prepare (async (simulators) => …, run before Node-RED starts).
@@ -155,40 +199,18 @@ async function startDemo(options = {}) {
     // Lets a test set a scenario (say, a leak already running) before Node-RED's first poll.
     if (options.prepare) await options.prepare(simulators);
 
-    fs.mkdirSync(userDir, { recursive: true });
     const { flows, credentials } = buildFlows(credentialsByType);
-    fs.writeFileSync(path.join(userDir, "flows.json"), JSON.stringify(flows, null, 2));
-    fs.writeFileSync(path.join(userDir, "flows_cred.json"), JSON.stringify(credentials, null, 2));
-    fs.writeFileSync(path.join(userDir, "settings.js"), settingsFile(port));
-
-    const five = options.nodeRedMajor === "5";
-    const nodeBin = five
-      ? path.join(path.dirname(require.resolve("node22/package.json")), "bin", "node")
-      : process.env.npm_node_execpath || process.execPath;
-    const redJs = require.resolve(five ? "node-red-5/red.js" : "node-red/red.js");
-    const child = spawn(nodeBin, [redJs, "--userDir", userDir, "--settings", path.join(userDir, "settings.js")], {
-      cwd: userDir,
+    const nodeRed = await startNodeRed({
+      userDir,
+      port,
+      flows,
+      credentials,
       env,
-      stdio: ["ignore", "pipe", "pipe"],
+      nodeRedMajor: options.nodeRedMajor,
+      quiet: options.quiet,
     });
-    let output = "";
-    const onOutput = (chunk) => {
-      output += chunk;
-      if (!options.quiet) process.stdout.write(chunk);
-    };
-    child.stdout.on("data", onOutput);
-    child.stderr.on("data", onOutput);
-    stops.unshift(
-      () =>
-        new Promise((resolve) => {
-          if (child.exitCode !== null) return resolve();
-          child.once("exit", () => resolve());
-          child.kill("SIGINT");
-          setTimeout(() => child.kill("SIGKILL"), 8000).unref();
-        }),
-    );
-    const url = `http://127.0.0.1:${port}/`;
-    await waitForEditor(url, child);
+    stops.unshift(() => nodeRed.stop());
+    const url = nodeRed.url;
     return {
       url,
       port,
@@ -196,7 +218,7 @@ async function startDemo(options = {}) {
       simulators,
       influx,
       flows,
-      output: () => output,
+      output: nodeRed.output,
       async stop() {
         for (const stop of stops.splice(0)) await stop().catch(() => {});
       },
@@ -207,4 +229,4 @@ async function startDemo(options = {}) {
   }
 }
 
-module.exports = { startDemo, buildFlows, readExamples, freePort, hasCommand };
+module.exports = { startDemo, startNodeRed, buildFlows, readExamples, freePort, hasCommand };

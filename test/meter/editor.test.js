@@ -4,26 +4,12 @@
 // properties, and saves what was chosen.
 "use strict";
 const fs = require("node:fs");
-const net = require("node:net");
 const os = require("node:os");
 const path = require("node:path");
-const { spawn } = require("node:child_process");
 const { chromium } = require("playwright-core");
 const { requireChromium, LAUNCH_ARGS } = require("../helpers/chromium");
-const { major, waitFor } = require("../helpers/node-red");
-
-const root = path.resolve(__dirname, "..", "..");
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
+const { major } = require("../helpers/node-red");
+const { startNodeRed } = require("../../scripts/demo-lib");
 
 describe(`meter-interpolate edit dialog in Chromium (Node-RED ${major})`, function () {
   this.timeout(120000);
@@ -36,8 +22,6 @@ describe(`meter-interpolate edit dialog in Chromium (Node-RED ${major})`, functi
   before(async function () {
     const executablePath = requireChromium(this);
     const userDir = fs.mkdtempSync(path.join(os.tmpdir(), "meter-interpolate-editor-"));
-    const port = await freePort();
-    url = `http://127.0.0.1:${port}/`;
     // Only some properties, as in a hand-written or older flow.
     const flows = [
       { id: "t1", type: "tab", label: "meter" },
@@ -52,31 +36,8 @@ describe(`meter-interpolate edit dialog in Chromium (Node-RED ${major})`, functi
         wires: [[], []],
       },
     ];
-    fs.writeFileSync(path.join(userDir, "flows.json"), JSON.stringify(flows));
-    const settings = {
-      uiHost: "127.0.0.1",
-      uiPort: port,
-      userDir,
-      flowFile: "flows.json",
-      credentialSecret: false,
-      nodesDir: [root],
-      telemetry: { enabled: false },
-      diagnostics: { enabled: false },
-      externalModules: { palette: { allowInstall: false } },
-      editorTheme: { tours: false, projects: { enabled: false } },
-      logging: { console: { level: "error" } },
-    };
-    fs.writeFileSync(path.join(userDir, "settings.js"), `module.exports = ${JSON.stringify(settings)};`);
-    const red = require.resolve(`${major === "5" ? "node-red-5" : "node-red"}/red.js`);
-    nodeRed = spawn(process.execPath, [red, "-s", path.join(userDir, "settings.js")], {
-      env: { ...process.env, NODE_RED_DISABLE_TELEMETRY: "1" },
-      stdio: "ignore",
-    });
-    await waitFor(
-      async () => (await fetch(`${url}settings`).catch(() => ({ ok: false }))).ok,
-      60000,
-      "Node-RED to start",
-    );
+    nodeRed = await startNodeRed({ userDir, flows, nodeRedMajor: major, quiet: true });
+    url = nodeRed.url;
     browser = await chromium.launch({ executablePath, headless: true, args: LAUNCH_ARGS });
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     page.on("pageerror", (e) => pageErrors.push(e.message));
@@ -92,7 +53,7 @@ describe(`meter-interpolate edit dialog in Chromium (Node-RED ${major})`, functi
 
   after(async function () {
     if (browser) await browser.close();
-    if (nodeRed) nodeRed.kill();
+    if (nodeRed) await nodeRed.stop();
   });
 
   it("opens with zones, intervals and defaults, and saves the choices", async function () {
