@@ -3,16 +3,8 @@
 // and daily rate, and one meter replacement (gas_alt → gas_new, joined by the master gas_total).
 "use strict";
 
-function mulberry32(seed) {
-  let a = seed >>> 0;
-  return function () {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// The same seeded generator as the meter's property tests, so both draw from one implementation.
+const { mulberry32 } = require("../../test/meter/random");
 
 const START = Date.UTC(2021, 0, 1);
 const DAYS = 1461;

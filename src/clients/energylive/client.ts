@@ -1,4 +1,4 @@
-import { ApiError, AuthError, NetworkError, RateLimitError, TimeoutError } from "../../core/errors";
+import { ApiError, AuthError, RateLimitError } from "../../core/errors";
 import { DEFAULT_RETRY, withRetry, type RetryPolicy } from "../../core/retry";
 import { resolveBaseUrl } from "../base-url";
 import { HttpTransport, retryAfterMs, type TextResponse } from "../http";
@@ -74,24 +74,13 @@ export class EnergyLiveClient {
   private getJson(path: string, options: CallOptions, uid?: string): Promise<unknown> {
     return withRetry(
       async () => {
-        const res = await this.send(path, options.signal);
+        const res = await this.http.request({ method: "GET", url: path, signal: options.signal });
         if (res.status !== 200) throw this.statusError(res, uid);
         return this.http.json(res);
       },
       this.retry,
       { signal: options.signal, onRetry: options.onRetry },
     );
-  }
-
-  /** Transport errors lose their cause: axios keeps the request headers there, API key included. */
-  private async send(path: string, signal?: AbortSignal): Promise<TextResponse> {
-    try {
-      return await this.http.request({ method: "GET", url: path, signal });
-    } catch (err) {
-      if (err instanceof TimeoutError) throw new TimeoutError(err.message, err.timeoutMs);
-      if (err instanceof NetworkError) throw new NetworkError(err.message);
-      throw err;
-    }
   }
 
   private statusError(res: TextResponse, uid?: string): Error {

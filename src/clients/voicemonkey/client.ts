@@ -159,7 +159,10 @@ export class VoiceMonkeyClient {
       );
   }
 
-  /** One request; transport errors are re-made without their cause, which carries the token in its config. */
+  /**
+   * One request. The transport already strips secrets from a failure's cause; VoiceMonkey's errors still
+   * drop the cause altogether, so a Catch node gets only the wording below.
+   */
   private async send(
     request: { method: string; url: string; data?: object; headers?: object },
     signal?: AbortSignal,
@@ -172,7 +175,7 @@ export class VoiceMonkeyClient {
           `VoiceMonkey did not answer within ${Math.round(err.timeoutMs / 1000)} s: the announcement may or may not have been spoken, so it is not repeated automatically.`,
           err.timeoutMs,
         );
-      if (err instanceof NetworkError) throw new NetworkError(err.message.replace(/; will retry\.?$/, ""));
+      if (err instanceof NetworkError) throw new NetworkError(err.message);
       throw err;
     }
   }

@@ -3,65 +3,9 @@
  * "YYYY-MM-DD HH:mm:ss" without an offset for flow and usage, meaning wall-clock time at the
  * device's location. These helpers convert between the two for an IANA time zone.
  */
+import { instantOfWallTime, localParts, type LocalParts } from "../time-zone";
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatter(tz: string): Intl.DateTimeFormat {
-  let f = formatters.get(tz);
-  if (!f) {
-    f = new Intl.DateTimeFormat("en-US", {
-      timeZone: tz,
-      hourCycle: "h23",
-      year: "numeric",
-      month: "2-digit",
-      day: "2-digit",
-      hour: "2-digit",
-      minute: "2-digit",
-      second: "2-digit",
-    });
-    formatters.set(tz, f);
-  }
-  return f;
-}
-
-/** True when `tz` is a time zone this runtime knows. */
-export function isValidTimeZone(tz: string): boolean {
-  try {
-    formatter(tz);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-export interface LocalParts {
-  year: number;
-  month: number;
-  day: number;
-  hour: number;
-  minute: number;
-  second: number;
-}
-
-export function localParts(ms: number, tz: string): LocalParts {
-  const out: Record<string, number> = {};
-  for (const p of formatter(tz).formatToParts(new Date(ms))) if (p.type !== "literal") out[p.type] = Number(p.value);
-  return {
-    year: out.year,
-    month: out.month,
-    day: out.day,
-    hour: out.hour === 24 ? 0 : out.hour,
-    minute: out.minute,
-    second: out.second,
-  };
-}
-
-/** Offset of `tz` from UTC at instant `ms`, in ms (e.g. -7 h for Los Angeles in summer). */
-export function tzOffsetMs(ms: number, tz: string): number {
-  const p = localParts(ms, tz);
-  const asUtc = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
-  return asUtc - Math.floor(ms / 1000) * 1000;
-}
+export { isValidTimeZone, localParts, type LocalParts, zoneOffsetMs as tzOffsetMs } from "../time-zone";
 
 const pad = (n: number, width = 2): string => String(n).padStart(width, "0");
 
@@ -85,9 +29,7 @@ export function isLocalDateTime(text: string): boolean {
 export function parseLocal(text: string, tz: string): number {
   const m = LOCAL_PATTERN.exec(text.trim());
   if (!m) return Number.NaN;
-  const asUtc = Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], m[6] ? +m[6] : 0);
-  // Two passes settle the offset on the right side of a daylight-saving change.
-  let guess = asUtc - tzOffsetMs(asUtc, tz);
-  guess = asUtc - tzOffsetMs(guess, tz);
-  return guess;
+  const wall = Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], m[6] ? +m[6] : 0);
+  // "two-pass" is the rule Flume times have always been read with (see WallTimeRule).
+  return instantOfWallTime(wall, tz, "two-pass");
 }

@@ -5,7 +5,15 @@
  */
 import { isoString } from "./time";
 import { F_CLAMPED, F_PARTIAL, F_RESET, QUALITY_NAMES } from "./types";
-import type { AnomalyRecord, ConsumptionTimestamp, IntervalResult, MeterResult, MeterStats, Unit } from "./types";
+import type {
+  AnomalyRecord,
+  AnomalyScores,
+  ConsumptionTimestamp,
+  IntervalResult,
+  MeterResult,
+  MeterStats,
+  Unit,
+} from "./types";
 import { UNITS } from "./types";
 
 const CHUNK_MS = 4096 * 15 * 60e3;
@@ -57,19 +65,10 @@ export interface ConsumptionOut {
   clamped?: true;
 }
 
-export interface AnomalyOut {
+export interface AnomalyOut extends AnomalyScores {
   t: string;
   v: number;
   method: string;
-  votes?: number;
-  z?: number;
-  rollingZ?: number;
-  iqrLow?: number;
-  iqrHigh?: number;
-  score?: number;
-  median?: number;
-  mad?: number;
-  mean7?: number;
 }
 
 export interface IntervalOut {

@@ -121,10 +121,8 @@ export interface ConsumptionSeries {
   flags: Uint8Array;
 }
 
-export interface AnomalyRecord {
-  /** Position in the consumption series. */
-  index: number;
-  method: Exclude<AnomalyMethod, "none">;
+/** What the anomaly methods measured; the record and its §2.6 output carry the same fields. */
+export interface AnomalyScores {
   votes?: number;
   z?: number;
   rollingZ?: number;
@@ -134,6 +132,12 @@ export interface AnomalyRecord {
   median?: number;
   mad?: number;
   mean7?: number;
+}
+
+export interface AnomalyRecord extends AnomalyScores {
+  /** Position in the consumption series. */
+  index: number;
+  method: Exclude<AnomalyMethod, "none">;
 }
 
 /** One interval unit of one meter: boundary values and their consumption. */

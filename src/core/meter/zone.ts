@@ -3,6 +3,7 @@
  * hour/day/month boundaries of R2. Offsets are cached as constant stretches per block of days, so a
  * boundary walk costs arithmetic, not an Intl call per boundary.
  */
+import { resolveWallTime, zoneFormatter, zoneOffsetMs, type OffsetAt } from "../time-zone";
 import { DAY_MS, HOUR_MS, MINUTE_MS } from "./time";
 import type { Unit } from "./types";
 
@@ -36,7 +37,6 @@ const BLOCK_MS = BLOCK_DAYS * DAY_MS;
 
 export class ZoneClock {
   readonly timeZone: string;
-  private readonly fmt: Intl.DateTimeFormat;
   private readonly blocks = new Map<number, OffsetBlock>();
   private readonly fixedOffset: number | null;
   private readonly grids = new Map<Unit, { from: number; to: number; grid: Float64Array }>();
@@ -44,57 +44,19 @@ export class ZoneClock {
   private segFrom = 0;
   private segTo = -1;
   private segOffset = 0;
+  /** `offsetAt` bound once, for the shared wall-time rule. */
+  private readonly cachedOffsetAt: OffsetAt = (t) => this.offsetAt(t);
 
   constructor(timeZone: string) {
     this.timeZone = timeZone;
     // Throws RangeError for a zone ICU does not know.
-    this.fmt = new Intl.DateTimeFormat("en-US", {
-      timeZone,
-      hourCycle: "h23",
-      year: "numeric",
-      month: "numeric",
-      day: "numeric",
-      hour: "numeric",
-      minute: "numeric",
-      second: "numeric",
-    });
+    zoneFormatter(timeZone);
     this.fixedOffset = timeZone === "UTC" || timeZone === "Etc/UTC" ? 0 : null;
   }
 
   /** Offset (local − UTC) in ms at instant t, asked from ICU. */
   exactOffset(t: number): number {
-    const whole = Math.floor(t / 1000) * 1000;
-    let y = 0,
-      mo = 0,
-      d = 0,
-      h = 0,
-      mi = 0,
-      s = 0;
-    for (const p of this.fmt.formatToParts(whole)) {
-      switch (p.type) {
-        case "year":
-          y = Number(p.value);
-          break;
-        case "month":
-          mo = Number(p.value);
-          break;
-        case "day":
-          d = Number(p.value);
-          break;
-        case "hour":
-          h = Number(p.value);
-          break;
-        case "minute":
-          mi = Number(p.value);
-          break;
-        case "second":
-          s = Number(p.value);
-          break;
-        default:
-          break;
-      }
-    }
-    return Date.UTC(y, mo - 1, d, h, mi, s) - whole;
+    return zoneOffsetMs(t, this.timeZone);
   }
 
   /**
@@ -151,22 +113,10 @@ export class ZoneClock {
 
   /**
    * The instant of a local wall time. Ambiguous times (fall-back) give the earlier instant; times in a
-   * spring-forward gap are shifted forward by the gap, like a wall clock would be.
+   * spring-forward gap are shifted forward by the gap, like a wall clock would be ("compatible").
    */
   toInstant(local: number): number {
-    const before = this.offsetAt(local - DAY_MS);
-    const after = this.offsetAt(local + DAY_MS);
-    if (before === after) {
-      const t = local - before;
-      if (this.offsetAt(t) === before) return t;
-    }
-    let best = Infinity;
-    for (const o of before === after ? [before] : [before, after]) {
-      const t = local - o;
-      if (this.offsetAt(t) === o && t < best) best = t;
-    }
-    if (best !== Infinity) return best;
-    return local - Math.min(before, after);
+    return resolveWallTime(local, this.cachedOffsetAt, "compatible");
   }
 
   /** True if instant t is a local whole hour (minute and second 0). */

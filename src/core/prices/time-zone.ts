@@ -3,66 +3,13 @@
  * midnight to local midnight of the home's `timeZone`, whatever zone the Node-RED host runs in, and DST
  * days are 23 or 25 hours long: so days are found by their local date, never by adding 24 hours.
  */
+import { localParts, resolveWallTime, zoneOffsetMs } from "../time-zone";
 
-export interface LocalParts {
-  year: number;
-  month: number;
-  day: number;
-  hour: number;
-  minute: number;
-  second: number;
-}
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatter(timeZone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat("en-US", {
-      timeZone,
-      hourCycle: "h23",
-      year: "numeric",
-      month: "2-digit",
-      day: "2-digit",
-      hour: "2-digit",
-      minute: "2-digit",
-      second: "2-digit",
-    });
-    formatters.set(timeZone, f);
-  }
-  return f;
-}
-
-/** True when the runtime knows the zone name. */
-export function isValidTimeZone(timeZone: string): boolean {
-  try {
-    formatter(timeZone);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-export function localParts(ms: number, timeZone: string): LocalParts {
-  const out: Record<string, number> = {};
-  for (const part of formatter(timeZone).formatToParts(new Date(ms))) {
-    if (part.type !== "literal") out[part.type] = Number(part.value);
-  }
-  return {
-    year: out.year,
-    month: out.month,
-    day: out.day,
-    hour: out.hour % 24,
-    minute: out.minute,
-    second: out.second,
-  };
-}
+export { isValidTimeZone, localParts, type LocalParts } from "../time-zone";
 
 /** The zone's UTC offset at instant `ms`, in minutes (Oslo in winter: 60). */
 export function offsetMinutes(ms: number, timeZone: string): number {
-  const p = localParts(ms, timeZone);
-  const asUtc = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
-  return Math.round((asUtc - Math.floor(ms / 1000) * 1000) / 60_000);
+  return Math.round(zoneOffsetMs(ms, timeZone) / 60_000);
 }
 
 /** The local calendar date of instant `ms`, as "YYYY-MM-DD". */
@@ -84,10 +31,10 @@ export function addDays(dateKey: string, days: number): string {
  */
 export function atLocalTime(dateKey: string, minutesOfDay: number, timeZone: string): number {
   const [y, m, d] = dateKey.split("-").map(Number);
-  const wall = Date.UTC(y, m - 1, d, 0, minutesOfDay);
-  // Two passes settle the offset on either side of a transition.
-  const guess = wall - offsetMinutes(wall, timeZone) * 60_000;
-  return wall - offsetMinutes(guess, timeZone) * 60_000;
+  // Tibber's days have always been found with the "two-pass" rule on offsets in whole minutes (as
+  // `startsAt` writes them); the rounding only matters for the seconds-offsets of zones before 1972.
+  const wholeMinuteOffset = (t: number): number => offsetMinutes(t, timeZone) * 60_000;
+  return resolveWallTime(Date.UTC(y, m - 1, d, 0, minutesOfDay), wholeMinuteOffset, "two-pass");
 }
 
 /** Local midnight that starts `dateKey`. */
