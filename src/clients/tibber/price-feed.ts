@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { AuthError, RateLimitError, ValidationError } from "../../core/errors";
-import type { RetryPolicy } from "../../core/retry";
+import { backoffDelay, type RetryPolicy } from "../../core/retry";
 import { planRefresh, type RefreshPlan } from "../../core/prices/schedule";
 import { coversDay, slotAt, type PriceSlot, type Resolution } from "../../core/prices/slots";
 import { addDays, localDateKey, startOfLocalDay } from "../../core/prices/time-zone";
@@ -182,7 +182,8 @@ export class TibberAccount {
     if (err instanceof RateLimitError) return err.retryAfterMs;
     // A wrong token or home will not fix itself; do not keep knocking.
     if (err instanceof AuthError || err instanceof ValidationError) return MAX_BACKOFF_MS;
-    return Math.min(MAX_BACKOFF_MS, 60_000 * 2 ** (failures - 1));
+    // The full ceiling, without jitter: each home is fetched once per process, so there is no herd to spread.
+    return backoffDelay(failures, { baseMs: 60_000, maxMs: MAX_BACKOFF_MS }, () => 1);
   }
 
   private coversNow(entry: PriceEntry): boolean {
