@@ -7,13 +7,16 @@
 // get the same messages with the same number of messages in flight; a run ends when every point is
 // confirmed: for meter-influxdb-write when its output reports nothing buffered, for "influxdb batch"
 // when every message called done(). Theirs talks to influxd directly (1.x API); ours goes through the
-// /api/v2 translating proxy that 1.6.7 needs, which only costs us.
+// /api/v2 translating proxy that 1.6.7 needs, run in a process of its own so that it does not share the
+// benchmarked event loop (its CPU is reported separately). Each run also reports where the time went
+// (profile.js): CPU of influxd, Node-RED and the proxy, what influxd received, and our steps.
 "use strict";
 const path = require("node:path");
 const fs = require("node:fs");
 const os = require("node:os");
 const { helper, nodeRedVersion } = require("../../test/helpers/node-red");
 const { startInfluxDB, findInfluxd } = require("../../test/helpers/influxdb");
+const profile = require("./profile");
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const ours = [
@@ -147,10 +150,14 @@ async function main() {
     console.error("influxd is not installed: apt-get install influxdb");
     process.exit(1);
   }
-  const influx = await startInfluxDB({ db: "bench0" });
+  const influx = await startInfluxDB({ db: "bench0", proxyProcess: true });
+  await profile.install(ROOT);
   console.log(`InfluxDB write benchmark: Node-RED ${nodeRedVersion()}, Node ${process.version}, ${os.cpus()[0].model}`);
   console.log(
-    `InfluxDB 1.6.7 on loopback; ${IN_FLIGHT} messages in flight; ours: batch ${BATCH_SIZE}, flush 100 ms, spool fsync on, gzip on`,
+    `InfluxDB 1.6.7 on loopback; ${IN_FLIGHT} messages in flight; ours: batch ${BATCH_SIZE}, flush 100 ms, spool fsync on, gzip ${require(path.join(ROOT, "dist/clients/influxdb/client.js")).isLoopbackUrl(influx.url) ? "off (loopback)" : "on"}`,
+  );
+  console.log(
+    `paths: node-red-contrib-influxdb → influxd ${influx.influxUrl}/write (1.x API); meter-influxdb-write → proxy process ${influx.url}/api/v2/write → influxd`,
   );
   let dbIndex = 0;
   const rows = [];
@@ -163,7 +170,10 @@ async function main() {
         const db = `bench${++dbIndex}`;
         await influx.createDatabase(db);
         const msgs = messagesFor(scenario);
+        global.gc?.();
+        const probe = await profile.begin(influx);
         const r = who === "ours" ? await runOurs(influx, db, msgs, total) : await runTheirs(influx, db, msgs);
+        r.profile = await probe.end();
         const found = (await influx.query('SELECT count("v") FROM "bench"', db))[0]?.values[0][1] ?? 0;
         results[who] = { ...r, found, rate: total / (r.ms / 1000) };
       }
@@ -180,6 +190,7 @@ async function main() {
         console.log(
           `  ${label.padEnd(32)} ${Math.round(r.rate).toLocaleString("en-US").padStart(9)} points/s  ${(r.ms / 1000).toFixed(2)} s${extra}  found ${r.found}/${total}  errors ${r.errors}`,
         );
+        console.log(profile.describe(r.profile, who === "ours"));
       }
       console.log(`  ratio ours/theirs: ${ratio.toFixed(1)}x`);
     }
