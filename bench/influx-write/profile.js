@@ -149,7 +149,8 @@ async function begin(influx) {
   };
 }
 
-const pct = (cpuS, wallS) => (cpuS === undefined ? "n/a" : `${cpuS.toFixed(2)} s (${Math.round((100 * cpuS) / wallS)}%)`);
+const pct = (cpuS, wallS) =>
+  cpuS === undefined ? "n/a" : `${cpuS.toFixed(2)} s (${Math.round((100 * cpuS) / wallS)}%)`;
 
 function describe(p, ours) {
   const out = [];
@@ -170,7 +171,9 @@ function describe(p, ours) {
     );
     out.push(
       `      ours: ${s.request.calls} requests of ${Math.round(s.request.lines / Math.max(1, s.request.calls))} points, ${ms(s.request.ms / Math.max(1, s.request.calls))} each; gzip ${s.gzip.calls} bodies ${ms(s.gzip.ms)} latency` +
-        (s.gzip.calls ? `, ${(s.gzip.bytesIn / 1048576).toFixed(1)} → ${(s.gzip.bytesOut / 1048576).toFixed(1)} MiB` : ""),
+        (s.gzip.calls
+          ? `, ${(s.gzip.bytesIn / 1048576).toFixed(1)} → ${(s.gzip.bytesOut / 1048576).toFixed(1)} MiB`
+          : ""),
     );
   }
   return out.join("\n");

@@ -30,6 +30,7 @@ const SCENARIOS = [
   { name: "100 points per message (batch arrays)", messages: 2_000, perMessage: 100 },
 ];
 const BATCH_SIZE = Number(process.env.BENCH_BATCH_SIZE || 5000); // meter-influxdb-write's "Batch size"
+const ONLY = process.env.BENCH_ONLY; // "ours" or "theirs", for profiling one side
 const IN_FLIGHT = 100; // messages handed to the node and not yet done()
 const T0 = Date.UTC(2026, 0, 1);
 
@@ -163,10 +164,12 @@ async function main() {
   const rows = [];
   try {
     await new Promise((resolve) => helper.startServer(resolve));
-    for (const scenario of SCENARIOS) {
+    for (const scenario of SCENARIOS.filter(
+      (s) => !process.env.BENCH_PER_MESSAGE || s.perMessage === Number(process.env.BENCH_PER_MESSAGE),
+    )) {
       const total = scenario.messages * scenario.perMessage;
       const results = {};
-      for (const who of ["theirs", "ours"]) {
+      for (const who of ["theirs", "ours"].filter((w) => !ONLY || w === ONLY)) {
         const db = `bench${++dbIndex}`;
         await influx.createDatabase(db);
         const msgs = messagesFor(scenario);
@@ -176,6 +179,12 @@ async function main() {
         r.profile = await probe.end();
         const found = (await influx.query('SELECT count("v") FROM "bench"', db))[0]?.values[0][1] ?? 0;
         results[who] = { ...r, found, rate: total / (r.ms / 1000) };
+      }
+      if (ONLY) {
+        console.log(`\n${scenario.name}: ${ONLY}`);
+        console.log(`  ${Math.round(results[ONLY].rate)} points/s, found ${results[ONLY].found}/${total}`);
+        console.log(profile.describe(results[ONLY].profile, ONLY === "ours"));
+        continue;
       }
       const ratio = results.ours.rate / results.theirs.rate;
       rows.push({ scenario, total, results, ratio });
