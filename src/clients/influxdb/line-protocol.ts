@@ -60,8 +60,8 @@ export function toLine(point: InfluxPoint, integerFields: ReadonlySet<string> = 
  */
 export function lineOf(
   measurement: string,
-  tags: Readonly<Record<string, unknown>> | undefined,
-  fields: Readonly<Record<string, unknown>>,
+  tags: Readonly<Record<string, string | number | boolean | null | undefined>> | undefined,
+  fields: Readonly<Record<string, FieldValue | null | undefined>>,
   timestamp: number,
   integerFields: ReadonlySet<string>,
   skipTimeField = false,
@@ -81,7 +81,7 @@ export function lineOf(
   }
   let body = "";
   for (const key in fields) {
-    const value = fields[key] as FieldValue | null | undefined;
+    const value = fields[key];
     if (value === null || value === undefined || (skipTimeField && key === "time")) continue;
     const name = memoised(keyMemo, KEY_SPECIAL, key);
     body += `${body ? "," : ""}${name}=${fieldValue(key, value, integerFields.has(key))}`;

@@ -1,4 +1,4 @@
-import { lineOf } from "./line-protocol";
+import { lineOf, type FieldValue } from "./line-protocol";
 
 /**
  * Turns a message into line-protocol lines. Three shapes are accepted:
@@ -137,7 +137,16 @@ function toLineChecked(
     throw new Error(
       `its timestamp ${describe(given)} is not a time${measurement ? ` (measurement "${measurement}")` : ""}`,
     );
-  return lineOf(measurement, tags, c.fields, timestamp, integerFields, hasTime);
+  // The loops above checked every value's type.
+  const checkedTags = tags as Record<string, string | number | boolean | null | undefined> | undefined;
+  return lineOf(
+    measurement,
+    checkedTags,
+    c.fields as Record<string, FieldValue | null>,
+    timestamp,
+    integerFields,
+    hasTime,
+  );
 }
 
 /**
