@@ -146,6 +146,13 @@ async function runTheirs(influx, db, msgs) {
   return { ms, errors };
 }
 
+/** Whether our batches to `url` are gzipped (builds before loopback detection always gzipped). */
+function gzipState(url) {
+  const { isLoopbackUrl } = require(path.join(ROOT, "dist/clients/influxdb/client.js"));
+  if (typeof isLoopbackUrl !== "function") return "on";
+  return isLoopbackUrl(url) ? "off (loopback)" : "on";
+}
+
 async function main() {
   if (!findInfluxd()) {
     console.error("influxd is not installed: apt-get install influxdb");
@@ -155,7 +162,7 @@ async function main() {
   await profile.install(ROOT);
   console.log(`InfluxDB write benchmark: Node-RED ${nodeRedVersion()}, Node ${process.version}, ${os.cpus()[0].model}`);
   console.log(
-    `InfluxDB 1.6.7 on loopback; ${IN_FLIGHT} messages in flight; ours: batch ${BATCH_SIZE}, flush 100 ms, spool fsync on, gzip ${require(path.join(ROOT, "dist/clients/influxdb/client.js")).isLoopbackUrl(influx.url) ? "off (loopback)" : "on"}`,
+    `InfluxDB 1.6.7 on loopback; ${IN_FLIGHT} messages in flight; ours: batch ${BATCH_SIZE}, flush 100 ms, spool fsync on, gzip ${gzipState(influx.url)}`,
   );
   console.log(
     `paths: node-red-contrib-influxdb → influxd ${influx.influxUrl}/write (1.x API); meter-influxdb-write → proxy process ${influx.url}/api/v2/write → influxd`,
