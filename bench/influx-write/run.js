@@ -7,13 +7,16 @@
 // get the same messages with the same number of messages in flight; a run ends when every point is
 // confirmed: for meter-influxdb-write when its output reports nothing buffered, for "influxdb batch"
 // when every message called done(). Theirs talks to influxd directly (1.x API); ours goes through the
-// /api/v2 translating proxy that 1.6.7 needs, which only costs us.
+// /api/v2 translating proxy that 1.6.7 needs, run in a process of its own so that it does not share the
+// benchmarked event loop (its CPU is reported separately). Each run also reports where the time went
+// (profile.js): CPU of influxd, Node-RED and the proxy, what influxd received, and our steps.
 "use strict";
 const path = require("node:path");
 const fs = require("node:fs");
 const os = require("node:os");
 const { helper, nodeRedVersion } = require("../../test/helpers/node-red");
 const { startInfluxDB, findInfluxd } = require("../../test/helpers/influxdb");
+const profile = require("./profile");
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const ours = [
@@ -27,6 +30,7 @@ const SCENARIOS = [
   { name: "100 points per message (batch arrays)", messages: 2_000, perMessage: 100 },
 ];
 const BATCH_SIZE = Number(process.env.BENCH_BATCH_SIZE || 5000); // meter-influxdb-write's "Batch size"
+const ONLY = process.env.BENCH_ONLY; // "ours" or "theirs", for profiling one side
 const IN_FLIGHT = 100; // messages handed to the node and not yet done()
 const T0 = Date.UTC(2026, 0, 1);
 
@@ -142,30 +146,52 @@ async function runTheirs(influx, db, msgs) {
   return { ms, errors };
 }
 
+/** Whether our batches to `url` are gzipped (builds before loopback detection always gzipped). */
+function gzipState(url) {
+  const { isLoopbackUrl } = require(path.join(ROOT, "dist/clients/influxdb/client.js"));
+  if (typeof isLoopbackUrl !== "function") return "on";
+  return isLoopbackUrl(url) ? "off (loopback)" : "on";
+}
+
 async function main() {
   if (!findInfluxd()) {
     console.error("influxd is not installed: apt-get install influxdb");
     process.exit(1);
   }
-  const influx = await startInfluxDB({ db: "bench0" });
+  const influx = await startInfluxDB({ db: "bench0", proxyProcess: true });
+  await profile.install(ROOT);
   console.log(`InfluxDB write benchmark: Node-RED ${nodeRedVersion()}, Node ${process.version}, ${os.cpus()[0].model}`);
   console.log(
-    `InfluxDB 1.6.7 on loopback; ${IN_FLIGHT} messages in flight; ours: batch ${BATCH_SIZE}, flush 100 ms, spool fsync on, gzip on`,
+    `InfluxDB 1.6.7 on loopback; ${IN_FLIGHT} messages in flight; ours: batch ${BATCH_SIZE}, flush 100 ms, spool fsync on, gzip ${gzipState(influx.url)}`,
+  );
+  console.log(
+    `paths: node-red-contrib-influxdb → influxd ${influx.influxUrl}/write (1.x API); meter-influxdb-write → proxy process ${influx.url}/api/v2/write → influxd`,
   );
   let dbIndex = 0;
   const rows = [];
   try {
     await new Promise((resolve) => helper.startServer(resolve));
-    for (const scenario of SCENARIOS) {
+    for (const scenario of SCENARIOS.filter(
+      (s) => !process.env.BENCH_PER_MESSAGE || s.perMessage === Number(process.env.BENCH_PER_MESSAGE),
+    )) {
       const total = scenario.messages * scenario.perMessage;
       const results = {};
-      for (const who of ["theirs", "ours"]) {
+      for (const who of ["theirs", "ours"].filter((w) => !ONLY || w === ONLY)) {
         const db = `bench${++dbIndex}`;
         await influx.createDatabase(db);
         const msgs = messagesFor(scenario);
+        global.gc?.();
+        const probe = await profile.begin(influx);
         const r = who === "ours" ? await runOurs(influx, db, msgs, total) : await runTheirs(influx, db, msgs);
+        r.profile = await probe.end();
         const found = (await influx.query('SELECT count("v") FROM "bench"', db))[0]?.values[0][1] ?? 0;
         results[who] = { ...r, found, rate: total / (r.ms / 1000) };
+      }
+      if (ONLY) {
+        console.log(`\n${scenario.name}: ${ONLY}`);
+        console.log(`  ${Math.round(results[ONLY].rate)} points/s, found ${results[ONLY].found}/${total}`);
+        console.log(profile.describe(results[ONLY].profile, ONLY === "ours"));
+        continue;
       }
       const ratio = results.ours.rate / results.theirs.rate;
       rows.push({ scenario, total, results, ratio });
@@ -180,6 +206,7 @@ async function main() {
         console.log(
           `  ${label.padEnd(32)} ${Math.round(r.rate).toLocaleString("en-US").padStart(9)} points/s  ${(r.ms / 1000).toFixed(2)} s${extra}  found ${r.found}/${total}  errors ${r.errors}`,
         );
+        console.log(profile.describe(r.profile, who === "ours"));
       }
       console.log(`  ratio ours/theirs: ${ratio.toFixed(1)}x`);
     }

@@ -124,3 +124,17 @@ function json(res, status, body) {
 }
 
 module.exports = { InfluxProxy };
+
+// Run as its own process (`fork(__filename, [upstream])`, token in INFLUX_PROXY_TOKEN), so a benchmark's
+// event loop does not also carry the proxy: it reports { url } once listening, answers "stats" with
+// { writes } and takes { down } to switch outages.
+if (require.main === module) {
+  const proxy = new InfluxProxy(process.argv[2], { token: process.env.INFLUX_PROXY_TOKEN || undefined });
+  proxy.start().then((url) => process.send({ url }));
+  process.on("message", (m) => {
+    if (m === "stats") process.send({ stats: { writes: proxy.writes } });
+    else if (m && typeof m.down === "boolean") proxy.down = m.down;
+    else if (m === "stop") proxy.stop().then(() => process.exit(0));
+  });
+  process.on("disconnect", () => process.exit(0));
+}

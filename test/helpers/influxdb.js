@@ -7,7 +7,7 @@
 //   await influx.stopServer(); await influx.startServer();   → an outage, with the data kept
 //   await influx.stop();                               → everything gone
 "use strict";
-const { spawn, execFileSync } = require("node:child_process");
+const { spawn, fork, execFileSync } = require("node:child_process");
 const fs = require("node:fs");
 const net = require("node:net");
 const os = require("node:os");
@@ -81,7 +81,43 @@ bind-address = "127.0.0.1:${rpcPort}"
 `;
 }
 
-async function startInfluxDB({ db = "meters", token } = {}) {
+/**
+ * The translating proxy in a child process of its own (for the benchmark): `{ url, pid, stats(), stop() }`.
+ * Tests keep the in-process one, whose `down` switch they flip directly.
+ */
+async function startProxyProcess(upstream, token) {
+  const child = fork(path.join(__dirname, "influx-proxy.js"), [upstream], {
+    env: { ...process.env, INFLUX_PROXY_TOKEN: token || "" },
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
+  const url = await new Promise((resolve, reject) => {
+    child.once("error", reject);
+    child.once("exit", (code) => reject(new Error(`the proxy process exited (${code})`)));
+    child.once("message", (m) => resolve(m.url));
+  });
+  child.removeAllListeners("exit");
+  return {
+    url,
+    pid: child.pid,
+    stats: () =>
+      new Promise((resolve) => {
+        child.once("message", (m) => resolve(m.stats));
+        child.send("stats");
+      }),
+    stop: () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once("exit", () => resolve());
+        child.send("stop");
+      }),
+  };
+}
+
+/**
+ * `proxyProcess: true` runs the proxy in a child process (its `proxy` then has `pid` and `stats()`
+ * instead of a `down` switch); `influxdPid()` is the server's process id while it runs.
+ */
+async function startInfluxDB({ db = "meters", token, proxyProcess = false } = {}) {
   const influxd = findInfluxd();
   if (!influxd) throw new Error("influxd is not installed: apt-get install influxdb");
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "meterflow-influx-"));
@@ -159,8 +195,16 @@ async function startInfluxDB({ db = "meters", token } = {}) {
 
   await startServer();
   await createDatabase(db);
-  const proxy = new InfluxProxy(influxUrl, { token });
-  const url = await proxy.start();
+  let proxy;
+  let url;
+  if (proxyProcess) {
+    proxy = await startProxyProcess(influxUrl, token);
+    url = proxy.url;
+  } else {
+    proxy = new InfluxProxy(influxUrl, { token });
+    url = await proxy.start();
+  }
+  const influxdPid = () => child?.pid;
 
   async function stop() {
     await proxy.stop().catch(() => undefined);
@@ -168,7 +212,7 @@ async function startInfluxDB({ db = "meters", token } = {}) {
     fs.rmSync(dir, { recursive: true, force: true });
   }
 
-  return { url, influxUrl, db, dir, proxy, query, count, createDatabase, startServer, stopServer, stop };
+  return { url, influxUrl, db, dir, proxy, influxdPid, query, count, createDatabase, startServer, stopServer, stop };
 }
 
 module.exports = { startInfluxDB, findInfluxd, requireInfluxd };

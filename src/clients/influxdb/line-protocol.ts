@@ -49,23 +49,46 @@ const INTEGER_STRING = /^-?\d+i$/;
  * in the same field never conflict), fields named in `integerFields` become integers.
  */
 export function toLine(point: InfluxPoint, integerFields: ReadonlySet<string> = new Set()): string {
-  if (!point.measurement) throw new ValidationError("it has no measurement: set msg.measurement or the node's one");
-  let line = memoised(measurementMemo, MEASUREMENT_SPECIAL, point.measurement);
-  const tagKeys = Object.keys(point.tags);
-  if (tagKeys.length > 1) tagKeys.sort();
-  for (const key of tagKeys) {
-    const value = point.tags[key];
-    if (value === "") continue; // InfluxDB refuses empty tag values; an empty tag is the same as none
-    line += `,${memoised(keyMemo, KEY_SPECIAL, key)}=${memoised(keyMemo, KEY_SPECIAL, value)}`;
+  return lineOf(point.measurement, point.tags, point.fields, point.timestamp, integerFields);
+}
+
+/**
+ * `toLine` on a message's own objects, whose values the caller has checked to be field values (fields)
+ * or strings, numbers and booleans (tags); `null`/`undefined` values and a field named `time` are
+ * skipped. Building straight from them spares a copy of every point, which was a good part of the cost
+ * of a large message.
+ */
+export function lineOf(
+  measurement: string,
+  tags: Readonly<Record<string, string | number | boolean | null | undefined>> | undefined,
+  fields: Readonly<Record<string, FieldValue | null | undefined>>,
+  timestamp: number,
+  integerFields: ReadonlySet<string>,
+  skipTimeField = false,
+): string {
+  if (!measurement) throw new ValidationError("it has no measurement: set msg.measurement or the node's one");
+  let line = memoised(measurementMemo, MEASUREMENT_SPECIAL, measurement);
+  if (tags) {
+    const tagKeys = Object.keys(tags);
+    if (tagKeys.length > 1) tagKeys.sort();
+    for (const key of tagKeys) {
+      const raw = tags[key];
+      if (raw === null || raw === undefined) continue;
+      const value = typeof raw === "string" ? raw : String(raw);
+      if (value === "") continue; // InfluxDB refuses empty tag values; an empty tag is the same as none
+      line += `,${memoised(keyMemo, KEY_SPECIAL, key)}=${memoised(keyMemo, KEY_SPECIAL, value)}`;
+    }
   }
-  let fields = "";
-  for (const key in point.fields) {
+  let body = "";
+  for (const key in fields) {
+    const value = fields[key];
+    if (value === null || value === undefined || (skipTimeField && key === "time")) continue;
     const name = memoised(keyMemo, KEY_SPECIAL, key);
-    fields += `${fields ? "," : ""}${name}=${fieldValue(key, point.fields[key], integerFields.has(key))}`;
+    body += `${body ? "," : ""}${name}=${fieldValue(key, value, integerFields.has(key))}`;
   }
-  if (!fields) throw new ValidationError("it has no fields to write");
-  if (!Number.isFinite(point.timestamp)) throw new ValidationError("its timestamp is not a valid time");
-  return `${line} ${fields} ${Math.trunc(point.timestamp)}`;
+  if (!body) throw new ValidationError("it has no fields to write");
+  if (!Number.isFinite(timestamp)) throw new ValidationError("its timestamp is not a valid time");
+  return `${line} ${body} ${Math.trunc(timestamp)}`;
 }
 
 function fieldValue(key: string, value: FieldValue, asInteger: boolean): string {

@@ -1,4 +1,4 @@
-import { toLine, type FieldValue, type InfluxPoint } from "./line-protocol";
+import { lineOf, type FieldValue } from "./line-protocol";
 
 /**
  * Turns a message into line-protocol lines. Three shapes are accepted:
@@ -39,18 +39,21 @@ export interface BuiltLines {
 
 type Candidate = { measurement: unknown; tags: unknown; fields: unknown; timestamp: unknown };
 
+const NO_INTEGER_FIELDS: ReadonlySet<string> = new Set();
+
 export function linesFromMessage(msg: PointMessage, defaults: PointDefaults = {}): BuiltLines {
   const candidates = candidatesOf(msg);
   const now = defaults.now ?? Date.now();
+  const integerFields = defaults.integerFields ?? NO_INTEGER_FIELDS;
   const lines: string[] = [];
   const rejected: Rejection[] = [];
-  candidates.forEach((candidate, i) => {
+  for (let i = 0; i < candidates.length; i++) {
     try {
-      lines.push(toLine(normalise(candidate, defaults.measurement, now), defaults.integerFields));
+      lines.push(toLineChecked(candidates[i], defaults.measurement, now, integerFields));
     } catch (err) {
       rejected.push({ index: i + 1, reason: err instanceof Error ? err.message : String(err) });
     }
-  });
+  }
   return { lines, rejected, total: candidates.length };
 }
 
@@ -91,36 +94,41 @@ function candidatesOf(msg: PointMessage): Candidate[] {
   return [fromMessage(payload === undefined ? {} : { value: payload }, undefined)];
 }
 
-function normalise(c: Candidate, defaultMeasurement: string | undefined, now: number): InfluxPoint {
+/**
+ * Checks a candidate's shapes and types first (so the first problem reported is the same as it always
+ * was), then builds its line from the message's own objects, without copying them.
+ */
+function toLineChecked(
+  c: Candidate,
+  defaultMeasurement: string | undefined,
+  now: number,
+  integerFields: ReadonlySet<string>,
+): string {
   const measurement = nonEmptyString(c.measurement) ?? defaultMeasurement ?? "";
   if (!isPlainObject(c.fields)) throw new Error(`its fields are ${describe(c.fields)}, not an object`);
-  const fields: Record<string, FieldValue> = {};
   let fieldTime: unknown;
+  let hasTime = false;
   for (const key in c.fields) {
     const value = c.fields[key];
     if (key === "time") {
       fieldTime = value;
+      hasTime = true;
       continue;
     }
     if (value === null || value === undefined) continue; // a missing reading, not an error
-    if (
-      typeof value === "number" ||
-      typeof value === "string" ||
-      typeof value === "boolean" ||
-      typeof value === "bigint"
-    )
-      fields[key] = value;
-    else throw new Error(`field "${key}" is ${describe(value)}; fields must be numbers, strings or booleans`);
+    const type = typeof value;
+    if (type !== "number" && type !== "string" && type !== "boolean" && type !== "bigint")
+      throw new Error(`field "${key}" is ${describe(value)}; fields must be numbers, strings or booleans`);
   }
-  const tags: Record<string, string> = {};
+  let tags: Record<string, unknown> | undefined;
   if (c.tags !== undefined && c.tags !== null) {
     if (!isPlainObject(c.tags)) throw new Error(`its tags are ${describe(c.tags)}, not an object`);
-    for (const key in c.tags) {
-      const value = c.tags[key];
+    tags = c.tags;
+    for (const key in tags) {
+      const value = tags[key];
       if (value === null || value === undefined) continue;
-      if (typeof value === "string" || typeof value === "number" || typeof value === "boolean")
-        tags[key] = String(value);
-      else throw new Error(`tag "${key}" is ${describe(value)}, not a text`);
+      if (typeof value !== "string" && typeof value !== "number" && typeof value !== "boolean")
+        throw new Error(`tag "${key}" is ${describe(value)}, not a text`);
     }
   }
   const given = c.timestamp ?? fieldTime;
@@ -129,7 +137,16 @@ function normalise(c: Candidate, defaultMeasurement: string | undefined, now: nu
     throw new Error(
       `its timestamp ${describe(given)} is not a time${measurement ? ` (measurement "${measurement}")` : ""}`,
     );
-  return { measurement, tags, fields, timestamp };
+  // The loops above checked every value's type.
+  const checkedTags = tags as Record<string, string | number | boolean | null | undefined> | undefined;
+  return lineOf(
+    measurement,
+    checkedTags,
+    c.fields as Record<string, FieldValue | null>,
+    timestamp,
+    integerFields,
+    hasTime,
+  );
 }
 
 /**
