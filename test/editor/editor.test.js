@@ -84,6 +84,8 @@ describe(`editor in Chromium (Node-RED ${major})`, function () {
     for (const node of ours) {
       await page.evaluate((id) => RED.editor.edit(RED.nodes.node(id)), node.id);
       await page.locator("#node-dialog-ok").waitFor({ state: "visible", timeout: 10000 });
+      // The form is rendered and oneditprepare has run once #dialog-form shows; closing earlier races the tray.
+      await page.locator("#dialog-form").waitFor({ state: "visible", timeout: 10000 });
       await page.locator("#node-dialog-cancel").click();
       await page.locator("#node-dialog-ok").waitFor({ state: "detached", timeout: 10000 });
     }

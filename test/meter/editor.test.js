@@ -59,6 +59,8 @@ describe(`meter-interpolate edit dialog in Chromium (Node-RED ${major})`, functi
   it("opens with zones, intervals and defaults, and saves the choices", async function () {
     await page.evaluate(() => RED.editor.edit(RED.nodes.node("mi1")));
     await page.locator("#node-dialog-ok").waitFor({ state: "visible", timeout: 10000 });
+    // The form is rendered and oneditprepare has run once #dialog-form shows; closing earlier races the tray.
+    await page.locator("#dialog-form").waitFor({ state: "visible", timeout: 10000 });
     const shown = await page.evaluate(() => ({
       zones: $("#node-input-timezone option").length,
       zone: $("#node-input-timezone").val(),
@@ -96,6 +98,8 @@ describe(`meter-interpolate edit dialog in Chromium (Node-RED ${major})`, functi
   it("marks the node invalid when no interval is chosen or a duration is malformed", async function () {
     await page.evaluate(() => RED.editor.edit(RED.nodes.node("mi1")));
     await page.locator("#node-dialog-ok").waitFor({ state: "visible", timeout: 10000 });
+    // The form is rendered and oneditprepare has run once #dialog-form shows; closing earlier races the tray.
+    await page.locator("#dialog-form").waitFor({ state: "visible", timeout: 10000 });
     await page.locator("#node-input-interval-hour").uncheck();
     await page.locator("#node-input-interval-day").uncheck();
     await page.locator("#node-input-maxGap").fill("7 days");
