@@ -4,10 +4,10 @@
 "use strict";
 const { spawn, spawnSync } = require("node:child_process");
 const fs = require("node:fs");
-const net = require("node:net");
 const path = require("node:path");
 
 const root = path.resolve(__dirname, "..");
+const { freePort } = require(path.join(root, "test", "helpers", "free-port.js"));
 
 /** Which simulator serves which base-URL variable, and which node types hold its credentials. */
 const SERVICES = [
@@ -18,17 +18,6 @@ const SERVICES = [
 ];
 
 const INFLUX_DEMO = { org: "meterflow-demo", db: "meters", bucket: "meters/autogen", token: "demo-token" };
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 function hasCommand(name) {
   return spawnSync("sh", ["-c", `command -v ${name}`], { stdio: "ignore" }).status === 0;

@@ -1,5 +1,6 @@
 import * as http from "node:http";
 import type { AddressInfo, Socket } from "node:net";
+import { sleep } from "../core/sleep";
 import { SimClock } from "./clock";
 
 /**
@@ -294,8 +295,4 @@ function send(res: http.ServerResponse, response: SimResponse): void {
   }
   res.writeHead(response.status, headers);
   res.end(payload);
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }

@@ -7,9 +7,9 @@
 //   await influx.stopServer(); await influx.startServer();   → an outage, with the data kept
 //   await influx.stop();                               → everything gone
 "use strict";
+const { freePort } = require("./free-port");
 const { spawn, fork, execFileSync } = require("node:child_process");
 const fs = require("node:fs");
-const net = require("node:net");
 const os = require("node:os");
 const path = require("node:path");
 const { InfluxProxy } = require("./influx-proxy");
@@ -36,18 +36,6 @@ function requireInfluxd(context) {
   if (process.env.CI === "true") throw new Error(`${advice}; CI must run the InfluxDB tests.`);
   console.log(`      skipping: ${advice}`);
   context.skip();
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 function configFile(dir, httpPort, rpcPort) {
