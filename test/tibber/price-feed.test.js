@@ -1,13 +1,9 @@
 "use strict";
 // The shared price cache: one fetch per home, resolution and local day, tomorrow polling from 13:00,
 // the number of calls over a simulated day, bans holding every call, several nodes sharing one fetch.
-const { TibberSimulator, DEMO_TOKEN, WINTERFELL } = require("../../dist/simulators/tibber");
-const {
-  acquireAccount,
-  releaseAccount,
-  resetTibberAccounts,
-  tibberRuntime,
-} = require("../../dist/clients/tibber/price-feed");
+const { DEMO_TOKEN, WINTERFELL } = require("../../dist/simulators/tibber");
+const { acquireAccount, releaseAccount } = require("../../dist/clients/tibber/price-feed");
+const { useTibberSimulator } = require("./sim-clock");
 const { RateLimitError } = require("../../dist/core/errors");
 
 const FAST = { retries: 0, baseMs: 1, maxMs: 1, maxRetryAfterMs: 0 };
@@ -15,22 +11,8 @@ const MIN = 60_000;
 
 describe("tibber price cache", function () {
   let sim;
-  const realNow = tibberRuntime.now;
-  const realRandom = tibberRuntime.random;
-
-  beforeEach(async function () {
-    sim = new TibberSimulator();
-    await sim.start();
-    resetTibberAccounts();
-    tibberRuntime.now = () => sim.clock.now();
-    tibberRuntime.random = () => 0;
-  });
-  afterEach(async function () {
-    tibberRuntime.now = realNow;
-    tibberRuntime.random = realRandom;
-    resetTibberAccounts();
-    await sim.stop();
-  });
+  const tibber = useTibberSimulator();
+  beforeEach(() => (sim = tibber.sim));
 
   /** Asks the cache every `stepMin` minutes for `hours`, as nodes emitting each quarter would, and more. */
   async function simulateDay(account, home, resolution, startIso, hours = 24, stepMin = 5) {

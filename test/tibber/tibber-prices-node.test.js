@@ -10,14 +10,13 @@ const {
   BERLIN_FLAT,
   CABIN,
 } = require("../../dist/simulators/tibber");
-const { resetTibberAccounts, tibberRuntime } = require("../../dist/clients/tibber/price-feed");
+const { tibberRuntime } = require("../../dist/clients/tibber/price-feed");
+const { useTibberSimulator } = require("./sim-clock");
 
 const [tibberPrices] = nodeModules("tibber-prices");
 
 describe("tibber-prices node", function () {
   let sim;
-  const realNow = tibberRuntime.now;
-  const realRandom = tibberRuntime.random;
 
   before(function (done) {
     helper.startServer(done);
@@ -25,20 +24,8 @@ describe("tibber-prices node", function () {
   after(function (done) {
     helper.stopServer(done);
   });
-  beforeEach(async function () {
-    sim = new TibberSimulator();
-    await sim.start();
-    resetTibberAccounts();
-    tibberRuntime.now = () => sim.clock.now();
-    tibberRuntime.random = () => 0;
-  });
-  afterEach(async function () {
-    await helper.unload();
-    tibberRuntime.now = realNow;
-    tibberRuntime.random = realRandom;
-    resetTibberAccounts();
-    await sim.stop();
-  });
+  const tibber = useTibberSimulator({ beforeStop: () => helper.unload() });
+  beforeEach(() => (sim = tibber.sim));
 
   /** A flow of tibber-prices nodes wired to helper nodes "out1-<id>" and "out2-<id>". */
   function flow(...nodes) {

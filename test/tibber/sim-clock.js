@@ -1,0 +1,29 @@
+// Mocha hooks shared by the Tibber tests: a fresh simulator per test, the shared price cache emptied,
+// and the client's clock and jitter tied to the simulator so a simulated day runs in milliseconds.
+"use strict";
+const { TibberSimulator } = require("../../dist/simulators/tibber");
+const { resetTibberAccounts, tibberRuntime } = require("../../dist/clients/tibber/price-feed");
+
+/** Installs the hooks; returns an object whose `sim` is the current test's simulator. */
+function useTibberSimulator({ beforeStop } = {}) {
+  const current = { sim: undefined };
+  const realNow = tibberRuntime.now;
+  const realRandom = tibberRuntime.random;
+  beforeEach(async function () {
+    current.sim = new TibberSimulator();
+    await current.sim.start();
+    resetTibberAccounts();
+    tibberRuntime.now = () => current.sim.clock.now();
+    tibberRuntime.random = () => 0;
+  });
+  afterEach(async function () {
+    if (beforeStop) await beforeStop();
+    tibberRuntime.now = realNow;
+    tibberRuntime.random = realRandom;
+    resetTibberAccounts();
+    await current.sim.stop();
+  });
+  return current;
+}
+
+module.exports = { useTibberSimulator };
