@@ -3,10 +3,10 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/", "node_modules/", ".demo/", ".tools/", "coverage/", "nodes/**/*.html"] },
+  { ignores: ["dist/", "build/", "node_modules/", ".demo/", ".tools/", "coverage/", "nodes/**/*.html"] },
   js.configs.recommended,
   {
-    files: ["src/**/*.ts"],
+    files: ["src/**/*.ts", "devtools/**/*.ts"],
     extends: [...tseslint.configs.recommendedTypeChecked],
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
     rules: {

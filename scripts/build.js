@@ -1,6 +1,8 @@
 #!/usr/bin/env node
-// Compiles src/ with tsc, then puts each node's editor HTML, message catalogs and icons beside its
-// compiled .js in dist/nodes/, which is where Node-RED's registry looks for them.
+// Compiles src/ into dist/ (what ships) and devtools/ into build/ (simulators for the tests and the demo,
+// never shipped). Node-RED loads each node set from dist/nodes/<type>.js with its editor HTML, message
+// catalogs and icons beside it, so this writes a one-line entry there for every node file
+// src/features/<service>/<type>.node.ts and copies the editor files next to them.
 "use strict";
 const { execFileSync } = require("node:child_process");
 const fs = require("node:fs");
@@ -26,10 +28,36 @@ function copyDir(from, to, filter) {
   return copied;
 }
 
+/** Every node file of the package, as [type, path relative to src/ without extension]. */
+function nodeFiles() {
+  const features = path.join(root, "src", "features");
+  const found = [];
+  for (const service of fs.readdirSync(features)) {
+    for (const file of fs.readdirSync(path.join(features, service))) {
+      const match = /^(.+)\.node\.ts$/.exec(file);
+      if (match) found.push([match[1], `features/${service}/${match[1]}.node`]);
+    }
+  }
+  return found.sort();
+}
+
 fs.rmSync(dist, { recursive: true, force: true });
+fs.rmSync(path.join(root, "build"), { recursive: true, force: true });
 const tsc = require.resolve("typescript/bin/tsc");
 execFileSync(process.execPath, [tsc, "-p", path.join(root, "tsconfig.json")], { stdio: "inherit" });
+if (fs.existsSync(path.join(root, "devtools", "tsconfig.json"))) {
+  execFileSync(process.execPath, [tsc, "-p", path.join(root, "devtools", "tsconfig.json")], { stdio: "inherit" });
+}
+fs.mkdirSync(distNodes, { recursive: true });
+for (const [type, modulePath] of nodeFiles()) {
+  fs.writeFileSync(
+    path.join(distNodes, `${type}.js`),
+    `"use strict";\n// Node-RED's entry for ${type}; the node is declared in src/${modulePath}.ts.\nmodule.exports = require("../${modulePath}");\n`,
+  );
+}
 const html = copyDir(path.join(root, "nodes"), distNodes, (name) => name.endsWith(".html"));
 copyDir(path.join(root, "nodes", "locales"), path.join(distNodes, "locales"));
 copyDir(path.join(root, "icons"), path.join(distNodes, "icons"));
-if (!process.env.QUIET_BUILD) console.log(`build: compiled src/ and assembled ${html} editor file(s) in dist/nodes/`);
+if (!process.env.QUIET_BUILD) {
+  console.log(`build: compiled src/ and devtools/, assembled ${html} editor file(s) in dist/nodes/`);
+}

@@ -52,7 +52,7 @@ let installed = false;
 async function install(root) {
   if (installed) return;
   installed = true;
-  const points = require(path.join(root, "dist/clients/influxdb/points.js"));
+  const points = require(path.join(root, "dist/features/influxdb/domain/points.js"));
   const realBuild = points.linesFromMessage;
   points.linesFromMessage = function (...args) {
     const t = now();
@@ -62,7 +62,7 @@ async function install(root) {
     steps.build.lines += built.lines.length;
     return built;
   };
-  const { Spool } = require(path.join(root, "dist/core/spool/spool.js"));
+  const { Spool } = require(path.join(root, "dist/features/influxdb/domain/spool.js"));
   const realAppend = Spool.prototype.append;
   Spool.prototype.append = function (lines, ...rest) {
     steps.spoolGroup.lines += lines.length;
@@ -100,7 +100,7 @@ async function install(root) {
       cb(err, out);
     });
   };
-  const { InfluxConnection } = require(path.join(root, "dist/clients/influxdb/client.js"));
+  const { InfluxConnection } = require(path.join(root, "dist/features/influxdb/client/client.js"));
   const realWrite = InfluxConnection.prototype.write;
   InfluxConnection.prototype.write = async function (bucket, lines, ...rest) {
     const t = now();

@@ -15,7 +15,7 @@ const path = require("node:path");
 const fs = require("node:fs");
 const os = require("node:os");
 const { helper, nodeRedVersion } = require("../../test/helpers/node-red");
-const { startInfluxDB, findInfluxd } = require("../../test/helpers/influxdb");
+const { startInfluxDB, findInfluxd } = require("../../devtools/influxdb/harness");
 const profile = require("./profile");
 
 const ROOT = path.resolve(__dirname, "..", "..");
@@ -148,7 +148,7 @@ async function runTheirs(influx, db, msgs) {
 
 /** Whether our batches to `url` are gzipped (builds before loopback detection always gzipped). */
 function gzipState(url) {
-  const { isLoopbackUrl } = require(path.join(ROOT, "dist/clients/influxdb/client.js"));
+  const { isLoopbackUrl } = require(path.join(ROOT, "dist/features/influxdb/client/client.js"));
   if (typeof isLoopbackUrl !== "function") return "on";
   return isLoopbackUrl(url) ? "off (loopback)" : "on";
 }

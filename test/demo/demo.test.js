@@ -5,8 +5,8 @@
 const fs = require("node:fs");
 const os = require("node:os");
 const path = require("node:path");
-const { startDemo, readExamples } = require("../../scripts/demo-lib");
-const { requireInfluxd } = require("../helpers/influxdb");
+const { startDemo, readExamples } = require("../../devtools/demo/demo-lib");
+const { requireInfluxd } = require("../../devtools/influxdb/harness");
 const { major, waitFor } = require("../helpers/node-red");
 
 // The flow part is added when the poll that sees the alert also read a flow.

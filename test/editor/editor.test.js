@@ -5,7 +5,7 @@ const fs = require("node:fs");
 const os = require("node:os");
 const path = require("node:path");
 const { chromium } = require("playwright-core");
-const { startDemo, readExamples } = require("../../scripts/demo-lib");
+const { startDemo, readExamples } = require("../../devtools/demo/demo-lib");
 const { requireChromium, LAUNCH_ARGS } = require("../helpers/chromium");
 const { major } = require("../helpers/node-red");
 

@@ -5,9 +5,9 @@ const {
   DEMO_API_KEY,
   DEMO_DEVICE_UID,
   DEMO_GATEWAY_UID,
-} = require("../../dist/simulators/energylive");
-const { EnergyLiveClient, ENERGYLIVE_BASE_URL } = require("../../dist/clients/energylive");
-const { AuthError, ApiError, TimeoutError, ValidationError, RateLimitError } = require("../../dist/core/errors");
+} = require("../../build/devtools/simulators/energylive");
+const { EnergyLiveClient, ENERGYLIVE_BASE_URL } = require("../../dist/features/energylive/client");
+const { AuthError, ApiError, TimeoutError, ValidationError, RateLimitError } = require("../../dist/shared/errors");
 
 const KEY = "test-key-5wJ9pQ2vX8rT1yL6";
 const UID = "I-10082023-01658401";

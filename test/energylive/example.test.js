@@ -1,7 +1,7 @@
 "use strict";
 const path = require("node:path");
 const { helper, major, nodeModules, nextMessage } = require("../helpers/node-red");
-const { demoSimulator, DEMO_CREDENTIALS, DEMO_DEVICE_UID } = require("../../dist/simulators/energylive");
+const { demoSimulator, DEMO_CREDENTIALS, DEMO_DEVICE_UID } = require("../../build/devtools/simulators/energylive");
 
 const example = require("../../examples/energyLIVE smart meter to InfluxDB.json");
 const [readerModule] = nodeModules("energylive-reader");

@@ -1,8 +1,8 @@
 "use strict";
-const { describeKey, decodeObisKey, toNumber, toEpochMs } = require("../../dist/core/obis");
-const { parseLatest } = require("../../dist/clients/energylive/parse");
-const { normalizeDeviceUid } = require("../../dist/clients/energylive/uid");
-const { ValidationError } = require("../../dist/core/errors");
+const { describeKey, decodeObisKey, toNumber, toEpochMs } = require("../../dist/features/energylive/domain/obis");
+const { parseLatest } = require("../../dist/features/energylive/client/parse");
+const { normalizeDeviceUid } = require("../../dist/features/energylive/client/uid");
+const { ValidationError } = require("../../dist/shared/errors");
 
 describe("energyLIVE OBIS table", function () {
   it("names the six registers with their OBIS code and unit", function () {

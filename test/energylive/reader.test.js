@@ -1,7 +1,7 @@
 "use strict";
 const { helper, nodeModules, nextMessage, collect, waitFor } = require("../helpers/node-red");
 const { startLeakWatch } = require("../helpers/secrets");
-const { EnergyLiveSimulator } = require("../../dist/simulators/energylive");
+const { EnergyLiveSimulator } = require("../../build/devtools/simulators/energylive");
 
 const [readerModule] = nodeModules("energylive-reader");
 const KEY = "reader-key-Zt81qW4mB7xN2cV9";

@@ -1,7 +1,7 @@
 "use strict";
-const { FlumeSimulator } = require("../../dist/simulators/flume");
-const { FlumeClient } = require("../../dist/clients/flume");
-const { AuthError, RateLimitError, ApiError, TimeoutError } = require("../../dist/core/errors");
+const { FlumeSimulator } = require("../../build/devtools/simulators/flume");
+const { FlumeClient } = require("../../dist/features/flume/client");
+const { AuthError, RateLimitError, ApiError, TimeoutError } = require("../../dist/shared/errors");
 
 const CREDS = { clientId: "cid-1", clientSecret: "csecret-1", username: "ann@example.com", password: "pw-secret-1" };
 

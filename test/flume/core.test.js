@@ -12,7 +12,7 @@ const {
   sensorCondition,
   formatLocal,
   parseLocal,
-} = require("../../dist/core/flume");
+} = require("../../dist/features/flume/domain");
 
 const MIN = 60_000;
 

@@ -3,7 +3,7 @@ const path = require("node:path");
 const fs = require("node:fs");
 const { helper, major, nodeModules, waitFor } = require("../helpers/node-red");
 const { startLeakWatch } = require("../helpers/secrets");
-const { demoSimulator, DEMO_CREDENTIALS } = require("../../dist/simulators/flume");
+const { demoSimulator, DEMO_CREDENTIALS } = require("../../build/devtools/simulators/flume");
 
 const runtimeDir = path.dirname(require.resolve(major === "5" ? "node-red-5/package.json" : "node-red/package.json"));
 const core = (file) => require(require.resolve(`@node-red/nodes/core/${file}`, { paths: [runtimeDir] }));

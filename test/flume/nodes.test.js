@@ -2,7 +2,7 @@
 const path = require("node:path");
 const { helper, major, nodeModules, nextMessage, collect, waitFor } = require("../helpers/node-red");
 const { startLeakWatch } = require("../helpers/secrets");
-const { FlumeSimulator } = require("../../dist/simulators/flume");
+const { FlumeSimulator } = require("../../build/devtools/simulators/flume");
 
 const CREDS = {
   clientId: "cid-node-7",

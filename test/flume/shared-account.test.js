@@ -1,6 +1,6 @@
 "use strict";
-const { FlumeAccount, MIN_ALERT_PERIOD_MS } = require("../../dist/clients/flume/account");
-const { planPolling } = require("../../dist/core/flume/poll-plan");
+const { FlumeAccount, MIN_ALERT_PERIOD_MS } = require("../../dist/features/flume/client/account");
+const { planPolling } = require("../../dist/features/flume/domain/poll-plan");
 
 const HOUR = 3_600_000;
 const everyMinute = { intervalMs: 60_000, useFlumeAlerts: true };

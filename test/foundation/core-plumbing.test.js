@@ -1,11 +1,11 @@
 "use strict";
-const { RateBudget } = require("../../dist/core/rate-budget");
-const { withRetry, backoffDelay } = require("../../dist/core/retry");
-const { Poller } = require("../../dist/core/poller");
-const { sleep } = require("../../dist/core/sleep");
-const { retryAfterMs } = require("../../dist/clients/http");
-const { resolveBaseUrl } = require("../../dist/clients/base-url");
-const { ApiError, RateLimitError, AuthError, isTransient } = require("../../dist/core/errors");
+const { RateBudget } = require("../../dist/shared/rate-budget");
+const { withRetry, backoffDelay } = require("../../dist/shared/retry");
+const { Poller } = require("../../dist/shared/poller");
+const { sleep } = require("../../dist/shared/sleep");
+const { retryAfterMs } = require("../../dist/shared/http");
+const { resolveBaseUrl } = require("../../dist/shared/base-url");
+const { ApiError, RateLimitError, AuthError, isTransient } = require("../../dist/shared/errors");
 
 describe("rate budget", function () {
   it("never allows more than the limit in any rolling window", function () {

@@ -1,8 +1,8 @@
 "use strict";
-const { SimulatorServer } = require("../../dist/simulators/server");
-const { RollingWindow } = require("../../dist/simulators/rate-window");
-const { HttpTransport } = require("../../dist/clients/http");
-const { TimeoutError, ApiError } = require("../../dist/core/errors");
+const { SimulatorServer } = require("../../build/devtools/simulators/server");
+const { RollingWindow } = require("../../build/devtools/simulators/rate-window");
+const { HttpTransport } = require("../../dist/shared/http");
+const { TimeoutError, ApiError } = require("../../dist/shared/errors");
 
 // A two-route service, enough to exercise what every simulator inherits.
 class EchoSimulator extends SimulatorServer {

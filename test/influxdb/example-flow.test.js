@@ -4,7 +4,7 @@ const fs = require("node:fs");
 const os = require("node:os");
 const path = require("node:path");
 const { helper, major, nodeModules, waitFor } = require("../helpers/node-red");
-const { startInfluxDB, requireInfluxd } = require("../helpers/influxdb");
+const { startInfluxDB, requireInfluxd } = require("../../devtools/influxdb/harness");
 
 const runtime = require.resolve(major === "5" ? "node-red-5" : "node-red");
 const coreNode = (file) =>

@@ -2,9 +2,9 @@
 // from the message's objects giving the same text as toLine() on a copied point.
 "use strict";
 require("should");
-const { isLoopbackUrl, InfluxConnection } = require("../../dist/clients/influxdb/client");
-const { linesFromMessage } = require("../../dist/clients/influxdb/points");
-const { toLine } = require("../../dist/clients/influxdb/line-protocol");
+const { isLoopbackUrl, InfluxConnection } = require("../../dist/features/influxdb/client/client");
+const { linesFromMessage } = require("../../dist/features/influxdb/domain/points");
+const { toLine } = require("../../dist/features/influxdb/client/line-protocol");
 
 describe("meter-influxdb-write fast paths", function () {
   it("gzips batches only to a server that is not on loopback", function () {

@@ -1,6 +1,6 @@
 "use strict";
-const { linesFromMessage, describeRejections, toEpochMs } = require("../../dist/clients/influxdb/points");
-const { toLine } = require("../../dist/clients/influxdb/line-protocol");
+const { linesFromMessage, describeRejections, toEpochMs } = require("../../dist/features/influxdb/domain/points");
+const { toLine } = require("../../dist/features/influxdb/client/line-protocol");
 
 const T = 1_700_000_000_123;
 

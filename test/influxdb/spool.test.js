@@ -2,7 +2,7 @@
 const fs = require("node:fs");
 const os = require("node:os");
 const path = require("node:path");
-const { Spool } = require("../../dist/core/spool/spool");
+const { Spool } = require("../../dist/features/influxdb/domain/spool");
 
 const lines = (from, n) => Array.from({ length: n }, (_, i) => `m v=${from + i} ${from + i}`);
 

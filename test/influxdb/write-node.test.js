@@ -5,7 +5,7 @@ const fs = require("node:fs");
 const os = require("node:os");
 const path = require("node:path");
 const { helper, nodeModules, waitFor, collect } = require("../helpers/node-red");
-const { startInfluxDB, requireInfluxd } = require("../helpers/influxdb");
+const { startInfluxDB, requireInfluxd } = require("../../devtools/influxdb/harness");
 const { startLeakWatch } = require("../helpers/secrets");
 
 const TOKEN = "tok-3f9a1c-very-secret";

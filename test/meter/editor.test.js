@@ -9,7 +9,7 @@ const path = require("node:path");
 const { chromium } = require("playwright-core");
 const { requireChromium, LAUNCH_ARGS } = require("../helpers/chromium");
 const { major } = require("../helpers/node-red");
-const { startNodeRed } = require("../../scripts/demo-lib");
+const { startNodeRed } = require("../../devtools/demo/demo-lib");
 
 describe(`meter-interpolate edit dialog in Chromium (Node-RED ${major})`, function () {
   this.timeout(120000);

@@ -1,6 +1,6 @@
 // Small helpers shared by the meter engine tests: run the engine on one case and compare with tolerance.
 "use strict";
-const meter = require("../../dist/core/meter");
+const meter = require("../../dist/features/meter/domain");
 
 /** §2.8: |expected − actual| ≤ 1e-9, or relative 1e-12 above 1e3. */
 function close(actual, expected, what) {

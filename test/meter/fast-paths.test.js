@@ -2,7 +2,7 @@
 "use strict";
 const { meter, run } = require("./engine-helpers");
 const { mulberry32, meterReadings } = require("./random");
-const anomaly = require("../../dist/core/meter/anomaly");
+const anomaly = require("../../dist/features/meter/domain/anomaly");
 
 describe("meter engine: fast paths agree with the plain computation", function () {
   it("quantiles by quickselect equal quantiles of the sorted data (type 7)", function () {

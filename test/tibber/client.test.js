@@ -7,11 +7,11 @@ const {
   WINTERFELL,
   BERLIN_FLAT,
   CABIN,
-} = require("../../dist/simulators/tibber");
-const { TibberClient } = require("../../dist/clients/tibber/client");
-const { selectHome } = require("../../dist/clients/tibber/homes");
-const { HttpTransport } = require("../../dist/clients/http");
-const { AuthError, ApiError, RateLimitError, TimeoutError, ValidationError } = require("../../dist/core/errors");
+} = require("../../build/devtools/simulators/tibber");
+const { TibberClient } = require("../../dist/features/tibber/client/client");
+const { selectHome } = require("../../dist/features/tibber/client/homes");
+const { HttpTransport } = require("../../dist/shared/http");
+const { AuthError, ApiError, RateLimitError, TimeoutError, ValidationError } = require("../../dist/shared/errors");
 const { safeJson } = require("../helpers/secrets");
 
 const FAST = { retries: 0, baseMs: 1, maxMs: 1, maxRetryAfterMs: 0 };

@@ -3,8 +3,8 @@
 // pointed at the simulator through TIBBER_BASE_URL, as in the demo.
 const path = require("node:path");
 const { helper, nodeModules, collect, waitFor } = require("../helpers/node-red");
-const { TibberSimulator, DEMO_CREDENTIALS } = require("../../dist/simulators/tibber");
-const { resetTibberAccounts } = require("../../dist/clients/tibber/price-feed");
+const { TibberSimulator, DEMO_CREDENTIALS } = require("../../build/devtools/simulators/tibber");
+const { resetTibberAccounts } = require("../../dist/features/tibber/client/price-feed");
 
 const [tibberPrices] = nodeModules("tibber-prices");
 const example = require(path.join(__dirname, "..", "..", "examples", "Tibber prices to InfluxDB.json"));

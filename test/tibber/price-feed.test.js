@@ -1,10 +1,10 @@
 "use strict";
 // The shared price cache: one fetch per home, resolution and local day, tomorrow polling from 13:00,
 // the number of calls over a simulated day, bans holding every call, several nodes sharing one fetch.
-const { DEMO_TOKEN, WINTERFELL } = require("../../dist/simulators/tibber");
-const { acquireAccount, releaseAccount } = require("../../dist/clients/tibber/price-feed");
+const { DEMO_TOKEN, WINTERFELL } = require("../../build/devtools/simulators/tibber");
+const { acquireAccount, releaseAccount } = require("../../dist/features/tibber/client/price-feed");
 const { useTibberSimulator } = require("./sim-clock");
-const { RateLimitError } = require("../../dist/core/errors");
+const { RateLimitError } = require("../../dist/shared/errors");
 
 const FAST = { retries: 0, baseMs: 1, maxMs: 1, maxRetryAfterMs: 0 };
 const MIN = 60_000;

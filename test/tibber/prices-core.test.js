@@ -1,11 +1,11 @@
 "use strict";
 // Pure price logic: slot parsing, DST slot counts, cheapest windows, the refresh schedule, the emit log.
-const { parseSlots, expectedSlotCount, coversDay, slotAt, nextBoundary } = require("../../dist/core/prices/slots");
-const { cheapestWindow } = require("../../dist/core/prices/cheapest");
-const { planRefresh } = require("../../dist/core/prices/schedule");
-const { EmitLog } = require("../../dist/core/prices/emit-log");
-const { atLocalTime, localDateKey, formatLocalIso, startOfLocalDay } = require("../../dist/core/prices/time-zone");
-const { ApiError } = require("../../dist/core/errors");
+const { parseSlots, expectedSlotCount, coversDay, slotAt, nextBoundary } = require("../../dist/features/tibber/domain/slots");
+const { cheapestWindow } = require("../../dist/features/tibber/domain/cheapest");
+const { planRefresh } = require("../../dist/features/tibber/domain/schedule");
+const { EmitLog } = require("../../dist/features/tibber/domain/emit-log");
+const { atLocalTime, localDateKey, formatLocalIso, startOfLocalDay } = require("../../dist/features/tibber/domain/time-zone");
+const { ApiError } = require("../../dist/shared/errors");
 
 const OSLO = "Europe/Oslo";
 const at = (iso) => Date.parse(iso);

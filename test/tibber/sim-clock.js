@@ -1,8 +1,8 @@
 // Mocha hooks shared by the Tibber tests: a fresh simulator per test, the shared price cache emptied,
 // and the client's clock and jitter tied to the simulator so a simulated day runs in milliseconds.
 "use strict";
-const { TibberSimulator } = require("../../dist/simulators/tibber");
-const { resetTibberAccounts, tibberRuntime } = require("../../dist/clients/tibber/price-feed");
+const { TibberSimulator } = require("../../build/devtools/simulators/tibber");
+const { resetTibberAccounts, tibberRuntime } = require("../../dist/features/tibber/client/price-feed");
 
 /** Installs the hooks; returns an object whose `sim` is the current test's simulator. */
 function useTibberSimulator({ beforeStop } = {}) {

@@ -9,8 +9,8 @@ const {
   WINTERFELL,
   BERLIN_FLAT,
   CABIN,
-} = require("../../dist/simulators/tibber");
-const { tibberRuntime } = require("../../dist/clients/tibber/price-feed");
+} = require("../../build/devtools/simulators/tibber");
+const { tibberRuntime } = require("../../dist/features/tibber/client/price-feed");
 const { useTibberSimulator } = require("./sim-clock");
 
 const [tibberPrices] = nodeModules("tibber-prices");

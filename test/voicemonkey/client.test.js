@@ -1,6 +1,6 @@
 "use strict";
-const { VoiceMonkeySimulator } = require("../../dist/simulators/voicemonkey");
-const { VoiceMonkeyClient } = require("../../dist/clients/voicemonkey");
+const { VoiceMonkeySimulator } = require("../../build/devtools/simulators/voicemonkey");
+const { VoiceMonkeyClient } = require("../../dist/features/voicemonkey/client");
 const {
   AuthError,
   ApiError,
@@ -9,8 +9,8 @@ const {
   TimeoutError,
   ValidationError,
   NetworkError,
-} = require("../../dist/core/errors");
-const { HttpTransport } = require("../../dist/clients/http");
+} = require("../../dist/shared/errors");
+const { HttpTransport } = require("../../dist/shared/http");
 
 const V3 = "vm3-test-token-5c2e81d0aa";
 const V2 = "vm2-test-token-93be47f1cc";
@@ -185,7 +185,7 @@ describe("voicemonkey: client against the simulator", function () {
     const res = await http.request({ method: "POST", url: "/announce", data: { token: V3, speech: "x" } });
     res.status.should.equal(400);
     JSON.parse(res.body).should.eql({ error: "MISSING_DEVICE" });
-    const { errorCode, toError } = require("../../dist/clients/voicemonkey");
+    const { errorCode, toError } = require("../../dist/features/voicemonkey/client");
     toError(res, errorCode(res), { now: 0, apiVersion: "v3" }).message.should.match(/got no device: choose a device/);
     (await failure(client().announce({ device: " ", text: "x" }))).should.be.instanceOf(ValidationError);
     (await failure(client().announce({ device: "kitchen-echo-3f7k2", text: "  " }))).message.should.match(
@@ -380,7 +380,7 @@ describe("voicemonkey: simulator", function () {
   });
 
   it("demo: knows echo-kitchen, accepts DEMO_CREDENTIALS on v3 and v2, and prints each line as it is spoken", async function () {
-    const { demoSimulator, DEMO_CREDENTIALS } = require("../../dist/simulators/voicemonkey");
+    const { demoSimulator, DEMO_CREDENTIALS } = require("../../build/devtools/simulators/voicemonkey");
     const demo = demoSimulator();
     const printed = [];
     const original = console.log;

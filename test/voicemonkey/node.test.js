@@ -2,7 +2,7 @@
 const path = require("node:path");
 const { helper, major, nodeModules, nextMessage, collect, waitFor } = require("../helpers/node-red");
 const { startLeakWatch } = require("../helpers/secrets");
-const { VoiceMonkeySimulator } = require("../../dist/simulators/voicemonkey");
+const { VoiceMonkeySimulator } = require("../../build/devtools/simulators/voicemonkey");
 
 const TOKEN = "vm3-node-test-token-61c0a9e2f4";
 const V2_TOKEN = "vm2-node-test-token-0b7e5d13aa";
@@ -393,7 +393,7 @@ describe(`voicemonkey: example flow "Announce on Alexa" (Node-RED ${major})`, fu
   });
 
   it("runs unchanged with the demo token and speaks on echo-kitchen", async function () {
-    const { DEMO_CREDENTIALS } = require("../../dist/simulators/voicemonkey");
+    const { DEMO_CREDENTIALS } = require("../../build/devtools/simulators/voicemonkey");
     const example = require("../../examples/Announce on Alexa.json");
     const types = new Set(example.map((n) => n.type));
     [...types].sort().should.eql(["comment", "debug", "inject", "tab", "voicemonkey-announce"]);

@@ -6,7 +6,7 @@ const {
   inWindow,
   nextLocalTime,
   localDay,
-} = require("../../dist/core/announce");
+} = require("../../dist/features/voicemonkey/domain");
 
 // Local wall-clock instants, so the tests hold in any TZ the suite runs in.
 const at = (h, m = 0, day = 5) => new Date(2026, 0, day, h, m).getTime();

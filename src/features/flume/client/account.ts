@@ -1,0 +1,178 @@
+import { createHash } from "node:crypto";
+import { ValidationError } from "../../../shared/errors";
+import { RateBudget } from "../../../shared/rate-budget";
+import type { AlertNotification } from "../domain/flume-signals";
+import { alertPeriodMs, planPolling, type PollDemand, type PollPlan } from "../domain/poll-plan";
+import { FlumeClient, HOUR_MS, type FlumeClientOptions, type SharedAccountState } from "./client";
+import { DEVICE_TYPE_SENSOR, type Device, type Notification } from "./models";
+
+/** Flume's own leak detection is slow by design; checking its alerts more often than this buys nothing. */
+export const MIN_ALERT_PERIOD_MS = 5 * 60_000;
+const DEVICE_CACHE_MS = HOUR_MS;
+
+/**
+ * Everything one Flume account shares between the nodes that use it (the flume-config node owns one):
+ * the client with its token and call budget, the device list with the home's time zone, the unread
+ * notifications (one fetch serves every sensor), and the polling plan that keeps all nodes together
+ * within the budget.
+ */
+export class FlumeAccount {
+  readonly client: FlumeClient;
+  /** 1 in production; tests run budget windows and intervals this many times faster. */
+  readonly timeScale: number;
+  /** The polls of every node on this account, including nodes of other config nodes with the same login. */
+  private readonly demands: Map<string, PollDemand>;
+  private devices: { at: number; list: Promise<Device[]> } | undefined;
+  private notes: { at: number; list: Promise<Notification[]> } | undefined;
+
+  constructor(options: FlumeClientOptions) {
+    this.timeScale = options.timeScale && options.timeScale > 0 ? options.timeScale : 1;
+    const shared = sharedState(options, this.timeScale);
+    this.demands = shared.demands;
+    this.client = new FlumeClient({
+      timeoutMs: Math.max(1000, 15_000 / this.timeScale),
+      shared,
+      ...options,
+    });
+  }
+
+  /** Scales a real duration (e.g. a 60 s interval) to this account's time scale. */
+  scaled(ms: number): number {
+    return ms / this.timeScale;
+  }
+
+  /** The account's sensors (bridges left out), fetched at most once an hour. */
+  async sensors(signal?: AbortSignal, fresh = false): Promise<Device[]> {
+    const now = Date.now();
+    if (fresh || !this.devices || now - this.devices.at > this.scaled(DEVICE_CACHE_MS)) {
+      const list = this.client.devices(signal);
+      this.devices = { at: now, list };
+      list.catch(() => (this.devices = undefined));
+    }
+    const all = await this.devices.list;
+    return all.filter((d) => d.type === DEVICE_TYPE_SENSOR);
+  }
+
+  /** The sensor to read: the one asked for, or the only one; an error that names them otherwise. */
+  async resolveSensor(deviceId: string | undefined, signal?: AbortSignal): Promise<Device> {
+    const sensors = await this.sensors(signal);
+    const wanted = deviceId?.trim();
+    if (wanted) {
+      const found = sensors.find((d) => d.id === wanted);
+      if (found) return found;
+      throw new ValidationError(
+        `Flume sensor ${wanted} is not on this account; its sensors are ${describeSensors(sensors)}. Pick one in the node.`,
+      );
+    }
+    if (sensors.length === 1) return sensors[0];
+    if (sensors.length === 0) {
+      throw new ValidationError("This Flume account has no water sensor yet; finish the set-up in the Flume app.");
+    }
+    throw new ValidationError(
+      `Which sensor? This Flume account has ${sensors.length}: ${describeSensors(sensors)}. Choose one in the node's Device field, or send msg.device.`,
+    );
+  }
+
+  /** The home's time zone for a device; falls back to another device at the same location, then UTC. */
+  async timeZone(device: Device, signal?: AbortSignal): Promise<string> {
+    if (device.location?.tz) return device.location.tz;
+    const all = await (this.devices?.list ?? this.client.devices(signal));
+    const sibling = all.find((d) => d.locationId === device.locationId && d.location?.tz);
+    return sibling?.location?.tz ?? "UTC";
+  }
+
+  /** Unread notifications of the account, newest first, reused while younger than `maxAgeMs`. */
+  async unreadNotifications(maxAgeMs: number, signal?: AbortSignal): Promise<Notification[]> {
+    const now = Date.now();
+    if (!this.notes || now - this.notes.at >= maxAgeMs) {
+      const list = this.client.notifications({ unreadOnly: true, limit: 50 }, signal);
+      this.notes = { at: now, list };
+      list.catch(() => (this.notes = undefined));
+    }
+    return this.notes.list;
+  }
+
+  /**
+   * Flume's own signals for a sensor: its `leaks/active` state and the account's unread notifications
+   * (one fetch shared by every sensor while younger than `maxAgeMs`).
+   */
+  async flumeSignals(
+    deviceId: string,
+    maxAgeMs: number,
+    signal?: AbortSignal,
+  ): Promise<{ leakActive: boolean; notifications: AlertNotification[] }> {
+    const [leakActive, notes] = await Promise.all([
+      this.client.activeLeak(deviceId, signal),
+      this.unreadNotifications(maxAgeMs, signal),
+    ]);
+    const notifications = notes.map((n) => ({
+      id: n.id,
+      deviceId: n.deviceId,
+      ruleName: n.ruleName,
+      read: n.read,
+      createdAt: n.createdAt ? Date.parse(n.createdAt) : Number.NaN,
+    }));
+    return { leakActive, notifications };
+  }
+
+  // ----- polling plan -------------------------------------------------------------------------
+
+  /** A node that polls on a timer says how; interval in real (unscaled) ms. */
+  register(id: string, demand: PollDemand): PollPlan {
+    this.demands.set(id, demand);
+    return this.plan();
+  }
+
+  unregister(id: string): void {
+    this.demands.delete(id);
+  }
+
+  plan(): PollPlan {
+    return planPolling([...this.demands.values()], this.client.budget.limit, HOUR_MS, MIN_ALERT_PERIOD_MS);
+  }
+
+  /** Time between a node's polls, stretched if the account's nodes together would exceed the budget. */
+  intervalMs(intervalMs: number): number {
+    return this.scaled(intervalMs * this.plan().factor);
+  }
+
+  /** Time between checks of Flume's own alerts for a node polling every `intervalMs`. */
+  alertPeriodMs(intervalMs: number): number {
+    return this.scaled(alertPeriodMs(intervalMs, MIN_ALERT_PERIOD_MS) * this.plan().factor);
+  }
+}
+
+/**
+ * Budgets, token and polling plan per account, kept in the runtime across redeploys: a full deploy restarts
+ * the config node, and without this every deploy would cost a login and start a fresh budget while Flume's
+ * own hourly counters keep running. Keyed by a hash of the account's settings, so new credentials start
+ * clean, and two config nodes for one login (two imported examples) plan their polls together.
+ */
+const sharedStates = new Map<string, SharedAccountState & { demands: Map<string, PollDemand> }>();
+
+function sharedState(
+  options: FlumeClientOptions,
+  timeScale: number,
+): SharedAccountState & { demands: Map<string, PollDemand> } {
+  const c = options.credentials;
+  const key = createHash("sha256")
+    .update([options.baseUrl, c.clientId, c.clientSecret, c.username, c.password, timeScale].join("\u0000"))
+    .digest("hex");
+  const limit = options.budgetPerHour ?? 100;
+  let state = sharedStates.get(key);
+  if (!state || state.budget.limit !== limit) {
+    state = {
+      budget: new RateBudget(limit, HOUR_MS / timeScale),
+      oauthBudget: state?.oauthBudget ?? new RateBudget(options.oauthBudgetPerHour ?? 30, HOUR_MS / timeScale),
+      session: state?.session ?? {},
+      demands: state?.demands ?? new Map<string, PollDemand>(),
+    };
+    sharedStates.set(key, state);
+  }
+  return state;
+}
+
+function describeSensors(sensors: Device[]): string {
+  if (sensors.length === 0) return "none";
+  return sensors.map((d) => (d.location?.name ? `${d.id} (${d.location.name})` : d.id)).join(", ");
+}

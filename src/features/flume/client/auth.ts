@@ -1,0 +1,146 @@
+import { RateLimitError, ValidationError } from "../../../shared/errors";
+import type { RateBudget } from "../../../shared/rate-budget";
+import type { HttpTransport } from "../../../shared/http";
+import { parseEnvelope, tokenError, TokenRefused } from "./envelope";
+
+/**
+ * The OAuth password grant of Flume (reference A3), done so that it does not break every couple of
+ * weeks as it does for others: the token is reused until shortly before it expires, then refreshed;
+ * a refused refresh falls back to a full login; a 401 from a data call forces a new token once.
+ * Concurrent callers share one login. Logins count against their own budget (Flume limits `/oauth`
+ * separately from `/users`), and a refused password is not retried on every poll.
+ */
+
+export interface FlumeCredentials {
+  clientId: string;
+  clientSecret: string;
+  username: string;
+  password: string;
+}
+
+export interface Token {
+  accessToken: string;
+  refreshToken?: string;
+  userId: number;
+  issuedAt: number;
+  expiresAt: number;
+}
+
+export type GrantType = "password" | "refresh_token";
+
+/**
+ * What the token manager remembers. Passing the same session to the next client of the same account
+ * (after a redeploy) keeps its token, so a deploy does not cost a login.
+ */
+export interface TokenSession {
+  token?: Token;
+  refusal?: { error: TokenRefused; until: number };
+}
+
+export class TokenManager {
+  private pending: Promise<Token> | undefined;
+
+  constructor(
+    private readonly http: HttpTransport,
+    private readonly credentials: FlumeCredentials,
+    private readonly budget: RateBudget,
+    private readonly now: () => number,
+    /** How long a refused login is remembered before trying the same credentials again. */
+    private readonly refusalHoldMs: number,
+    private readonly session: TokenSession = {},
+  ) {}
+
+  /** A valid access token and the user id from its payload. */
+  async get(signal?: AbortSignal): Promise<{ accessToken: string; userId: number }> {
+    const t = this.session.token;
+    // Refresh once two thirds of the lifetime have passed (7-day tokens: after about 4.7 days).
+    if (t && this.now() < t.issuedAt + ((t.expiresAt - t.issuedAt) * 2) / 3) return t;
+    this.pending ??= this.obtain(t, signal).finally(() => (this.pending = undefined));
+    return this.pending;
+  }
+
+  /** Drops the token the service no longer accepts, so that the next `get` obtains another. */
+  invalidate(accessToken: string): void {
+    if (this.session.token?.accessToken === accessToken)
+      this.session.token = { ...this.session.token, issuedAt: 0, expiresAt: 0 };
+  }
+
+  private async obtain(previous: Token | undefined, signal?: AbortSignal): Promise<Token> {
+    if (previous?.refreshToken) {
+      try {
+        return (this.session.token = await this.grant("refresh_token", previous.refreshToken, signal));
+      } catch (err) {
+        // "Refresh token is invalid." is what breaks peers every couple of weeks: log in afresh instead.
+        if (!(err instanceof TokenRefused && err.failure === "bad-refresh")) throw err;
+      }
+    }
+    if (this.session.refusal && this.now() < this.session.refusal.until) throw this.session.refusal.error;
+    try {
+      const token = await this.grant("password", undefined, signal);
+      this.session.refusal = undefined;
+      return (this.session.token = token);
+    } catch (err) {
+      if (err instanceof TokenRefused) this.session.refusal = { error: err, until: this.now() + this.refusalHoldMs };
+      throw err;
+    }
+  }
+
+  private async grant(type: GrantType, refreshToken: string | undefined, signal?: AbortSignal): Promise<Token> {
+    if (!this.budget.tryTake()) {
+      const wait = this.budget.waitMs();
+      throw new RateLimitError(
+        `Too many Flume logins in the last hour (${this.budget.limit}); waiting ${Math.ceil(wait / 1000)} s before the next one.`,
+        wait,
+      );
+    }
+    const { clientId, clientSecret, username, password } = this.credentials;
+    const body =
+      type === "password"
+        ? { grant_type: "password", client_id: clientId, client_secret: clientSecret, username, password }
+        : {
+            grant_type: "refresh_token",
+            refresh_token: refreshToken,
+            client_id: clientId,
+            client_secret: clientSecret,
+          };
+    const res = await this.http.request({
+      method: "POST",
+      url: "/oauth/token",
+      data: body,
+      headers: { "Content-Type": "application/json" },
+      signal,
+    });
+    if (res.status >= 300) throw tokenError(this.http, res, type);
+    const env = parseEnvelope(this.http, res);
+    const data = env.data[0] as Record<string, unknown> | undefined;
+    const accessToken = typeof data?.access_token === "string" ? data.access_token : "";
+    if (!accessToken) throw new ValidationError("Flume's login answer carried no access token; try again later.");
+    const userId = userIdFromJwt(accessToken);
+    const issuedAt = this.now();
+    const expiresIn = typeof data?.expires_in === "number" && data.expires_in > 0 ? data.expires_in : 3600;
+    return {
+      accessToken,
+      refreshToken: typeof data?.refresh_token === "string" ? data.refresh_token : refreshToken,
+      userId,
+      issuedAt,
+      expiresAt: issuedAt + expiresIn * 1000,
+    };
+  }
+}
+
+/** The `user_id` claim of a Flume JWT; there is no /me call in the documented API. */
+export function userIdFromJwt(jwt: string): number {
+  const payload = jwt.split(".")[1];
+  let claims: unknown;
+  try {
+    claims = JSON.parse(Buffer.from(payload ?? "", "base64url").toString("utf8"));
+  } catch {
+    claims = undefined;
+  }
+  const raw = (claims as { user_id?: unknown } | undefined)?.user_id;
+  const id = typeof raw === "string" ? Number(raw) : raw;
+  if (typeof id !== "number" || !Number.isInteger(id)) {
+    throw new ValidationError("Flume's access token names no user; check that the API client is a personal one.");
+  }
+  return id;
+}

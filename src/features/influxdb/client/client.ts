@@ -1,0 +1,195 @@
+import { HttpError, InfluxDB, RequestTimedOutError } from "@influxdata/influxdb-client";
+import { ApiError, AuthError, NetworkError, RateLimitError, TimeoutError, ValidationError } from "../../../shared/errors";
+import { AbortedError } from "../../../shared/sleep";
+
+/**
+ * One connection to an InfluxDB server (2.x/3.x `/api/v2/write`, or 1.8+ with the token `user:password`
+ * and the bucket `db/rp`), owned by a `meter-influxdb` config node and shared by its writers.
+ *
+ * Why batches are POSTed through the client's transport instead of a WriteApi: a WriteApi sends full
+ * batches on its own and its `flush()`/`close()` do not wait for those (pitfalls §4.4), and it keeps
+ * its own retry buffer that can drop lines. We must know, per batch, that InfluxDB answered 204 before
+ * deleting the batch from the spool, so each batch is exactly one awaited request, and retries are ours.
+ */
+
+/** Bodies above this are gzipped, as the client's WriteApi does by default (not to a loopback server). */
+const GZIP_THRESHOLD = 1000;
+
+/**
+ * Whether a server on this URL is on this machine. Gzip there saves no network time, yet costs CPU
+ * twice on the same machine (we compress, InfluxDB decompresses): measured, it was most of our CPU per
+ * batch and slowed InfluxDB's ingest. Over a real network it pays off, so only loopback skips it.
+ */
+export function isLoopbackUrl(url: string): boolean {
+  let host: string;
+  try {
+    host = new URL(url).hostname.toLowerCase();
+  } catch {
+    return false;
+  }
+  return (
+    host === "localhost" ||
+    host.endsWith(".localhost") ||
+    /^127(\.\d{1,3}){3}$/.test(host) ||
+    host === "[::1]" ||
+    host === "[::ffff:127.0.0.1]" ||
+    host === "[::ffff:7f00:1]"
+  );
+}
+
+export interface InfluxSettings {
+  url: string;
+  /** API token; for InfluxDB 1.8 `user:password`; blank for a server without authentication. */
+  token?: string;
+  org?: string;
+  timeoutMs?: number;
+}
+
+export interface ProbeResult {
+  ok: boolean;
+  /** What the server reported in `X-Influxdb-Version`, when it did. */
+  version?: string;
+  message: string;
+}
+
+export class InfluxConnection {
+  readonly url: string;
+  readonly org: string;
+  /** Batches are gzipped unless the server is on loopback (see isLoopbackUrl). */
+  readonly gzip: boolean;
+  private readonly influx: InfluxDB;
+
+  constructor(settings: InfluxSettings) {
+    const url = settings.url?.trim().replace(/\/+$/, "");
+    if (!url) throw new ValidationError("Set the URL of the InfluxDB server in the meter-influxdb config node.");
+    if (!/^https?:\/\/[^/]/i.test(url))
+      throw new ValidationError(`The InfluxDB URL must start with http:// or https:// (got "${safeUrl(url)}").`);
+    this.url = url;
+    this.org = settings.org?.trim() ?? "";
+    this.gzip = !isLoopbackUrl(url);
+    this.influx = new InfluxDB({
+      url,
+      token: settings.token?.trim() || undefined,
+      timeout: settings.timeoutMs ?? 10_000,
+    });
+  }
+
+  /** Where we write, without any user:password part, for messages. */
+  get displayUrl(): string {
+    return safeUrl(this.url);
+  }
+
+  /**
+   * Writes line protocol (millisecond timestamps) to `bucket` in one request; resolves only when
+   * InfluxDB confirmed it. Throws typed errors whose messages say what to do.
+   */
+  async write(bucket: string, lines: readonly string[], signal?: AbortSignal): Promise<void> {
+    if (lines.length === 0) return;
+    if (!bucket) throw new ValidationError("Set a bucket on the meter-influxdb config node or on the write node.");
+    const path =
+      `/api/v2/write?org=${encodeURIComponent(this.org)}&bucket=${encodeURIComponent(bucket)}` + `&precision=ms`;
+    // A signal of its own per request: the transport adds an abort listener to the signal it is given
+    // and never removes it, which would pile up on a long-lived signal.
+    const request = new AbortController();
+    const forward = (): void => request.abort();
+    if (signal?.aborted) throw new AbortedError();
+    signal?.addEventListener("abort", forward, { once: true });
+    try {
+      await this.influx.transport.request(path, lines.join("\n"), {
+        method: "POST",
+        headers: { "content-type": "text/plain; charset=utf-8" },
+        gzipThreshold: this.gzip ? GZIP_THRESHOLD : Infinity,
+        signal: request.signal,
+      });
+    } catch (err) {
+      throw this.translate(err, bucket, signal);
+    } finally {
+      signal?.removeEventListener("abort", forward);
+    }
+  }
+
+  /**
+   * Checks the server from the config dialog: reachable (`/ping`), and the token and bucket accepted (an
+   * empty write, which stores nothing: 204 or a 400 about the empty body both mean "accepted").
+   */
+  async probe(bucket: string): Promise<ProbeResult> {
+    let version: string | undefined;
+    try {
+      await this.influx.transport.request("/ping", "", { method: "GET" }, (headers) => {
+        const v = headers["x-influxdb-version"];
+        if (v) version = String(v);
+      });
+    } catch (err) {
+      const e = this.translate(err, bucket);
+      return { ok: false, message: e.message };
+    }
+    const server = version ? `InfluxDB ${version}` : "InfluxDB";
+    if (!bucket) return { ok: true, version, message: `Reached ${server}; no bucket set to check.` };
+    try {
+      await this.write(bucket, ["meterflow_probe"]); // unparseable on purpose: InfluxDB stores nothing
+      return { ok: true, version, message: `Connected to ${server}; bucket "${bucket}" accepts writes.` };
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 400)
+        return { ok: true, version, message: `Connected to ${server}; bucket "${bucket}" accepts writes.` };
+      const message = err instanceof Error ? err.message : String(err);
+      return { ok: false, version, message: message.replace(/ The points are kept and retried\.$/, "") };
+    }
+  }
+
+  private translate(err: unknown, bucket: string, signal?: AbortSignal): Error {
+    if (signal?.aborted || (err instanceof Error && err.name === "AbortError")) return new AbortedError();
+    const where = `InfluxDB at ${this.displayUrl}`;
+    if (err instanceof HttpError) {
+      const said = serverMessage(err);
+      switch (err.statusCode) {
+        case 401:
+        case 403:
+          return new AuthError(
+            `${where} refused the token (HTTP ${err.statusCode}${said ? `: ${said}` : ""}); check the token of the meter-influxdb config node (InfluxDB 1.8: user:password). The points are kept and retried.`,
+            err.statusCode,
+          );
+        case 404:
+          return new ApiError(
+            `${where} has no bucket "${bucket}" (HTTP 404${said ? `: ${said}` : ""}); create it or fix the bucket name (InfluxDB 1.x: database/retention-policy). The points are kept and retried.`,
+            404,
+            err.body,
+          );
+        case 413:
+          return new ApiError(`${where} refused a batch as too large (HTTP 413); lower the batch size.`, 413, err.body);
+        case 429:
+          return new RateLimitError(
+            `${where} asked us to slow down (HTTP 429); retrying later.`,
+            err.retryAfter() * 1000,
+          );
+        default:
+          return new ApiError(
+            `${where} answered HTTP ${err.statusCode}${said ? `: ${said}` : ""}${err.statusCode >= 500 ? "; retrying" : ""}.`,
+            err.statusCode,
+            err.body,
+          );
+      }
+    }
+    if (err instanceof RequestTimedOutError)
+      return new TimeoutError(`${where} did not answer in time; retrying.`, 10_000, { cause: err });
+    const code = (err as { code?: string } | undefined)?.code;
+    const text = err instanceof Error ? err.message : String(err);
+    return new NetworkError(
+      `Cannot reach ${where} (${code ?? text}); retrying. Check the URL and that InfluxDB runs.`,
+      {
+        cause: err,
+      },
+    );
+  }
+}
+
+function serverMessage(err: HttpError): string {
+  const json = err.json as { message?: unknown; error?: unknown } | undefined;
+  const said = json?.message ?? json?.error;
+  const text = typeof said === "string" ? said : (err.body ?? "");
+  return text.trim().slice(0, 200);
+}
+
+/** The URL without a user:password part. */
+export function safeUrl(url: string): string {
+  return url.replace(/^(https?:\/\/)[^@/]*@/i, "$1");
+}

@@ -1,0 +1,114 @@
+import { ValidationError } from "../../../shared/errors";
+
+/**
+ * InfluxDB line protocol for one point, built by hand rather than with the client's `Point` class: the
+ * spool stores lines, so we need the text anyway, and doing it here lets us reject a bad value with a
+ * message that names the field instead of silently writing a broken line.
+ */
+
+export type FieldValue = number | string | boolean | bigint;
+
+export interface InfluxPoint {
+  measurement: string;
+  tags: Record<string, string>;
+  fields: Record<string, FieldValue>;
+  /** Milliseconds since the epoch; every spooled point has one so a replay lands at the original time. */
+  timestamp: number;
+}
+
+const MEASUREMENT_SPECIAL = /[, ]/g;
+const KEY_SPECIAL = /[,= ]/g;
+const LINE_BREAK = /[\r\n]/;
+
+/**
+ * Names and tag values repeat from point to point, so their escaped forms are remembered: escaping
+ * was most of the cost of a point. The memo is bounded; it starts over when full.
+ */
+const MEMO_LIMIT = 10_000;
+const measurementMemo = new Map<string, string>();
+const keyMemo = new Map<string, string>();
+
+function memoised(memo: Map<string, string>, special: RegExp, s: string): string {
+  let escaped = memo.get(s);
+  if (escaped === undefined) {
+    if (LINE_BREAK.test(s)) throw new ValidationError(`the name or tag ${JSON.stringify(s)} contains a line break`);
+    // Backslashes are literal in names and tags (InfluxDB only unescapes the special characters).
+    escaped = s.replace(special, "\\$&");
+    if (memo.size >= MEMO_LIMIT) memo.clear();
+    memo.set(s, escaped);
+  }
+  return escaped;
+}
+const escapeString = (s: string): string => s.replace(/[\\"]/g, "\\$&");
+
+/** `"5i"`: node-red-contrib-influxdb's way of asking for an integer field, kept for flows moving over. */
+const INTEGER_STRING = /^-?\d+i$/;
+
+/**
+ * One line of line protocol with a millisecond timestamp. JavaScript numbers become floats (so 2 and 2.5
+ * in the same field never conflict), fields named in `integerFields` become integers.
+ */
+export function toLine(point: InfluxPoint, integerFields: ReadonlySet<string> = new Set()): string {
+  return lineOf(point.measurement, point.tags, point.fields, point.timestamp, integerFields);
+}
+
+/**
+ * `toLine` on a message's own objects, whose values the caller has checked to be field values (fields)
+ * or strings, numbers and booleans (tags); `null`/`undefined` values and a field named `time` are
+ * skipped. Building straight from them spares a copy of every point, which was a good part of the cost
+ * of a large message.
+ */
+export function lineOf(
+  measurement: string,
+  tags: Readonly<Record<string, string | number | boolean | null | undefined>> | undefined,
+  fields: Readonly<Record<string, FieldValue | null | undefined>>,
+  timestamp: number,
+  integerFields: ReadonlySet<string>,
+  skipTimeField = false,
+): string {
+  if (!measurement) throw new ValidationError("it has no measurement: set msg.measurement or the node's one");
+  let line = memoised(measurementMemo, MEASUREMENT_SPECIAL, measurement);
+  if (tags) {
+    const tagKeys = Object.keys(tags);
+    if (tagKeys.length > 1) tagKeys.sort();
+    for (const key of tagKeys) {
+      const raw = tags[key];
+      if (raw === null || raw === undefined) continue;
+      const value = typeof raw === "string" ? raw : String(raw);
+      if (value === "") continue; // InfluxDB refuses empty tag values; an empty tag is the same as none
+      line += `,${memoised(keyMemo, KEY_SPECIAL, key)}=${memoised(keyMemo, KEY_SPECIAL, value)}`;
+    }
+  }
+  let body = "";
+  for (const key in fields) {
+    const value = fields[key];
+    if (value === null || value === undefined || (skipTimeField && key === "time")) continue;
+    const name = memoised(keyMemo, KEY_SPECIAL, key);
+    body += `${body ? "," : ""}${name}=${fieldValue(key, value, integerFields.has(key))}`;
+  }
+  if (!body) throw new ValidationError("it has no fields to write");
+  if (!Number.isFinite(timestamp)) throw new ValidationError("its timestamp is not a valid time");
+  return `${line} ${body} ${Math.trunc(timestamp)}`;
+}
+
+function fieldValue(key: string, value: FieldValue, asInteger: boolean): string {
+  switch (typeof value) {
+    case "number":
+      if (!Number.isFinite(value)) throw new ValidationError(`field "${key}" is ${value}, which InfluxDB cannot store`);
+      if (asInteger) {
+        if (!Number.isSafeInteger(value))
+          throw new ValidationError(`field "${key}" is listed as an integer field but holds ${value}`);
+        return `${value}i`;
+      }
+      return String(value);
+    case "bigint":
+      return `${value}i`;
+    case "boolean":
+      return value ? "true" : "false";
+    case "string":
+      if (INTEGER_STRING.test(value)) return value;
+      if (asInteger && /^-?\d+$/.test(value)) return `${value}i`;
+      if (LINE_BREAK.test(value)) throw new ValidationError(`field "${key}" contains a line break`);
+      return `"${escapeString(value)}"`;
+  }
+}

@@ -1,0 +1,203 @@
+import { lineOf, type FieldValue } from "../client/line-protocol";
+
+/**
+ * Turns a message into line-protocol lines. Three shapes are accepted:
+ *  (a) our readers: `msg.payload` an object of fields, plus `msg.measurement`, `msg.tags`, `msg.timestamp`;
+ *  (b) node-red-contrib-influxdb's "influxdb out": a fields object, `[fields, tags]`, an array of those,
+ *      or a bare value (written as the field `value`), with `msg.measurement`;
+ *  (c) its "influxdb batch": `[{ measurement, tags, fields, timestamp }, ...]`.
+ * A field named `time` is the point's timestamp, as in node-red-contrib-influxdb.
+ */
+
+export interface PointMessage {
+  payload?: unknown;
+  measurement?: unknown;
+  tags?: unknown;
+  timestamp?: unknown;
+}
+
+export interface PointDefaults {
+  /** Used when neither the message nor the point names a measurement. */
+  measurement?: string;
+  integerFields?: ReadonlySet<string>;
+  /** The time given to points without one, so a later replay still lands at the time they arrived. */
+  now?: number;
+}
+
+export interface Rejection {
+  /** 1-based position of the point in the message. */
+  index: number;
+  reason: string;
+}
+
+export interface BuiltLines {
+  lines: string[];
+  rejected: Rejection[];
+  /** How many points the message held (accepted + rejected). */
+  total: number;
+}
+
+type Candidate = { measurement: unknown; tags: unknown; fields: unknown; timestamp: unknown };
+
+const NO_INTEGER_FIELDS: ReadonlySet<string> = new Set();
+
+export function linesFromMessage(msg: PointMessage, defaults: PointDefaults = {}): BuiltLines {
+  const candidates = candidatesOf(msg);
+  const now = defaults.now ?? Date.now();
+  const integerFields = defaults.integerFields ?? NO_INTEGER_FIELDS;
+  const lines: string[] = [];
+  const rejected: Rejection[] = [];
+  for (let i = 0; i < candidates.length; i++) {
+    try {
+      lines.push(toLineChecked(candidates[i], defaults.measurement, now, integerFields));
+    } catch (err) {
+      rejected.push({ index: i + 1, reason: err instanceof Error ? err.message : String(err) });
+    }
+  }
+  return { lines, rejected, total: candidates.length };
+}
+
+/** `Rejected point 2 of 3: it has no fields to write.` — for done(err). */
+export function describeRejections(built: BuiltLines): string {
+  const shown = built.rejected.slice(0, 3).map((r) => `point ${r.index} of ${built.total}: ${r.reason}`);
+  const more = built.rejected.length > 3 ? `; and ${built.rejected.length - 3} more` : "";
+  const kept = built.lines.length > 0 ? ` The other ${built.lines.length} point(s) were stored.` : "";
+  return `Rejected ${shown.join("; ")}${more}.${kept}`;
+}
+
+function candidatesOf(msg: PointMessage): Candidate[] {
+  const { payload } = msg;
+  const fromMessage = (fields: unknown, tags: unknown): Candidate => ({
+    measurement: msg.measurement,
+    tags: mergeTags(msg.tags, tags),
+    fields,
+    timestamp: msg.timestamp,
+  });
+  if (Array.isArray(payload)) {
+    if (payload.length === 0) return [];
+    if (payload.every(isBatchPoint)) {
+      return payload.map((p) => ({
+        measurement: p.measurement ?? msg.measurement,
+        tags: mergeTags(msg.tags, p.tags),
+        fields: p.fields,
+        timestamp: p.timestamp ?? msg.timestamp,
+      }));
+    }
+    if (Array.isArray(payload[0])) {
+      return payload.map((pair) =>
+        Array.isArray(pair) ? fromMessage(pair[0], pair[1]) : fromMessage(pair, undefined),
+      );
+    }
+    return [fromMessage(payload[0], payload[1])];
+  }
+  if (isPlainObject(payload)) return [fromMessage(payload, undefined)];
+  return [fromMessage(payload === undefined ? {} : { value: payload }, undefined)];
+}
+
+/**
+ * Checks a candidate's shapes and types first (so the first problem reported is the same as it always
+ * was), then builds its line from the message's own objects, without copying them.
+ */
+function toLineChecked(
+  c: Candidate,
+  defaultMeasurement: string | undefined,
+  now: number,
+  integerFields: ReadonlySet<string>,
+): string {
+  const measurement = nonEmptyString(c.measurement) ?? defaultMeasurement ?? "";
+  if (!isPlainObject(c.fields)) throw new Error(`its fields are ${describe(c.fields)}, not an object`);
+  let fieldTime: unknown;
+  let hasTime = false;
+  for (const key in c.fields) {
+    const value = c.fields[key];
+    if (key === "time") {
+      fieldTime = value;
+      hasTime = true;
+      continue;
+    }
+    if (value === null || value === undefined) continue; // a missing reading, not an error
+    const type = typeof value;
+    if (type !== "number" && type !== "string" && type !== "boolean" && type !== "bigint")
+      throw new Error(`field "${key}" is ${describe(value)}; fields must be numbers, strings or booleans`);
+  }
+  let tags: Record<string, unknown> | undefined;
+  if (c.tags !== undefined && c.tags !== null) {
+    if (!isPlainObject(c.tags)) throw new Error(`its tags are ${describe(c.tags)}, not an object`);
+    tags = c.tags;
+    for (const key in tags) {
+      const value = tags[key];
+      if (value === null || value === undefined) continue;
+      if (typeof value !== "string" && typeof value !== "number" && typeof value !== "boolean")
+        throw new Error(`tag "${key}" is ${describe(value)}, not a text`);
+    }
+  }
+  const given = c.timestamp ?? fieldTime;
+  const timestamp = given === undefined || given === null ? now : toEpochMs(given);
+  if (Number.isNaN(timestamp))
+    throw new Error(
+      `its timestamp ${describe(given)} is not a time${measurement ? ` (measurement "${measurement}")` : ""}`,
+    );
+  // The loops above checked every value's type.
+  const checkedTags = tags as Record<string, string | number | boolean | null | undefined> | undefined;
+  return lineOf(
+    measurement,
+    checkedTags,
+    c.fields as Record<string, FieldValue | null>,
+    timestamp,
+    integerFields,
+    hasTime,
+  );
+}
+
+/**
+ * Milliseconds from a Date, an ISO text or a number. Numbers are milliseconds; values too large for that
+ * are taken as micro- or nanoseconds (what node-red-contrib-influxdb users often send) and scaled down.
+ */
+export function toEpochMs(value: unknown): number {
+  if (value instanceof Date) return value.getTime();
+  if (typeof value === "bigint") return Number(value / 1_000_000n);
+  if (typeof value === "number") {
+    if (!Number.isFinite(value)) return NaN;
+    if (Math.abs(value) >= 1e17) return Math.trunc(value / 1e6);
+    if (Math.abs(value) >= 1e14) return Math.trunc(value / 1e3);
+    return Math.trunc(value);
+  }
+  if (typeof value === "string" && value.trim() !== "") {
+    if (/^-?\d+(\.\d+)?$/.test(value.trim())) return toEpochMs(Number(value));
+    return Date.parse(value);
+  }
+  return NaN;
+}
+
+function mergeTags(a: unknown, b: unknown): unknown {
+  if (b === undefined || b === null) return a;
+  if (a === undefined || a === null) return b;
+  if (isPlainObject(a) && isPlainObject(b)) return { ...a, ...b };
+  return b;
+}
+
+function isBatchPoint(
+  value: unknown,
+): value is { measurement?: unknown; tags?: unknown; fields: unknown; timestamp?: unknown } {
+  return isPlainObject(value) && "fields" in value && isPlainObject(value.fields);
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
+  const proto = Object.getPrototypeOf(value) as unknown;
+  return proto === Object.prototype || proto === null;
+}
+
+function nonEmptyString(value: unknown): string | undefined {
+  return typeof value === "string" && value !== "" ? value : undefined;
+}
+
+function describe(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  if (value instanceof Date) return "an invalid date";
+  if (typeof value === "object") return "an object";
+  if (typeof value === "string") return JSON.stringify(value.length > 30 ? `${value.slice(0, 29)}…` : value);
+  if (typeof value === "number" || typeof value === "boolean" || typeof value === "bigint") return String(value);
+  return typeof value;
+}

@@ -1,0 +1,143 @@
+import { ApiError, MeterflowError, NetworkError, TimeoutError, ValidationError } from "../../../shared/errors";
+import { withRetry, type RetryPolicy } from "../../../shared/retry";
+import { parseSlots, slotAt, type Resolution } from "../domain/slots";
+import { isValidTimeZone } from "../domain/time-zone";
+import { HttpTransport } from "../../../shared/http";
+import { CONSUMPTION_QUERY, HOMES_QUERY, PRICES_QUERY } from "./queries";
+import { readGraphQL } from "./responses";
+import type { ConsumptionHour, HomePrices, TibberHome, WireHome } from "./models";
+
+export const TIBBER_URL = "https://api.tibber.com/v1-beta/gql";
+export const TIBBER_ENV = "TIBBER_BASE_URL";
+
+export interface TibberClientOptions {
+  baseUrl: string;
+  token: string;
+  timeoutMs?: number;
+  /** Retries of passing faults (5xx, timeouts) inside one call; rate limits are never retried here. */
+  retry?: RetryPolicy;
+  now?: () => number;
+}
+
+const DEFAULT_TIBBER_RETRY: RetryPolicy = { retries: 2, baseMs: 2_000, maxMs: 20_000, maxRetryAfterMs: 0 };
+
+/** A typed client of Tibber's GraphQL API: one POST per question, answers parsed into our models. */
+export class TibberClient {
+  private readonly http: HttpTransport;
+  private readonly retry: RetryPolicy;
+  private readonly now: () => number;
+  /** Kept out of enumerable fields so that logging the client cannot print it. */
+  readonly #token: string;
+
+  constructor(options: TibberClientOptions) {
+    if (!options.token?.trim()) {
+      throw new ValidationError(
+        "No Tibber token is set: create one at developer.tibber.com/settings/access-token and paste it into the node.",
+      );
+    }
+    this.#token = options.token.trim();
+    this.http = new HttpTransport("Tibber", { baseUrl: options.baseUrl, timeoutMs: options.timeoutMs ?? 20_000 });
+    this.retry = options.retry ?? DEFAULT_TIBBER_RETRY;
+    this.now = options.now ?? Date.now;
+  }
+
+  async homes(signal?: AbortSignal): Promise<TibberHome[]> {
+    const data = await this.query<{ viewer?: { homes?: (WireHome | null)[] } }>(HOMES_QUERY, {}, signal);
+    return (data.viewer?.homes ?? []).filter((h): h is WireHome => !!h && typeof h.id === "string").map(toHome);
+  }
+
+  async prices(homeId: string, resolution: Resolution, signal?: AbortSignal): Promise<HomePrices> {
+    const data = await this.query<{ viewer?: { home?: WireHome | null } }>(
+      PRICES_QUERY,
+      { homeId, resolution },
+      signal,
+    );
+    const home = data.viewer?.home;
+    if (!home)
+      throw new ValidationError(
+        `Tibber knows no home with id ${homeId} on this account; pick one of the account's homes in the node.`,
+      );
+    const info = home.currentSubscription?.priceInfo;
+    if (!home.currentSubscription || !info) {
+      throw new ValidationError(
+        `The Tibber home ${homeId} has no active power contract, so Tibber publishes no prices for it; pick a home with a contract.`,
+      );
+    }
+    const today = parseSlots(info.today ?? [], resolution);
+    const tomorrow = parseSlots(info.tomorrow ?? [], resolution);
+    const timeZone = home.timeZone && isValidTimeZone(home.timeZone) ? home.timeZone : "Europe/Oslo";
+    const currency = today[0]?.currency || info.current?.currency || "";
+    const current = slotAt(today, this.now()) ?? parseSlots(info.current ? [info.current] : [], resolution)[0];
+    return { homeId: home.id, timeZone, resolution, currency, current, today, tomorrow };
+  }
+
+  /** The last `hours` hourly consumption values; hours Tibber has no data for are left out. */
+  async consumption(homeId: string, hours: number, signal?: AbortSignal): Promise<ConsumptionHour[]> {
+    const last = Math.max(1, Math.min(744, Math.round(hours)));
+    const data = await this.query<{ viewer?: { home?: WireHome | null } }>(CONSUMPTION_QUERY, { homeId, last }, signal);
+    const connection = data.viewer?.home?.consumption;
+    const currency = connection?.pageInfo?.currency ?? "";
+    const out: ConsumptionHour[] = [];
+    for (const node of connection?.nodes ?? []) {
+      if (!node || typeof node.consumption !== "number") continue;
+      const fromMs = Date.parse(node.from);
+      if (!Number.isFinite(fromMs)) continue;
+      out.push({
+        fromMs,
+        from: node.from,
+        to: node.to,
+        consumption: node.consumption,
+        cost: node.cost ?? null,
+        unitPrice: node.unitPrice ?? null,
+        unitPriceVAT: node.unitPriceVAT ?? null,
+        unit: node.consumptionUnit ?? "kWh",
+        currency: node.currency ?? currency,
+      });
+    }
+    return out;
+  }
+
+  /** One GraphQL POST, with retries of passing faults. */
+  async query<T>(query: string, variables: Record<string, unknown>, signal?: AbortSignal): Promise<T> {
+    return withRetry(
+      async () => {
+        const res = await this.http
+          .request({
+            method: "POST",
+            url: "",
+            data: { query, variables },
+            headers: { Authorization: `Bearer ${this.#token}`, "Content-Type": "application/json" },
+            signal,
+          })
+          .catch((err: unknown) => {
+            throw withoutCause(err);
+          });
+        return readGraphQL<T>(this.http, res, this.now());
+      },
+      this.retry,
+      { signal },
+    );
+  }
+}
+
+function toHome(h: WireHome): TibberHome {
+  return {
+    id: h.id,
+    nickname: h.appNickname ?? null,
+    address1: h.address?.address1 ?? null,
+    timeZone: h.timeZone && isValidTimeZone(h.timeZone) ? h.timeZone : "Europe/Oslo",
+    hasSubscription: !!h.currentSubscription,
+  };
+}
+
+/**
+ * Transport errors carry the axios error as `cause`, and that holds the request headers, token
+ * included. Whoever logs our error with its properties must not see it, so the cause is dropped.
+ */
+function withoutCause(err: unknown): unknown {
+  if (err instanceof TimeoutError) return new TimeoutError(err.message, err.timeoutMs);
+  if (err instanceof NetworkError) return new NetworkError(err.message);
+  if (err instanceof ApiError) return new ApiError(err.message, err.status, err.body);
+  if (err instanceof MeterflowError || !(err instanceof Error)) return err;
+  return err.name === "AbortedError" ? err : new NetworkError(`Cannot reach Tibber: ${err.message}`);
+}
