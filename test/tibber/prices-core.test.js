@@ -1,10 +1,21 @@
 "use strict";
 // Pure price logic: slot parsing, DST slot counts, cheapest windows, the refresh schedule, the emit log.
-const { parseSlots, expectedSlotCount, coversDay, slotAt, nextBoundary } = require("../../dist/features/tibber/domain/slots");
+const {
+  parseSlots,
+  expectedSlotCount,
+  coversDay,
+  slotAt,
+  nextBoundary,
+} = require("../../dist/features/tibber/domain/slots");
 const { cheapestWindow } = require("../../dist/features/tibber/domain/cheapest");
 const { planRefresh } = require("../../dist/features/tibber/domain/schedule");
 const { EmitLog } = require("../../dist/features/tibber/domain/emit-log");
-const { atLocalTime, localDateKey, formatLocalIso, startOfLocalDay } = require("../../dist/features/tibber/domain/time-zone");
+const {
+  atLocalTime,
+  localDateKey,
+  formatLocalIso,
+  startOfLocalDay,
+} = require("../../dist/features/tibber/domain/time-zone");
 const { ApiError } = require("../../dist/shared/errors");
 
 const OSLO = "Europe/Oslo";
