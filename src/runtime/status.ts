@@ -1,4 +1,7 @@
+import { shortReason } from "../shared/errors";
 import type { Node } from "./types";
+
+export { shortReason };
 
 /**
  * The status conventions of every node (DESIGN.md): green dot `ok · <value> · HH:MM`, yellow ring while
@@ -29,9 +32,46 @@ export function statusClear(node: Node): void {
   node.status({});
 }
 
-/** A short reason for the status line: the first clause of the error message, at most 40 characters. */
-export function shortReason(err: unknown): string {
-  const message = err instanceof Error ? err.message : String(err);
-  const first = message.split(/[:;.]\s/)[0].trim();
-  return first.length > 40 ? `${first.slice(0, 39)}…` : first;
+export interface StatusShape {
+  fill?: "red" | "green" | "yellow" | "blue" | "grey";
+  shape?: "ring" | "dot";
+  text?: string;
+}
+
+/** A node's status line in the package's conventions; `failed(err)` uses the error's own status text. */
+export class StatusLine {
+  constructor(private readonly show: (status: StatusShape) => void) {}
+
+  ok(value: string, at: Date | number = Date.now()): void {
+    const when = clock(typeof at === "number" ? new Date(at) : at);
+    this.show({ fill: "green", shape: "dot", text: value ? `ok · ${value} · ${when}` : `ok · ${when}` });
+  }
+
+  waiting(text: string): void {
+    this.show({ fill: "yellow", shape: "ring", text });
+  }
+
+  error(reason: string): void {
+    this.show({ fill: "red", shape: "ring", text: reason });
+  }
+
+  idle(text: string): void {
+    this.show({ fill: "grey", shape: "ring", text });
+  }
+
+  clear(): void {
+    this.show({});
+  }
+
+  /** Red ring with what the error class says; a rate limit is a wait, not a failure. */
+  failed(err: Error): void {
+    const text = statusTextOf(err);
+    if ((err as { code?: string }).code === "RATE_LIMIT") this.waiting(text);
+    else this.error(text);
+  }
+}
+
+export function statusTextOf(err: unknown): string {
+  const carried = (err as { statusText?: unknown } | null)?.statusText;
+  return typeof carried === "string" && carried ? carried : shortReason(err);
 }

@@ -5,19 +5,27 @@
 
 export type ErrorCode = "AUTH" | "RATE_LIMIT" | "API" | "VALIDATION" | "TIMEOUT" | "NETWORK" | "QUOTA";
 
+export interface ErrorOptions {
+  cause?: unknown;
+  /** The few words a node's status line shows for this error; without it, the message's first clause. */
+  statusText?: string;
+}
+
 export class MeterflowError extends Error {
   readonly code: ErrorCode;
-  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+  readonly statusText?: string;
+  constructor(code: ErrorCode, message: string, options?: ErrorOptions) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.name = new.target.name;
+    if (options?.statusText) this.statusText = options.statusText;
   }
 }
 
 /** Credentials were refused: retrying will not help until the user fixes them. */
 export class AuthError extends MeterflowError {
   readonly status?: number;
-  constructor(message: string, status?: number, options?: { cause?: unknown }) {
+  constructor(message: string, status?: number, options?: ErrorOptions) {
     super("AUTH", message, options);
     this.status = status;
   }
@@ -27,7 +35,7 @@ export class AuthError extends MeterflowError {
 export class RateLimitError extends MeterflowError {
   readonly retryAfterMs: number;
   readonly status: number;
-  constructor(message: string, retryAfterMs: number, status = 429, options?: { cause?: unknown }) {
+  constructor(message: string, retryAfterMs: number, status = 429, options?: ErrorOptions) {
     super("RATE_LIMIT", message, options);
     this.retryAfterMs = retryAfterMs;
     this.status = status;
@@ -37,7 +45,7 @@ export class RateLimitError extends MeterflowError {
 /** A monthly or daily allowance is used up: nothing more until it renews. */
 export class QuotaError extends MeterflowError {
   readonly status?: number;
-  constructor(message: string, status?: number, options?: { cause?: unknown }) {
+  constructor(message: string, status?: number, options?: ErrorOptions) {
     super("QUOTA", message, options);
     this.status = status;
   }
@@ -47,7 +55,7 @@ export class QuotaError extends MeterflowError {
 export class ApiError extends MeterflowError {
   readonly status: number;
   readonly body?: string;
-  constructor(message: string, status: number, body?: string, options?: { cause?: unknown }) {
+  constructor(message: string, status: number, body?: string, options?: ErrorOptions) {
     super("API", message, options);
     this.status = status;
     this.body = body;
@@ -61,7 +69,7 @@ export class ApiError extends MeterflowError {
 /** The request did not finish within the client's timeout. */
 export class TimeoutError extends MeterflowError {
   readonly timeoutMs: number;
-  constructor(message: string, timeoutMs: number, options?: { cause?: unknown }) {
+  constructor(message: string, timeoutMs: number, options?: ErrorOptions) {
     super("TIMEOUT", message, options);
     this.timeoutMs = timeoutMs;
   }
@@ -69,14 +77,14 @@ export class TimeoutError extends MeterflowError {
 
 /** The service could not be reached at all (refused, reset, DNS). */
 export class NetworkError extends MeterflowError {
-  constructor(message: string, options?: { cause?: unknown }) {
+  constructor(message: string, options?: ErrorOptions) {
     super("NETWORK", message, options);
   }
 }
 
 /** The input or configuration is wrong; the message names the offending value. */
 export class ValidationError extends MeterflowError {
-  constructor(message: string, options?: { cause?: unknown }) {
+  constructor(message: string, options?: ErrorOptions) {
     super("VALIDATION", message, options);
   }
 }
@@ -86,4 +94,11 @@ export function isTransient(err: unknown): boolean {
   if (err instanceof RateLimitError || err instanceof TimeoutError || err instanceof NetworkError) return true;
   if (err instanceof ApiError) return err.retryable;
   return false;
+}
+
+/** A short reason for the status line: the first clause of the error message, at most 40 characters. */
+export function shortReason(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  const first = message.split(/[:;.]\s/)[0].trim();
+  return first.length > 40 ? `${first.slice(0, 39)}…` : first;
 }

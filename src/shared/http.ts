@@ -66,7 +66,7 @@ export class HttpTransport {
       throw new ApiError(
         `${this.service} sent an answer that is not valid JSON (HTTP ${res.status}); this is usually a passing fault on their side, the next poll retries.`,
         res.status >= 500 ? res.status : 0,
-        res.body.slice(0, 200),
+        excerpt(res.body),
       );
     }
   }
@@ -115,4 +115,22 @@ export function retryAfterMs(headers: Record<string, string>, now: number = Date
   const reset = Number(headers["x-ratelimit-reset"]);
   if (Number.isFinite(reset) && reset > 0) return Math.max(0, reset * 1000 - now);
   return undefined;
+}
+
+/** Lines of an echoed request that carry a credential (a debugging proxy copies the headers into its answer). */
+const CREDENTIAL_HEADER =
+  /^\s*"?(authorization|proxy-authorization|x-api-key|api-key|cookie|set-cookie)"?\s*[:=].*$/gim;
+/** `token=…`-style parameters of an echoed URL or form body. */
+const CREDENTIAL_PARAM = /\b(token|access_token|refresh_token|password|client_secret|api_?key)=[^&\s"]*/gi;
+
+/**
+ * The part of a remote answer that an error message may quote: credential lines dropped before the
+ * text is cut, so a cut can never leave the first half of a token behind.
+ */
+export function excerpt(body: string, max = 200): string {
+  const text = body
+    .replace(CREDENTIAL_HEADER, "[credential header removed]")
+    .replace(CREDENTIAL_PARAM, "$1=***")
+    .trim();
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }

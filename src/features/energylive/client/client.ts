@@ -1,7 +1,7 @@
 import { ApiError, AuthError, RateLimitError } from "../../../shared/errors";
 import { DEFAULT_RETRY, withRetry, type RetryPolicy } from "../../../shared/retry";
 import { resolveBaseUrl } from "../../../shared/base-url";
-import { HttpTransport, retryAfterMs, type TextResponse } from "../../../shared/http";
+import { excerpt, HttpTransport, retryAfterMs, type TextResponse } from "../../../shared/http";
 import { parseLatest, type ParsedLatest } from "./parse";
 import { normalizeDeviceUid } from "./uid";
 
@@ -97,7 +97,7 @@ export class EnergyLiveClient {
           ? `energyLIVE device UID not found: ${uid}; check the UID under ENERGYLIVE VERWALTEN in the customer portal (it must belong to this API key).`
           : `energyLIVE answered 404 Not Found; check the base URL (${this.baseUrl}).`,
         404,
-        res.body.slice(0, 200),
+        excerpt(res.body),
       );
     }
     if (status === 429) {
@@ -111,10 +111,10 @@ export class EnergyLiveClient {
       return new ApiError(
         `energyLIVE is having trouble (HTTP ${status}); this is on their side and passes, the node retries.`,
         status,
-        res.body.slice(0, 200),
+        excerpt(res.body),
       );
     }
-    return new ApiError(`energyLIVE refused the request (HTTP ${status}).`, status, res.body.slice(0, 200));
+    return new ApiError(`energyLIVE refused the request (HTTP ${status}).`, status, excerpt(res.body));
   }
 }
 

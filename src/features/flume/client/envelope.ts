@@ -1,5 +1,5 @@
 import { ApiError, AuthError, RateLimitError, ValidationError } from "../../../shared/errors";
-import { retryAfterMs, type HttpTransport, type TextResponse } from "../../../shared/http";
+import { excerpt, retryAfterMs, type HttpTransport, type TextResponse } from "../../../shared/http";
 
 /**
  * Flume wraps every answer in one envelope (reference A2): `data` is always an array, `count` is not
@@ -43,7 +43,7 @@ function malformed(res: TextResponse): ApiError {
   return new ApiError(
     `Flume sent an answer without the usual envelope (HTTP ${res.status}); this is usually passing, the next poll retries.`,
     res.status >= 500 ? res.status : 0,
-    res.body.slice(0, 200),
+    excerpt(res.body),
   );
 }
 
@@ -134,7 +134,7 @@ function serverError(res: TextResponse): ApiError {
   return new ApiError(
     `Flume is having trouble (HTTP ${res.status}); this is on their side, the next poll retries.`,
     res.status,
-    res.body.slice(0, 200),
+    excerpt(res.body),
   );
 }
 

@@ -1,6 +1,14 @@
 import { HttpError, InfluxDB, RequestTimedOutError } from "@influxdata/influxdb-client";
-import { ApiError, AuthError, NetworkError, RateLimitError, TimeoutError, ValidationError } from "../../../shared/errors";
+import {
+  ApiError,
+  AuthError,
+  NetworkError,
+  RateLimitError,
+  TimeoutError,
+  ValidationError,
+} from "../../../shared/errors";
 import { AbortedError } from "../../../shared/sleep";
+import { excerpt } from "../../../shared/http";
 
 /**
  * One connection to an InfluxDB server (2.x/3.x `/api/v2/write`, or 1.8+ with the token `user:password`
@@ -186,7 +194,7 @@ function serverMessage(err: HttpError): string {
   const json = err.json as { message?: unknown; error?: unknown } | undefined;
   const said = json?.message ?? json?.error;
   const text = typeof said === "string" ? said : (err.body ?? "");
-  return text.trim().slice(0, 200);
+  return excerpt(text);
 }
 
 /** The URL without a user:password part. */

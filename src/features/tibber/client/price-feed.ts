@@ -1,3 +1,4 @@
+import { clock } from "../../../shared/clock";
 import { createHash } from "node:crypto";
 import { AuthError, RateLimitError, ValidationError } from "../../../shared/errors";
 import { backoffDelay, type RetryPolicy } from "../../../shared/retry";
@@ -15,11 +16,8 @@ import type { ConsumptionHour, TibberHome } from "./models";
  * `current` is found locally. Accounts are keyed by base URL and a hash of the token, never the token.
  */
 
-/** The clock and randomness the feed reads; tests replace them to run a simulated day quickly. */
-export const tibberRuntime = {
-  now: (): number => Date.now(),
-  random: (): number => Math.random(),
-};
+/** The package's clock seam under the name the Tibber code and tests use. */
+export const tibberRuntime = clock;
 
 /** The 13:00 start is spread over this many ms per account, so installations do not all call at once. */
 const JITTER_SPAN_MS = 2 * 60_000;

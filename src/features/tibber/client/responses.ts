@@ -1,5 +1,5 @@
 import { ApiError, AuthError, RateLimitError } from "../../../shared/errors";
-import { retryAfterMs, type HttpTransport, type TextResponse } from "../../../shared/http";
+import { excerpt, retryAfterMs, type HttpTransport, type TextResponse } from "../../../shared/http";
 
 /**
  * Turns a Tibber GraphQL answer into data or a typed error. Tibber reports a bad token with HTTP 200
@@ -37,7 +37,7 @@ export function readGraphQL<T>(http: HttpTransport, res: TextResponse, now: numb
     throw new ApiError(
       `Tibber is having trouble (HTTP ${status}); the next refresh retries.`,
       status,
-      res.body.slice(0, 200),
+      excerpt(res.body),
     );
   }
   const body = parseBody(http, res);
@@ -46,8 +46,8 @@ export function readGraphQL<T>(http: HttpTransport, res: TextResponse, now: numb
     throw new AuthError(`Tibber rejected the token: ${TOKEN_HINT}.`, status);
   }
   if (status >= 400) {
-    const detail = errors[0]?.message ?? (body ? JSON.stringify(body).slice(0, 200) : res.body.slice(0, 200));
-    throw new ApiError(`Tibber rejected the query (HTTP ${status}): ${detail}`, status, res.body.slice(0, 200));
+    const detail = errors[0]?.message ?? (body ? excerpt(JSON.stringify(body)) : excerpt(res.body));
+    throw new ApiError(`Tibber rejected the query (HTTP ${status}): ${detail}`, status, excerpt(res.body));
   }
   if (errors.length > 0) {
     const first = errors[0];
@@ -56,7 +56,7 @@ export function readGraphQL<T>(http: HttpTransport, res: TextResponse, now: numb
     throw new ApiError(
       `Tibber could not answer${where}: ${first.message ?? "unknown error"} (${first.extensions?.code ?? "no code"}); the next refresh retries.`,
       0,
-      res.body.slice(0, 200),
+      excerpt(res.body),
     );
   }
   if (status !== 200 || !body || typeof body.data !== "object" || body.data === null) {
@@ -75,9 +75,9 @@ function parseBody(http: HttpTransport, res: TextResponse): Record<string, unkno
       return JSON.parse(res.body) as Record<string, unknown>;
     } catch {
       throw new ApiError(
-        `Tibber rejected the query (HTTP ${res.status}): ${res.body.slice(0, 200)}`,
+        `Tibber rejected the query (HTTP ${res.status}): ${excerpt(res.body)}`,
         res.status,
-        res.body.slice(0, 200),
+        excerpt(res.body),
       );
     }
   }

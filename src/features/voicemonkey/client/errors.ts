@@ -1,4 +1,4 @@
-import { retryAfterMs, type TextResponse } from "../../../shared/http";
+import { excerpt, retryAfterMs, type TextResponse } from "../../../shared/http";
 import { ApiError, AuthError, QuotaError, RateLimitError } from "../../../shared/errors";
 
 /**
@@ -106,13 +106,13 @@ export function toError(res: TextResponse, code: string, ctx: ErrorContext): Err
       return new ApiError(
         "VoiceMonkey got no device: choose a device in the node's settings or set msg.device.",
         status,
-        res.body.slice(0, 200),
+        excerpt(res.body),
       );
     case "DEVICE_NOT_FOUND":
       return new ApiError(
         `VoiceMonkey has no device "${ctx.device ?? ""}" on this account: pick a speaker from the device list in the node's settings (IDs look like kitchen-echo-3f7k2).`,
         status,
-        res.body.slice(0, 200),
+        excerpt(res.body),
       );
   }
   if (status === 401 || status === 403)
@@ -124,11 +124,11 @@ export function toError(res: TextResponse, code: string, ctx: ErrorContext): Err
     return new ApiError(
       `VoiceMonkey had a server error (HTTP ${status}): the announcement was not spoken; try again later.`,
       status,
-      res.body.slice(0, 200),
+      excerpt(res.body),
     );
   return new ApiError(
     `VoiceMonkey refused the request (HTTP ${status}${code.startsWith("HTTP_") ? "" : `, ${code}`}): check the device and the announcement's options.`,
     status,
-    res.body.slice(0, 200),
+    excerpt(res.body),
   );
 }
