@@ -25,3 +25,10 @@ export function numberProp(value: unknown, fallback: number): number {
   const n = Number(value);
   return Number.isFinite(n) ? n : fallback;
 }
+
+/** A text property from the editor: strings as they are, numbers as text, anything else blank. */
+export function textProp(value: unknown, fallback = ""): string {
+  if (typeof value === "string") return value;
+  if (typeof value === "number" && Number.isFinite(value)) return String(value);
+  return fallback;
+}

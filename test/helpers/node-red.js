@@ -49,4 +49,9 @@ async function waitFor(predicate, ms = 10000, what = "condition") {
   }
 }
 
-module.exports = { helper, major, nodeModules, nodeRedVersion, nextMessage, collect, waitFor };
+/** The object a node built on the kernel shares (a config node's account, a writer's durable writer). */
+function featureOf(node) {
+  return node && node._meterflow ? node._meterflow.feature : undefined;
+}
+
+module.exports = { helper, major, nodeModules, nodeRedVersion, nextMessage, collect, waitFor, featureOf };

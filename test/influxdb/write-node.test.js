@@ -4,7 +4,7 @@
 const fs = require("node:fs");
 const os = require("node:os");
 const path = require("node:path");
-const { helper, nodeModules, waitFor, collect } = require("../helpers/node-red");
+const { helper, nodeModules, waitFor, collect, featureOf } = require("../helpers/node-red");
 const { startInfluxDB, requireInfluxd } = require("../../devtools/influxdb/harness");
 const { startLeakWatch } = require("../helpers/secrets");
 
@@ -232,7 +232,7 @@ describe("influxdb: meter-influxdb-write against a real InfluxDB", function () {
     const w = helper.getNode("w");
     const written = () => outputs.reduce((n, m) => n + m.payload.written, 0);
     // Output messages travel asynchronously: the count settles at exactly 10,000 with the spool.
-    await waitFor(() => written() + w.writer.buffered === 10_000, 5000, "every point written or buffered");
+    await waitFor(() => written() + featureOf(w).buffered === 10_000, 5000, "every point written or buffered");
     const writtenBefore = written();
     writtenBefore.should.be.below(10_000);
     await waitFor(
@@ -249,7 +249,7 @@ describe("influxdb: meter-influxdb-write against a real InfluxDB", function () {
     await load(f);
     outputs = collect(helper.getNode("out"));
     await new Promise((r) => setTimeout(r, 100)); // it retries against the dead server meanwhile
-    helper.getNode("w").writer.buffered.should.equal(10_000 - writtenBefore);
+    featureOf(helper.getNode("w")).buffered.should.equal(10_000 - writtenBefore);
 
     await influx.startServer();
     await waitFor(() => outputs.some((m) => m.payload.buffered === 0), 20_000, "the backlog written");
@@ -289,7 +289,7 @@ describe("influxdb: meter-influxdb-write against a real InfluxDB", function () {
     );
     await new Promise((r) => setTimeout(r, 200)); // several retries...
     errors.length.should.equal(1); // ...but one error, not one per retry
-    w.writer.buffered.should.equal(2);
+    featureOf(w).buffered.should.equal(2);
     (await influx.query('SELECT * FROM "m"', db)).should.eql([]);
     leaks.assertNoLeak([TOKEN, WRONG_TOKEN]);
 
@@ -319,7 +319,7 @@ describe("influxdb: meter-influxdb-write against a real InfluxDB", function () {
       5000,
       "red status",
     );
-    w.writer.buffered.should.equal(1);
+    featureOf(w).buffered.should.equal(1);
   });
 
   it("drops the oldest points beyond the spool limit with a warning that counts them", async function () {
@@ -336,7 +336,7 @@ describe("influxdb: meter-influxdb-write against a real InfluxDB", function () {
       timestamp: T0 + i,
     }));
     (await send(msgs)).should.eql([]);
-    w.writer.buffered.should.equal(41);
+    featureOf(w).buffered.should.equal(41);
     const dropWarning = warnings.find((t) => /Spool limit/.test(t));
     dropWarning.should.equal(
       'Spool limit of 0.001 MB reached while InfluxDB was not taking writes: dropped the 59 oldest point(s). Raise "Spool limit" to keep more.',
@@ -398,7 +398,7 @@ describe("influxdb: meter-influxdb-write against a real InfluxDB", function () {
     const errors = await send([{ payload: { v: 1 }, measurement: "m" }]);
     String(errors[0].message || errors[0]).should.match(/Select a meter-influxdb config node/);
     helper._NodePrototype.status.args.some(([s]) => s && s.fill === "red").should.be.true();
-    (w.writer === undefined).should.be.true();
+    (featureOf(w) === undefined).should.be.true();
   });
 
   describe("test connection from the config dialog", function () {

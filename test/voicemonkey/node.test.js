@@ -3,13 +3,14 @@ const path = require("node:path");
 const { helper, major, nodeModules, nextMessage, collect, waitFor } = require("../helpers/node-red");
 const { startLeakWatch } = require("../helpers/secrets");
 const { VoiceMonkeySimulator } = require("../../build/devtools/simulators/voicemonkey");
+const { clock } = require("../../dist/shared/clock");
 
 const TOKEN = "vm3-node-test-token-61c0a9e2f4";
 const V2_TOKEN = "vm2-node-test-token-0b7e5d13aa";
 const announceNode = nodeModules("voicemonkey-announce");
 
-// A clock the node reads instead of Date.now (settings.js voicemonkeyAnnounce.now), so quiet hours and
-// the day's rollover are tested at any hour the suite happens to run.
+// The package's one clock seam, so quiet hours and the day's rollover are tested at any hour the suite
+// happens to run.
 let fakeNow = new Date(2026, 0, 5, 12, 0).getTime();
 const at = (h, m = 0, s = 0, day = 5) => new Date(2026, 0, day, h, m, s).getTime();
 
@@ -41,10 +42,13 @@ describe(`voicemonkey: voicemonkey-announce node (Node-RED ${major})`, function 
   let sim;
   let other;
 
+  const realNow = clock.now;
   before(function () {
-    helper.settings({
-      voicemonkeyAnnounce: { now: () => fakeNow, maxThrottleWaitMs: 3000, retryDelayMs: 10, timeoutMs: 1500 },
-    });
+    clock.now = () => fakeNow;
+    helper.settings({ voicemonkeyAnnounce: { maxThrottleWaitMs: 3000, retryDelayMs: 10, timeoutMs: 1500 } });
+  });
+  after(function () {
+    clock.now = realNow;
   });
   beforeEach(async function () {
     fakeNow = at(12);

@@ -1,178 +1,108 @@
 import type { Request, Response } from "express";
-import {
-  EnergyLiveClient,
-  NewReadingFilter,
-  normalizeDeviceUid,
-  powerSummary,
-  toReaderOutput,
-  type LatestReadings,
-} from "./client";
+import { EnergyLiveClient, normalizeDeviceUid } from "./client";
+import { EnergyLiveReader, USEFUL_INTERVAL_S, type ReadResult } from "./reader";
 import { AuthError, ValidationError } from "../../shared/errors";
-import { Poller } from "../../shared/poller";
 import { DEFAULT_RETRY } from "../../shared/retry";
-import { onInput } from "../../runtime/input";
-import { numberProp } from "../../runtime/props";
-import { clock, shortReason, statusError, statusIdle, statusOk, statusWaiting } from "../../runtime/status";
-import type { FlowMessage, Node, NodeAPI, NodeDef } from "../../runtime/types";
+import { defineNode, type NodeKit } from "../../runtime/kernel";
+import { numberProp, textProp } from "../../runtime/props";
+import { clock, shortReason } from "../../runtime/status";
+import type { NodeAPI } from "../../runtime/types";
 
-interface ReaderDef extends NodeDef {
-  deviceUid?: string;
-  baseUrl?: string;
+/** Reads an energyLIVE smart-meter interface: polled every `interval` seconds, or on input. */
+
+interface Settings {
+  deviceUid: string;
+  baseUrl: string;
   /** Seconds between polls; 0 = only on input. */
-  interval?: string | number;
-  onlyNew?: boolean;
-  /** Seconds a request may take. */
-  timeout?: string | number;
+  intervalS: number;
+  onlyNew: boolean;
+  timeoutMs: number;
 }
 
-interface ReaderCredentials {
-  apiKey?: string;
+type Credentials = { apiKey: string };
+
+function show(kit: NodeKit<Settings, Credentials>, result: ReadResult): void {
+  for (const skipped of result.skipped) kit.warnOnce(skipped.key, skipped.text);
+  const s = result.status;
+  if (s.kind === "ok") kit.status.ok(s.power, s.at);
+  else if (s.kind === "stale")
+    kit.status.waiting(`no new reading since ${clock(new Date(s.since))} · interface offline?`);
+  else kit.status.waiting(`no measurements yet from ${s.uid} · ${clock()}`);
 }
 
-interface ReaderNode extends Node<ReaderCredentials> {
-  /** The configured base URL, so the device-list route sends a stored key only where it was configured to go. */
-  baseUrlSetting: string;
-}
+const energyLiveReader = defineNode<Settings, Credentials>({
+  type: "energylive-reader",
+  credentials: { apiKey: { type: "password" } },
+  settings: (config) => ({
+    deviceUid: textProp(config.deviceUid),
+    baseUrl: textProp(config.baseUrl),
+    intervalS: Math.max(0, numberProp(config.interval, 300)),
+    onlyNew: config.onlyNew !== false,
+    timeoutMs: numberProp(config.timeout, 15) * 1000,
+  }),
+  start(kit) {
+    const { settings } = kit;
+    // Read by the device-list route: a stored key goes only to the base URL stored with it.
+    (kit.node as unknown as { baseUrlSetting: string }).baseUrlSetting = settings.baseUrl;
+    const reader = new EnergyLiveReader({ ...settings, apiKey: kit.credentials.apiKey ?? "" });
+    const read = async (uid: string) => {
+      const onRetry = (err: unknown, delayMs: number) =>
+        kit.status.waiting(`retrying in ${Math.max(1, Math.round(delayMs / 1000))} s · ${shortReason(err)}`);
+      const result = await reader.read(uid, kit.signal, onRetry, kit.now());
+      show(kit, result);
+      return result.output;
+    };
 
-const DEFAULT_INTERVAL_S = 300;
-/** energyLIVE records a value about every 20–30 s; polling faster only fetches the same values again. */
-const USEFUL_INTERVAL_S = 30;
-/** A reading older than this (or three intervals) means the interface stopped reporting. */
-const STALE_MS = 15 * 60_000;
-
-export = function (RED: NodeAPI): void {
-  function EnergyLiveReader(this: ReaderNode, config: ReaderDef): void {
-    RED.nodes.createNode(this, config);
-    startReader(this, config);
-  }
-
-  function startReader(node: ReaderNode, config: ReaderDef): void {
-    node.baseUrlSetting = config.baseUrl ?? "";
-    const intervalS = Math.max(0, numberProp(config.interval, DEFAULT_INTERVAL_S));
-    const onlyNew = config.onlyNew !== false;
-    const staleMs = Math.max(STALE_MS, 3 * intervalS * 1000);
-    const filter = new NewReadingFilter();
-    const inFlight = new Set<AbortController>();
-    const warned = new Set<string>();
-
-    let client: EnergyLiveClient | undefined;
-    let setupError: Error | undefined;
-    try {
-      client = new EnergyLiveClient({
-        apiKey: node.credentials?.apiKey ?? "",
-        baseUrl: config.baseUrl,
-        timeoutMs: numberProp(config.timeout, 15) * 1000,
-        retry: DEFAULT_RETRY,
-      });
-    } catch (err) {
-      setupError = err as Error;
-    }
-
-    /** Fetches, names and filters one answer; undefined when there is nothing (new) to send. */
-    async function read(deviceUid: string, signal: AbortSignal) {
-      if (!client) throw setupError ?? new AuthError("No energyLIVE API key is set.");
-      const latest = await client.latest(deviceUid, {
-        signal,
-        onRetry: (err, delayMs) =>
-          statusWaiting(node, `retrying in ${Math.max(1, Math.round(delayMs / 1000))} s · ${shortReason(err)}`),
-      });
-      warnSkipped(latest);
-      const output = toReaderOutput(latest);
-      if (!output) {
-        statusWaiting(node, `no measurements yet from ${latest.deviceUid} · ${clock()}`);
-        return undefined;
-      }
-      const isNew = filter.admit(latest);
-      if (Date.now() - output.timestamp > staleMs) {
-        statusWaiting(node, `no new reading since ${clock(new Date(output.timestamp))} · interface offline?`);
-      } else {
-        statusOk(node, powerSummary(output.payload), new Date(output.timestamp));
-      }
-      return onlyNew && !isNew ? undefined : output;
-    }
-
-    /** Says once per deploy which values could not be read, instead of on every poll. */
-    function warnSkipped(latest: LatestReadings): void {
-      for (const s of latest.skipped) {
-        const id = `${s.key}:${s.reason}`;
-        if (warned.has(id)) continue;
-        warned.add(id);
-        node.warn(`energyLIVE sent no usable value for ${s.key} (${s.reason}); it is left out of the output.`);
-      }
-    }
-
-    async function withAbort<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> {
-      const controller = new AbortController();
-      inFlight.add(controller);
+    if (settings.intervalS > 0) {
+      let uid: string | undefined;
+      let problem = reader.problem;
       try {
-        return await work(controller.signal);
-      } finally {
-        inFlight.delete(controller);
-      }
-    }
-
-    onInput(node, async (msg: FlowMessage, send) => {
-      const uid = normalizeDeviceUid(msg.deviceUid ?? config.deviceUid);
-      const output = await withAbort((signal) => read(uid, signal));
-      if (output) send(Object.assign(msg, output));
-    });
-
-    let poller: Poller | undefined;
-    if (intervalS > 0) {
-      let configuredUid: string | undefined;
-      try {
-        configuredUid = normalizeDeviceUid(config.deviceUid);
+        uid = normalizeDeviceUid(settings.deviceUid);
       } catch (err) {
-        setupError ??= err as Error;
+        problem ??= err as Error;
       }
-      if (setupError || !configuredUid) {
-        const reason = setupError ?? new ValidationError("Set the device UID to poll.");
-        statusError(node, shortReason(reason));
-        node.error(reason.message);
+      if (problem || !uid) {
+        kit.fail(problem ?? new ValidationError("Set the device UID to poll."));
       } else {
-        const uid = configuredUid;
-        if (intervalS < USEFUL_INTERVAL_S) {
-          node.warn(
-            `Polling every ${intervalS} s: energyLIVE records a new value only about every 20–30 s, so faster polling fetches the same values again. ${USEFUL_INTERVAL_S} s or more is enough.`,
+        if (settings.intervalS < USEFUL_INTERVAL_S) {
+          kit.warn(
+            `Polling every ${settings.intervalS} s: energyLIVE records a new value only about every 20–30 s, so faster polling fetches the same values again. ${USEFUL_INTERVAL_S} s or more is enough.`,
           );
         }
-        poller = new Poller(
-          async (signal) => {
-            const output = await read(uid, signal);
-            if (output) node.send({ ...output });
+        const pollUid = uid;
+        const poller = kit.every(
+          async () => {
+            const output = await read(pollUid);
+            if (output) kit.send({ ...output });
           },
           (err) => {
-            statusError(node, shortReason(err));
-            node.error(err.message, {});
+            kit.fail(err);
             // A refused key stays refused until the user enters a new one and redeploys.
-            if (err instanceof AuthError) poller?.stop();
+            if (err instanceof AuthError) poller.stop();
           },
         );
-        statusIdle(node, "starting");
-        poller.start(intervalS * 1000);
+        kit.status.idle("starting");
+        poller.start(settings.intervalS * 1000);
       }
-    } else if (setupError) {
-      statusError(node, shortReason(setupError));
-    } else {
-      statusIdle(node, "reads on input");
-    }
+    } else if (reader.problem) kit.status.failed(reader.problem);
+    else kit.status.idle("reads on input");
 
-    node.on("close", (_removed: boolean, done: () => void) => {
-      poller?.stop();
-      for (const controller of inFlight) controller.abort();
-      inFlight.clear();
-      done();
-    });
-  }
+    return {
+      input: async (msg, send) => {
+        const output = await read(normalizeDeviceUid(msg.deviceUid ?? settings.deviceUid));
+        if (output) send(Object.assign(msg, output));
+      },
+    };
+  },
+});
 
-  RED.nodes.registerType<ReaderNode, ReaderDef, object, ReaderCredentials>("energylive-reader", EnergyLiveReader, {
-    credentials: { apiKey: { type: "password" } },
-  });
+export = function (RED: NodeAPI): void {
+  energyLiveReader(RED);
+  registerDevicesRoute(RED);
+};
 
-  /**
-   * The editor's "list devices" button. It posts what the dialog holds; `__PWRD__` (or blank) means the
-   * stored key, which is then only sent to the base URL stored with it. Answers never echo the key.
-   */
+/** The editor's "list devices" button (the stored key is only sent to the base URL stored with it). */
+function registerDevicesRoute(RED: NodeAPI): void {
   RED.httpAdmin.post(
     "/energylive-reader/devices",
     RED.auth.needsPermission("energylive-reader.read"),
@@ -182,8 +112,8 @@ export = function (RED: NodeAPI): void {
       const baseUrl = typeof body.baseUrl === "string" ? body.baseUrl.trim() : "";
       let apiKey = typeof body.apiKey === "string" ? body.apiKey.trim() : "";
       if (!apiKey || apiKey === "__PWRD__") {
-        const stored = id ? (RED.nodes.getCredentials(id) as ReaderCredentials | undefined) : undefined;
-        const deployed = id ? (RED.nodes.getNode(id) as ReaderNode | null) : null;
+        const stored = id ? (RED.nodes.getCredentials(id) as Partial<Credentials> | undefined) : undefined;
+        const deployed = id ? (RED.nodes.getNode(id) as { baseUrlSetting?: string } | null) : null;
         apiKey = stored?.apiKey ?? "";
         if (!apiKey) {
           res.status(400).json({ error: "Enter the energyLIVE API key first." });
@@ -206,4 +136,4 @@ export = function (RED: NodeAPI): void {
       );
     },
   );
-};
+}

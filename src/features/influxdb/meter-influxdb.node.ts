@@ -1,50 +1,51 @@
 import type { Request, Response } from "express";
 import { InfluxConnection } from "./client/client";
-import type { Node, NodeAPI, NodeDef } from "../../runtime/types";
+import type { InfluxServer } from "./server";
+import { defineNode } from "../../runtime/kernel";
+import { textProp } from "../../runtime/props";
+import type { NodeAPI } from "../../runtime/types";
 
 /**
  * Config node `meter-influxdb`: one InfluxDB server (URL, org, default bucket, token) and the one
- * connection every `meter-influxdb-write` using it shares. `${ENV}` works in every field (Node-RED
- * substitutes whole-value `${X}` properties and credentials before the constructor runs).
+ * connection every writer using it shares. `${ENV}` works in every field (Node-RED substitutes
+ * whole-value `${X}` properties and credentials before the node starts).
  */
 
-interface InfluxConfigDef extends NodeDef {
+interface Settings {
   url: string;
   org: string;
   bucket: string;
 }
 
-interface InfluxCredentials {
-  token?: string;
-}
-
-/** What `meter-influxdb-write` reads from this node (it declares the same shape). */
-interface InfluxConfigNode extends Node<InfluxCredentials> {
-  bucket: string;
-  connection?: InfluxConnection;
-  /** Why no connection could be made from the settings (e.g. no URL), for the writers to report. */
-  setupError?: Error;
-}
+type Credentials = { token: string };
 
 const PASSWORD_PLACEHOLDER = "__PWRD__";
 
-export = function (RED: NodeAPI): void {
-  function MeterInfluxdbNode(this: InfluxConfigNode, config: InfluxConfigDef): void {
-    RED.nodes.createNode(this, config);
-    this.bucket = (config.bucket ?? "").trim();
+const meterInfluxdb = defineNode<Settings, Credentials>({
+  type: "meter-influxdb",
+  credentials: { token: { type: "password" } },
+  settings: (config) => ({
+    url: textProp(config.url),
+    org: textProp(config.org),
+    bucket: textProp(config.bucket).trim(),
+  }),
+  start(kit) {
+    const server: InfluxServer = { bucket: kit.settings.bucket };
     try {
-      this.connection = new InfluxConnection({ url: config.url, org: config.org, token: this.credentials?.token });
+      server.connection = new InfluxConnection({ ...kit.settings, token: kit.credentials.token });
     } catch (err) {
-      this.setupError = err instanceof Error ? err : new Error(String(err));
+      server.setupError = err instanceof Error ? err : new Error(String(err));
     }
-  }
+    return { feature: server };
+  },
+});
 
-  RED.nodes.registerType<InfluxConfigNode, InfluxConfigDef, unknown, InfluxCredentials>(
-    "meter-influxdb",
-    MeterInfluxdbNode,
-    { credentials: { token: { type: "password" } } },
-  );
+export = function (RED: NodeAPI): void {
+  meterInfluxdb(RED);
+  registerTestRoute(RED);
+};
 
+function registerTestRoute(RED: NodeAPI): void {
   // "Test connection" in the config dialog: works on the values in the form, which may not be deployed yet.
   RED.httpAdmin.post(
     "/meter-influxdb/test",
@@ -56,7 +57,7 @@ export = function (RED: NodeAPI): void {
       if (token === PASSWORD_PLACEHOLDER || (token === "" && body.hasToken === true)) {
         // The dialog shows a placeholder for a stored password: use the stored one.
         const id = typeof body.id === "string" ? body.id : "";
-        const stored = id ? (RED.nodes.getCredentials(id) as InfluxCredentials | undefined) : undefined;
+        const stored = id ? (RED.nodes.getCredentials(id) as Partial<Credentials> | undefined) : undefined;
         token = stored?.token ?? "";
       }
       token = envValue(token);
@@ -79,7 +80,7 @@ export = function (RED: NodeAPI): void {
       );
     },
   );
-};
+}
 
 /** `${NAME}` as a whole value means the environment variable, as Node-RED does for deployed nodes. */
 function envValue(value: string): string {

@@ -1,284 +1,133 @@
-import type { Request, Response } from "express";
-import { VoiceMonkeyClient, isApiVersion, type ApiVersion } from "./client";
-import {
-  AnnouncePolicy,
-  HeldAnnouncements,
-  announcementDevice,
-  announcementText,
-  formatClockTime,
-  minuteOfDay,
-  resolveEnvReference,
-  type Decision,
-  type PolicyState,
-} from "./domain";
-import { AuthError, QuotaError, RateLimitError, ValidationError } from "../../shared/errors";
-import { AbortedError } from "../../shared/sleep";
-import { onInput, runGuarded } from "../../runtime/input";
-import { numberProp } from "../../runtime/props";
-import { clock, shortReason, statusError, statusIdle, statusOk, statusWaiting } from "../../runtime/status";
-import type { FlowMessage, Node, NodeAPI, NodeDef } from "../../runtime/types";
+import { Announcer, type Outcome } from "./announcer";
+import { VoiceMonkeyClient, isApiVersion } from "./client";
+import { announcementDevice, announcementText, formatClockTime, minuteOfDay, type PolicyOptions } from "./domain";
+import { registerDevicesRoute, type AnnounceSettings } from "./devices-route";
+import { defineNode, type NodeKit } from "../../runtime/kernel";
+import { numberProp, textProp } from "../../runtime/props";
+import { clock, shortReason } from "../../runtime/status";
+import { ValidationError } from "../../shared/errors";
+import type { FlowMessage, NodeAPI } from "../../runtime/types";
+
+/** Speaks `msg.payload` on an Alexa device through VoiceMonkey, within a cooldown, quiet hours and a daily cap. */
 
 const TYPE = "voicemonkey-announce";
-/** Node context key under which the day's count and cooldowns survive a redeploy. */
+/** Node state key under which the day's count and cooldowns survive a redeploy. */
 const STATE_KEY = "voicemonkey-announce";
-/** Placeholder the editor sends for a password field whose value it does not know. */
-const PASSWORD_PLACEHOLDER = "__PWRD__";
 
-interface AnnounceConfig extends NodeDef {
-  apiVersion?: string;
-  baseUrl?: string;
-  device?: string;
-  voice?: string;
-  language?: string;
-  chime?: string;
-  cooldown?: string | number;
-  quietStart?: string;
-  quietEnd?: string;
-  holdQuiet?: boolean;
-  maxPerDay?: string | number;
+interface Settings {
+  apiVersion: "v2" | "v3";
+  baseUrl: string;
+  device: string;
+  speak: { voice?: string; language?: string; chime?: string };
+  policy: PolicyOptions;
 }
 
-type Credentials = { token?: string };
+type Credentials = { token: string };
+type Kit = NodeKit<Settings, Credentials>;
 
-interface AnnounceNode extends Node<Credentials> {
-  baseUrl?: string;
+function showSuppressed(kit: Kit, announcer: Announcer<FlowMessage>, outcome: Outcome<FlowMessage>): void {
+  if (outcome.kind === "sent") return kit.status.ok(`${outcome.countToday} today`, outcome.at);
+  const { decision } = outcome;
+  const until = decision.until !== undefined ? clock(new Date(decision.until)) : "";
+  if (outcome.kind === "held" || decision.action === "hold")
+    return kit.status.waiting(`held ${announcer.heldCount} until ${until}`);
+  if (decision.reason === "daily-limit") kit.status.waiting(`daily limit ${announcer.policy.maxPerDay} reached`);
+  else if (decision.reason === "quiet-hours") kit.status.idle(`quiet until ${until}`);
+  else kit.status.idle(`cooldown · ${announcer.policy.countToday(kit.now())} today`);
 }
 
-/**
- * Optional `voicemonkeyAnnounce` block of settings.js: how long to sit out a throttling lockout and how
- * long to wait for an answer. `now` replaces the clock (tests).
- */
-interface AnnounceSettings {
-  maxThrottleWaitMs?: number;
-  timeoutMs?: number;
-  retryDelayMs?: number;
-  now?: () => number;
-}
-
-interface HeldItem {
-  msg: FlowMessage;
-}
-
-export = function (RED: NodeAPI): void {
-  const settings = (): AnnounceSettings => {
-    const s = (RED.settings as unknown as Record<string, unknown>).voicemonkeyAnnounce;
-    return s && typeof s === "object" ? s : {};
-  };
-
-  // The day's count and cooldowns per node id. Node-RED deletes a node's context on every redeploy
-  // unless a context store is configured, so this is what carries them across a redeploy; a persistent
-  // context store also carries them across restarts.
-  const savedStates = new Map<string, PolicyState>();
-
-  function VoiceMonkeyAnnounceNode(this: AnnounceNode, config: AnnounceConfig): void {
-    RED.nodes.createNode(this, config);
-    setUp(this, config);
-  }
-
-  function setUp(node: AnnounceNode, config: AnnounceConfig): void {
-    const timing = settings();
-    const now = timing.now ?? Date.now;
-    const apiVersion: ApiVersion = isApiVersion(config.apiVersion) ? config.apiVersion : "v3";
-    node.baseUrl = config.baseUrl ?? "";
+const voiceMonkeyAnnounce = defineNode<Settings, Credentials>({
+  type: TYPE,
+  credentials: { token: { type: "password" } },
+  settings: (config) => ({
+    apiVersion: isApiVersion(config.apiVersion) ? config.apiVersion : "v3",
+    baseUrl: textProp(config.baseUrl),
+    device: textProp(config.device),
+    speak: { voice: config.voice as string, language: config.language as string, chime: config.chime as string },
+    policy: {
+      cooldownSeconds: numberProp(config.cooldown, 900),
+      quietStart: config.quietStart as string | undefined,
+      quietEnd: config.quietEnd as string | undefined,
+      holdQuiet: config.holdQuiet === true,
+      maxPerDay: numberProp(config.maxPerDay, 20),
+    },
+  }),
+  start(kit) {
+    const { settings } = kit;
+    const timing = kit.runtimeSetting<AnnounceSettings>("voicemonkeyAnnounce");
     const client = new VoiceMonkeyClient({
-      apiVersion,
-      token: node.credentials?.token ?? "",
-      baseUrl: node.baseUrl,
+      ...settings,
+      token: kit.credentials.token ?? "",
       timeoutMs: timing.timeoutMs,
       maxThrottleWaitMs: timing.maxThrottleWaitMs,
       retryDelayMs: timing.retryDelayMs,
     });
-    const options = {
-      voice: config.voice,
-      language: config.language,
-      chime: config.chime,
-    };
-
-    let policy: AnnouncePolicy | undefined;
-    let configProblem: string | undefined;
+    (kit.node as unknown as { baseUrl: string }).baseUrl = settings.baseUrl; // read by the devices route
+    let announcer: Announcer<FlowMessage>;
     try {
-      policy = new AnnouncePolicy({
-        cooldownSeconds: numberProp(config.cooldown, 900),
-        quietStart: config.quietStart,
-        quietEnd: config.quietEnd,
-        holdQuiet: config.holdQuiet === true,
-        maxPerDay: numberProp(config.maxPerDay, 20),
-      });
-      policy.restore(savedStates.get(node.id) ?? readState(), now());
+      announcer = new Announcer(client, settings.policy, settings.speak, () => kit.now(), kit.state.get(STATE_KEY));
     } catch (err) {
-      configProblem = `Check the node's settings: ${err instanceof Error ? err.message : String(err)}`;
-      statusError(node, shortReason(configProblem.replace(/^Check the node's settings: /, "")));
+      const reason = err instanceof Error ? err.message : String(err);
+      throw new ValidationError(`Check the node's settings: ${reason}`, { statusText: shortReason(reason) });
     }
+    let cancelRelease: (() => void) | undefined;
 
-    const held = new HeldAnnouncements<HeldItem>(Math.max(1, Math.min(50, numberProp(config.maxPerDay, 20) || 50)));
-    const controller = new AbortController();
-    let releaseTimer: NodeJS.Timeout | undefined;
-    // One announcement at a time: the cooldown and the cap see each result before the next decision.
-    let queue: Promise<unknown> = Promise.resolve();
-    const serial = <T>(work: () => Promise<T>): Promise<T> => {
-      const run = queue.then(work, work);
-      queue = run.catch(() => undefined);
-      return run;
-    };
+    const announce = (msg: FlowMessage, device: string, text: string, mayHold: boolean) =>
+      kit.serial(async () => {
+        const outcome = await announcer.announce(device, text, msg, mayHold, kit.signal, (retryAt) =>
+          kit.status.waiting(`throttled · retry ${clock(new Date(retryAt))}`),
+        );
+        if (outcome.kind === "sent") kit.state.set(STATE_KEY, announcer.snapshot());
+        if (outcome.kind === "held") scheduleRelease(outcome.releaseAt);
+        showSuppressed(kit, announcer, outcome);
+        return outcome;
+      });
 
-    function readState(): unknown {
-      try {
-        return node.context().get(STATE_KEY);
-      } catch {
-        return undefined; // an asynchronous context store: start the day afresh
-      }
-    }
-
-    function saveState(): void {
-      savedStates.set(node.id, policy!.snapshot());
-      try {
-        node.context().set(STATE_KEY, policy!.snapshot());
-      } catch {
-        // an asynchronous context store: the state just lives in memory
-      }
-    }
-
-    function showSuppressed(decision: Exclude<Decision, { action: "send" }>, at: number): void {
-      const until = decision.until !== undefined ? clock(new Date(decision.until)) : "";
-      if (decision.action === "hold") statusWaiting(node, `held ${held.size} until ${until}`);
-      else if (decision.reason === "daily-limit") statusWaiting(node, `daily limit ${policy!.maxPerDay} reached`);
-      else if (decision.reason === "quiet-hours") statusIdle(node, `quiet until ${until}`);
-      else statusIdle(node, `cooldown · ${policy!.countToday(at)} today`);
-    }
-
-    /** Decides, speaks when allowed, and returns the payload for the output (undefined when held). */
-    async function announce(msg: FlowMessage, device: string, text: string, mayHold: boolean) {
-      const at = now();
-      let decision = policy!.decide(device, text, at);
-      if (decision.action === "hold" && !mayHold)
-        decision = { action: "drop", reason: "quiet-hours", until: decision.until };
-      if (decision.action === "hold") {
-        if (held.add(device, text, { msg }, at)) {
-          showSuppressed(decision, at);
-          scheduleRelease(decision.until);
-          return undefined;
-        }
-        // Already held (or too many held): this one is covered by the morning announcement.
-        decision = { action: "drop", reason: "quiet-hours", until: decision.until };
-      }
-      if (decision.action === "drop") {
-        showSuppressed(decision, at);
-        return { sent: false, reason: decision.reason, device, text };
-      }
-      await client.announce(
-        { device, text, ...options },
-        {
-          signal: controller.signal,
-          onThrottled: (_ms, retryAt) => statusWaiting(node, `throttled · retry ${clock(new Date(retryAt))}`),
-        },
-      );
-      const spokenAt = now();
-      policy!.recordSent(device, text, spokenAt);
-      saveState();
-      statusOk(node, `${policy!.countToday(spokenAt)} today`, new Date(spokenAt));
-      return { sent: true, device, text };
-    }
-
-    function scheduleRelease(until: number): void {
-      if (releaseTimer) return;
+    function scheduleRelease(at: number): void {
+      if (cancelRelease) return;
       // Never sooner than 50 ms: a timer that fires a little early just waits again.
-      releaseTimer = setTimeout(release, Math.min(Math.max(50, until - now()), 2 ** 31 - 1));
+      cancelRelease = kit.after(Math.max(50, at - kit.now()), release);
     }
 
     function release(): void {
-      releaseTimer = undefined;
-      if (controller.signal.aborted) return;
-      if (policy!.isQuiet(now())) {
-        scheduleRelease(policy!.quietEndsAt(now()));
-        return;
-      }
-      for (const entry of held.drain()) {
-        runGuarded(
-          node,
-          () =>
-            serial(async () => {
-              const payload = await announce(entry.item.msg, entry.device, entry.text, false);
-              node.send({
-                ...entry.item.msg,
-                payload: { ...payload, heldSince: new Date(entry.heldAt).toISOString() },
-              });
-            }),
+      cancelRelease = undefined;
+      const due = announcer.releaseDue();
+      if ("retryAt" in due) return scheduleRelease(due.retryAt);
+      for (const entry of due.due) {
+        kit.run(
+          async () => {
+            const outcome = await announce(entry.item, entry.device, entry.text, false);
+            if (outcome.kind === "held") return;
+            const heldSince = new Date(entry.heldAt).toISOString();
+            kit.send({ ...entry.item, payload: { ...outcome.payload, heldSince } });
+          },
           // Catch nodes see a failed morning announcement with the message that was held.
-          (err) => node.error(err, entry.item.msg),
+          (err) => kit.fail(err, entry.item),
         );
       }
     }
 
-    onInput(node, async (msg, send) => {
-      if (configProblem) throw new ValidationError(configProblem);
-      const text = announcementText(msg.payload);
-      const device = announcementDevice(msg.device, config.device ?? "");
-      const payload = await serial(() => announce(msg, device, text, true));
-      if (payload === undefined) return; // held: sent when the quiet hours end
-      msg.payload = payload;
-      send(msg);
-    });
+    if (announcer.policy.hasQuietHours && announcer.policy.isQuiet(kit.now()))
+      kit.status.idle(`quiet until ${formatClockTime(minuteOfDay(announcer.policy.quietEndsAt(kit.now())))}`);
 
-    node.on("close", (removed: boolean, done: () => void) => {
-      if (removed) savedStates.delete(node.id);
-      if (releaseTimer) clearTimeout(releaseTimer);
-      releaseTimer = undefined;
-      controller.abort(new AbortedError());
-      const dropped = held.drain().length;
-      if (dropped > 0)
-        node.warn(`${dropped} announcement(s) held for the end of the quiet hours were dropped by the restart`);
-      done();
-    });
+    return {
+      input: async (msg, send) => {
+        const text = announcementText(msg.payload);
+        const outcome = await announce(msg, announcementDevice(msg.device, settings.device), text, true);
+        if (outcome.kind === "held") return; // sent when the quiet hours end
+        msg.payload = outcome.payload;
+        send(msg);
+      },
+      close: () => {
+        const dropped = announcer.dropHeld();
+        if (dropped > 0)
+          kit.warn(`${dropped} announcement(s) held for the end of the quiet hours were dropped by the restart`);
+      },
+    };
+  },
+});
 
-    if (!configProblem && policy!.hasQuietHours && policy!.isQuiet(now()))
-      statusIdle(node, `quiet until ${formatClockTime(minuteOfDay(policy!.quietEndsAt(now())))}`);
-  }
-
-  RED.nodes.registerType<AnnounceNode, AnnounceConfig, unknown, Credentials>(TYPE, VoiceMonkeyAnnounceNode, {
-    credentials: { token: { type: "password" } },
-  });
-  registerDevicesRoute(RED, settings);
+export = function (RED: NodeAPI): void {
+  voiceMonkeyAnnounce(RED);
+  registerDevicesRoute(RED);
 };
-
-/**
- * The editor's device picker: `GET|POST voicemonkey-announce/devices` with `id`, `apiVersion`, `baseUrl`
- * and, when the dialog has a new one, `token`. Without a new token the stored one is used, and then only
- * with the deployed node's own base URL, so nobody can send a stored token to a URL of their choice.
- * The answer never contains the token. Errors use 400/429/502: a 401 would open the editor's login.
- */
-function registerDevicesRoute(RED: NodeAPI, settings: () => AnnounceSettings): void {
-  const handler = (req: Request, res: Response): void => {
-    const params = { ...(req.query as Record<string, unknown>), ...((req.body ?? {}) as Record<string, unknown>) };
-    const id = typeof params.id === "string" ? params.id : "";
-    const apiVersion: ApiVersion = isApiVersion(params.apiVersion) ? params.apiVersion : "v3";
-    let token = typeof params.token === "string" ? params.token.trim() : "";
-    let baseUrl = typeof params.baseUrl === "string" ? params.baseUrl : "";
-    if (!token || token === PASSWORD_PLACEHOLDER) {
-      const deployed = id ? (RED.nodes.getNode(id) as AnnounceNode | null) : null;
-      const stored = id ? (RED.nodes.getCredentials(id) as { token?: string } | undefined) : undefined;
-      token = deployed?.credentials?.token || resolveEnvReference(stored?.token);
-      baseUrl = deployed?.baseUrl ?? "";
-    }
-    const secret = token;
-    const client = new VoiceMonkeyClient({ apiVersion, token, baseUrl, timeoutMs: settings().timeoutMs ?? 10_000 });
-    client.devices().then(
-      (devices) => {
-        // Speakers first: only they can announce.
-        devices.sort((a, b) => Number(b.capability === "speakers") - Number(a.capability === "speakers"));
-        res.json({ devices });
-      },
-      (err: unknown) => {
-        const message = err instanceof Error ? err.message : String(err);
-        const status =
-          err instanceof RateLimitError || err instanceof QuotaError
-            ? 429
-            : err instanceof AuthError || err instanceof ValidationError
-              ? 400
-              : 502;
-        res.status(status).json({ error: secret ? message.split(secret).join("***") : message });
-      },
-    );
-  };
-  RED.httpAdmin.get(`/${TYPE}/devices`, RED.auth.needsPermission(`${TYPE}.read`), handler);
-  RED.httpAdmin.post(`/${TYPE}/devices`, RED.auth.needsPermission(`${TYPE}.read`), handler);
-}

@@ -1,0 +1,87 @@
+import { AuthError } from "../../shared/errors";
+import { DEFAULT_RETRY } from "../../shared/retry";
+import {
+  EnergyLiveClient,
+  NewReadingFilter,
+  powerSummary,
+  toReaderOutput,
+  type LatestReadings,
+  type ReaderOutput,
+} from "./client";
+
+/** energyLIVE records a value about every 20–30 s; polling faster only fetches the same values again. */
+export const USEFUL_INTERVAL_S = 30;
+/** A reading older than this (or three intervals) means the interface stopped reporting. */
+const STALE_MS = 15 * 60_000;
+
+export interface ReaderOptions {
+  apiKey: string;
+  baseUrl?: string;
+  timeoutMs: number;
+  intervalS: number;
+  onlyNew: boolean;
+}
+
+/** What one read found, for the node to show and send. */
+export interface ReadResult {
+  /** Undefined when there is nothing (new) to send. */
+  output?: ReaderOutput;
+  status: { kind: "ok"; power: string; at: number } | { kind: "stale"; since: number } | { kind: "empty"; uid: string };
+  /** Values energyLIVE sent that could not be read: key (to warn once) and sentence. */
+  skipped: Array<{ key: string; text: string }>;
+}
+
+/** One energyLIVE interface as a reader node sees it: fetch, name, filter to new readings, judge staleness. */
+export class EnergyLiveReader {
+  private readonly client?: EnergyLiveClient;
+  private readonly setupError?: Error;
+  private readonly filter = new NewReadingFilter();
+  private readonly staleMs: number;
+
+  constructor(private readonly options: ReaderOptions) {
+    this.staleMs = Math.max(STALE_MS, 3 * options.intervalS * 1000);
+    try {
+      this.client = new EnergyLiveClient({
+        apiKey: options.apiKey,
+        baseUrl: options.baseUrl,
+        timeoutMs: options.timeoutMs,
+        retry: DEFAULT_RETRY,
+      });
+    } catch (err) {
+      this.setupError = err as Error;
+    }
+  }
+
+  /** Why the reader cannot work at all (no key, bad base URL), or undefined. */
+  get problem(): Error | undefined {
+    return this.setupError;
+  }
+
+  async read(
+    deviceUid: string,
+    signal: AbortSignal,
+    onRetry: (err: unknown, delayMs: number) => void,
+    now: number,
+  ): Promise<ReadResult> {
+    if (!this.client) throw this.setupError ?? new AuthError("No energyLIVE API key is set.");
+    const latest = await this.client.latest(deviceUid, { signal, onRetry });
+    const skipped = skippedValues(latest);
+    const output = toReaderOutput(latest);
+    if (!output) {
+      return { skipped, status: { kind: "empty", uid: latest.deviceUid } };
+    }
+    const isNew = this.filter.admit(latest);
+    const status: ReadResult["status"] =
+      now - output.timestamp > this.staleMs
+        ? { kind: "stale", since: output.timestamp }
+        : { kind: "ok", power: powerSummary(output.payload), at: output.timestamp };
+    return { output: this.options.onlyNew && !isNew ? undefined : output, status, skipped };
+  }
+}
+
+function skippedValues(latest: LatestReadings): ReadResult["skipped"] {
+  return latest.skipped.map((s) => ({
+    key: `${s.key}:${s.reason}`,
+    text: `energyLIVE sent no usable value for ${s.key} (${s.reason}); it is left out of the output.`,
+  }));
+}

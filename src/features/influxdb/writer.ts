@@ -1,0 +1,50 @@
+import { promises as fs } from "node:fs";
+import * as path from "node:path";
+import type { InfluxConnection } from "./client/client";
+import { DurableWriter } from "./client/durable-writer";
+import type { WriteReporter } from "./write-report";
+
+/** Where a writer node keeps its spool, and how it is opened and closed. */
+
+export interface WriterSettings {
+  connection: InfluxConnection;
+  bucket: string;
+  userDir: string;
+  nodeId: string;
+  batchSize: number;
+  flushIntervalMs: number;
+  spoolLimitMb: number;
+  retryMaxMs: number;
+}
+
+export function openWriter(settings: WriterSettings, reporter: WriteReporter): DurableWriter {
+  return new DurableWriter({
+    connection: settings.connection,
+    bucket: settings.bucket,
+    // One folder per node id: a redeploy or restart of the same node replays what is left in it.
+    spoolDir: path.join(settings.userDir, "meterflow-spool", settings.nodeId.replace(/[^A-Za-z0-9._-]/g, "_")),
+    spoolLimitBytes: settings.spoolLimitMb * 1024 * 1024,
+    batchSize: settings.batchSize,
+    flushIntervalMs: settings.flushIntervalMs,
+    retry: { baseMs: Math.min(500, settings.retryMaxMs), maxMs: settings.retryMaxMs },
+    events: reporter.events(),
+  });
+}
+
+/**
+ * Closes the writer. On a redeploy or restart the next instance replays the spool; a deleted or
+ * disabled node removes an empty spool and returns a sentence about points left behind, if any.
+ */
+export async function closeWriter(writer: DurableWriter, removed: boolean): Promise<string | undefined> {
+  try {
+    await writer.close();
+    if (!removed) return undefined;
+    if (writer.buffered === 0) {
+      await fs.rm(writer.spoolDir, { recursive: true, force: true });
+      return undefined;
+    }
+    return `${writer.buffered} point(s) not yet written stay in ${writer.spoolDir}; re-add the node with the same id to write them.`;
+  } catch {
+    return undefined;
+  }
+}
