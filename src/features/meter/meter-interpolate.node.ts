@@ -1,5 +1,5 @@
 /**
- * meter-interpolate: exact hour/day/month values and consumption from raw meter readings (spec §2).
+ * meter-interpolate: exact hour/day/month values and consumption from raw meter readings (docs/meter-interpolate-spec.md).
  * Batch mode takes readings in any of the three input shapes; live mode takes one number per message and
  * keeps per-meter state in node context. The numbers come from src/core/meter; this file only wires.
  */

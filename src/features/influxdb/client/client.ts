@@ -15,7 +15,7 @@ import { excerpt } from "../../../shared/http";
  * and the bucket `db/rp`), owned by a `meter-influxdb` config node and shared by its writers.
  *
  * Why batches are POSTed through the client's transport instead of a WriteApi: a WriteApi sends full
- * batches on its own and its `flush()`/`close()` do not wait for those (pitfalls §4.4), and it keeps
+ * batches on its own and its `flush()`/`close()` do not wait for those, and it keeps
  * its own retry buffer that can drop lines. We must know, per batch, that InfluxDB answered 204 before
  * deleting the batch from the spool, so each batch is exactly one awaited request, and retries are ours.
  */

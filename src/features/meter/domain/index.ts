@@ -1,4 +1,7 @@
-/** The meter engine's public surface (no Node-RED, no I/O). */
+/**
+ * The meter engine's public surface (no Node-RED, no I/O). Its comments cite the rules (R1–R12) and
+ * sections (§2.x) of docs/meter-interpolate-spec.md.
+ */
 export * from "./types";
 export { BatchRun, MeterError } from "./engine";
 export type { RangeOverride } from "./engine";

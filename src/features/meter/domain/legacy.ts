@@ -1,5 +1,5 @@
 /**
- * The original system's meters.yaml (as JSON) → our meter definitions (spec §2.2 "Compatibility mapping"),
+ * The original system's meters.yaml (as JSON) → our meter definitions (§2.2),
  * so people moving from it can paste their configuration. Only the listed fields are mapped.
  */
 import type { MasterPeriodDef, MeterDef, VirtualTerm } from "./types";

@@ -1,4 +1,4 @@
-/** Parsing of instants and durations as users write them (spec §2.2, §2.3). */
+/** Parsing of instants and durations as users write them (§2.2, §2.3). */
 
 export const SECOND_MS = 1000;
 export const MINUTE_MS = 60 * SECOND_MS;

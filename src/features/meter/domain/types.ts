@@ -1,4 +1,4 @@
-/** Shared types of the meter engine (spec §2). Times are epoch milliseconds (UTC) throughout. */
+/** Shared types of the meter engine (docs/meter-interpolate-spec.md). Times are epoch milliseconds (UTC) throughout. */
 
 export type Unit = "hour" | "day" | "month";
 export const UNITS: readonly Unit[] = ["hour", "day", "month"];

@@ -1,5 +1,5 @@
 /**
- * Time-zone arithmetic with Intl only (spec §2.7): zone offsets, local wall time → instant, and the
+ * Time-zone arithmetic with Intl only: zone offsets, local wall time → instant, and the
  * hour/day/month boundaries of R2. Offsets are cached as constant stretches per block of days, so a
  * boundary walk costs arithmetic, not an Intl call per boundary.
  */
