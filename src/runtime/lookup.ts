@@ -33,7 +33,10 @@ export function registerLookup(RED: NodeAPI, spec: Lookup): void {
   RED.httpAdmin.post(spec.path, RED.auth.needsPermission(`${spec.type}.read`), (req: Request, res: Response) => {
     let secrets: string[] = [];
     const answer = (status: number, body: unknown): void => {
-      res.status(status).type("application/json").send(redact(JSON.stringify(body), secrets));
+      res
+        .status(status)
+        .type("application/json")
+        .send(redact(JSON.stringify(body), secrets));
     };
     const fail = (err: unknown): void => {
       const [status, error] = reasonFor(spec.service, err);
@@ -45,7 +48,8 @@ export function registerLookup(RED: NodeAPI, spec: Lookup): void {
       const id = nodeId(req, body);
       const call = resolveCall(RED, spec, id, body);
       secrets = Object.values(call.secrets);
-      if (running.has(id)) throw new Refusal(429, "A look-up for this node is still running: try again in a few seconds.");
+      if (running.has(id))
+        throw new Refusal(429, "A look-up for this node is still running: try again in a few seconds.");
       running.add(id);
       const abort = new AbortController();
       res.on("close", () => abort.abort());
@@ -106,7 +110,7 @@ function resolveCall(RED: NodeAPI, spec: Lookup, id: string, body: Record<string
     }
     // Blank, the placeholder, or a `${VAR}` reference: only what is stored with this node may be used.
     if (!stored || (ENV_REFERENCE.test(value) && value !== stored.raw[name])) {
-      if (!value && !stored) {
+      if (!value && !stored && spec.optional?.includes(name)) {
         secrets[name] = "";
         continue;
       }

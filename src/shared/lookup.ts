@@ -34,6 +34,8 @@ export interface Lookup {
   settings: readonly string[];
   /** Credential fields; a typed value is used as typed, a blank or `__PWRD__` one means the stored value. */
   secrets: readonly string[];
+  /** Credential fields that may stay blank (an InfluxDB without authentication). */
+  optional?: readonly string[];
   /** The effective base URL for a set of settings: the request's or the stored node's. */
   baseUrl(settings: LookupFields): string;
   /** The look-up itself; its result is answered as JSON (with every secret redacted). */

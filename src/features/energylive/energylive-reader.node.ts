@@ -1,4 +1,3 @@
-import type { Request, Response } from "express";
 import {
   EnergyLiveClient,
   NewReadingFilter,
@@ -11,6 +10,8 @@ import { AuthError, ValidationError } from "../../shared/errors";
 import { Poller } from "../../shared/poller";
 import { DEFAULT_RETRY } from "../../shared/retry";
 import { onInput } from "../../runtime/input";
+import { registerLookup } from "../../runtime/lookup";
+import { energyLiveDevicesLookup } from "./energylive-lookup";
 import { numberProp } from "../../runtime/props";
 import { clock, shortReason, statusError, statusIdle, statusOk, statusWaiting } from "../../runtime/status";
 import type { FlowMessage, Node, NodeAPI, NodeDef } from "../../runtime/types";
@@ -169,41 +170,5 @@ export = function (RED: NodeAPI): void {
     credentials: { apiKey: { type: "password" } },
   });
 
-  /**
-   * The editor's "list devices" button. It posts what the dialog holds; `__PWRD__` (or blank) means the
-   * stored key, which is then only sent to the base URL stored with it. Answers never echo the key.
-   */
-  RED.httpAdmin.post(
-    "/energylive-reader/devices",
-    RED.auth.needsPermission("energylive-reader.read"),
-    (req: Request, res: Response) => {
-      const body = (req.body ?? {}) as { id?: unknown; apiKey?: unknown; baseUrl?: unknown };
-      const id = typeof body.id === "string" ? body.id : "";
-      const baseUrl = typeof body.baseUrl === "string" ? body.baseUrl.trim() : "";
-      let apiKey = typeof body.apiKey === "string" ? body.apiKey.trim() : "";
-      if (!apiKey || apiKey === "__PWRD__") {
-        const stored = id ? (RED.nodes.getCredentials(id) as ReaderCredentials | undefined) : undefined;
-        const deployed = id ? (RED.nodes.getNode(id) as ReaderNode | null) : null;
-        apiKey = stored?.apiKey ?? "";
-        if (!apiKey) {
-          res.status(400).json({ error: "Enter the energyLIVE API key first." });
-          return;
-        }
-        if ((deployed?.baseUrlSetting ?? "").trim() !== baseUrl) {
-          res.status(400).json({ error: "The base URL changed: enter the API key again to use it there." });
-          return;
-        }
-      }
-      const lookup = new EnergyLiveClient({
-        apiKey,
-        baseUrl,
-        timeoutMs: 10_000,
-        retry: { ...DEFAULT_RETRY, retries: 0 },
-      });
-      lookup.listDevices().then(
-        (devices) => res.json({ devices }),
-        (err: unknown) => res.status(502).json({ error: err instanceof Error ? err.message : "lookup failed" }),
-      );
-    },
-  );
+  registerLookup(RED, energyLiveDevicesLookup);
 };

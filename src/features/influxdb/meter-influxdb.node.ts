@@ -1,5 +1,6 @@
-import type { Request, Response } from "express";
 import { InfluxConnection } from "./client/client";
+import { influxTestLookup } from "./influxdb-lookup";
+import { registerLookup } from "../../runtime/lookup";
 import type { Node, NodeAPI, NodeDef } from "../../runtime/types";
 
 /**
@@ -26,8 +27,6 @@ interface InfluxConfigNode extends Node<InfluxCredentials> {
   setupError?: Error;
 }
 
-const PASSWORD_PLACEHOLDER = "__PWRD__";
-
 export = function (RED: NodeAPI): void {
   function MeterInfluxdbNode(this: InfluxConfigNode, config: InfluxConfigDef): void {
     RED.nodes.createNode(this, config);
@@ -45,44 +44,5 @@ export = function (RED: NodeAPI): void {
     { credentials: { token: { type: "password" } } },
   );
 
-  // "Test connection" in the config dialog: works on the values in the form, which may not be deployed yet.
-  RED.httpAdmin.post(
-    "/meter-influxdb/test",
-    RED.auth.needsPermission("meter-influxdb.read"),
-    (req: Request, res: Response): void => {
-      const body = (req.body ?? {}) as Record<string, unknown>;
-      const text = (key: string): string => envValue(typeof body[key] === "string" ? body[key] : "");
-      let token = typeof body.token === "string" ? body.token : "";
-      if (token === PASSWORD_PLACEHOLDER || (token === "" && body.hasToken === true)) {
-        // The dialog shows a placeholder for a stored password: use the stored one.
-        const id = typeof body.id === "string" ? body.id : "";
-        const stored = id ? (RED.nodes.getCredentials(id) as InfluxCredentials | undefined) : undefined;
-        token = stored?.token ?? "";
-      }
-      token = envValue(token);
-      const secret = token;
-      const reply = (status: number, result: { ok: boolean; message: string; version?: string }): void => {
-        // Never send a secret back, even if a server echoed it in an error.
-        const clean = secret ? result.message.split(secret).join("***") : result.message;
-        res.status(status).json({ ...result, message: clean });
-      };
-      let connection: InfluxConnection;
-      try {
-        connection = new InfluxConnection({ url: text("url"), org: text("org"), token, timeoutMs: 5000 });
-      } catch (err) {
-        reply(400, { ok: false, message: err instanceof Error ? err.message : String(err) });
-        return;
-      }
-      connection.probe(text("bucket")).then(
-        (result) => reply(200, result),
-        (err: unknown) => reply(200, { ok: false, message: err instanceof Error ? err.message : String(err) }),
-      );
-    },
-  );
+  registerLookup(RED, influxTestLookup);
 };
-
-/** `${NAME}` as a whole value means the environment variable, as Node-RED does for deployed nodes. */
-function envValue(value: string): string {
-  const match = /^\$\{(\S+)\}$/.exec(value.trim());
-  return match ? (process.env[match[1]] ?? "") : value.trim();
-}

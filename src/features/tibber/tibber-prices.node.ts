@@ -6,19 +6,14 @@ import { addDays, atLocalTime, formatLocalIso, localDateKey } from "./domain/tim
 import { AbortedError } from "../../shared/sleep";
 import { resolveBaseUrl } from "../../shared/base-url";
 import { TIBBER_ENV, TIBBER_URL } from "./client/client";
-import {
-  acquireAccount,
-  releaseAccount,
-  tibberRuntime,
-  type PriceView,
-  type TibberAccount,
-} from "./client/price-feed";
+import { acquireAccount, releaseAccount, tibberRuntime, type PriceView, type TibberAccount } from "./client/price-feed";
 import type { ConsumptionHour, TibberHome } from "./client/models";
 import { onInput } from "../../runtime/input";
 import { numberProp } from "../../runtime/props";
 import { clock, shortReason, statusError, statusOk, statusWaiting } from "../../runtime/status";
 import type { FlowMessage, Node, NodeAPI, NodeDef, NodeMessage, SendFn } from "../../runtime/types";
-import { registerTibberAdminRoutes } from "./tibber-lookup";
+import { registerLookup } from "../../runtime/lookup";
+import { tibberHomesLookup } from "./tibber-lookup";
 
 interface TibberPricesDef extends NodeDef {
   baseUrl?: string;
@@ -258,7 +253,7 @@ export = function (RED: NodeAPI): void {
   RED.nodes.registerType<TibberPricesNode, TibberPricesDef, unknown, Credentials>("tibber-prices", TibberPrices, {
     credentials: { token: { type: "password" } },
   });
-  registerTibberAdminRoutes(RED);
+  registerLookup(RED, tibberHomesLookup);
 };
 
 function slotOut(slot: PriceSlot): Record<string, unknown> {

@@ -1,4 +1,3 @@
-import type { Request, Response } from "express";
 import { VoiceMonkeyClient, isApiVersion, type ApiVersion } from "./client";
 import {
   AnnouncePolicy,
@@ -7,13 +6,14 @@ import {
   announcementText,
   formatClockTime,
   minuteOfDay,
-  resolveEnvReference,
   type Decision,
   type PolicyState,
 } from "./domain";
-import { AuthError, QuotaError, RateLimitError, ValidationError } from "../../shared/errors";
+import { ValidationError } from "../../shared/errors";
 import { AbortedError } from "../../shared/sleep";
 import { onInput, runGuarded } from "../../runtime/input";
+import { registerLookup } from "../../runtime/lookup";
+import { voiceMonkeyDevicesLookup } from "./voicemonkey-lookup";
 import { numberProp } from "../../runtime/props";
 import { clock, shortReason, statusError, statusIdle, statusOk, statusWaiting } from "../../runtime/status";
 import type { FlowMessage, Node, NodeAPI, NodeDef } from "../../runtime/types";
@@ -21,8 +21,6 @@ import type { FlowMessage, Node, NodeAPI, NodeDef } from "../../runtime/types";
 const TYPE = "voicemonkey-announce";
 /** Node context key under which the day's count and cooldowns survive a redeploy. */
 const STATE_KEY = "voicemonkey-announce";
-/** Placeholder the editor sends for a password field whose value it does not know. */
-const PASSWORD_PLACEHOLDER = "__PWRD__";
 
 interface AnnounceConfig extends NodeDef {
   apiVersion?: string;
@@ -237,48 +235,8 @@ export = function (RED: NodeAPI): void {
   RED.nodes.registerType<AnnounceNode, AnnounceConfig, unknown, Credentials>(TYPE, VoiceMonkeyAnnounceNode, {
     credentials: { token: { type: "password" } },
   });
-  registerDevicesRoute(RED, settings);
+  registerLookup(
+    RED,
+    voiceMonkeyDevicesLookup(() => settings().timeoutMs),
+  );
 };
-
-/**
- * The editor's device picker: `GET|POST voicemonkey-announce/devices` with `id`, `apiVersion`, `baseUrl`
- * and, when the dialog has a new one, `token`. Without a new token the stored one is used, and then only
- * with the deployed node's own base URL, so nobody can send a stored token to a URL of their choice.
- * The answer never contains the token. Errors use 400/429/502: a 401 would open the editor's login.
- */
-function registerDevicesRoute(RED: NodeAPI, settings: () => AnnounceSettings): void {
-  const handler = (req: Request, res: Response): void => {
-    const params = { ...(req.query as Record<string, unknown>), ...((req.body ?? {}) as Record<string, unknown>) };
-    const id = typeof params.id === "string" ? params.id : "";
-    const apiVersion: ApiVersion = isApiVersion(params.apiVersion) ? params.apiVersion : "v3";
-    let token = typeof params.token === "string" ? params.token.trim() : "";
-    let baseUrl = typeof params.baseUrl === "string" ? params.baseUrl : "";
-    if (!token || token === PASSWORD_PLACEHOLDER) {
-      const deployed = id ? (RED.nodes.getNode(id) as AnnounceNode | null) : null;
-      const stored = id ? (RED.nodes.getCredentials(id) as { token?: string } | undefined) : undefined;
-      token = deployed?.credentials?.token || resolveEnvReference(stored?.token);
-      baseUrl = deployed?.baseUrl ?? "";
-    }
-    const secret = token;
-    const client = new VoiceMonkeyClient({ apiVersion, token, baseUrl, timeoutMs: settings().timeoutMs ?? 10_000 });
-    client.devices().then(
-      (devices) => {
-        // Speakers first: only they can announce.
-        devices.sort((a, b) => Number(b.capability === "speakers") - Number(a.capability === "speakers"));
-        res.json({ devices });
-      },
-      (err: unknown) => {
-        const message = err instanceof Error ? err.message : String(err);
-        const status =
-          err instanceof RateLimitError || err instanceof QuotaError
-            ? 429
-            : err instanceof AuthError || err instanceof ValidationError
-              ? 400
-              : 502;
-        res.status(status).json({ error: secret ? message.split(secret).join("***") : message });
-      },
-    );
-  };
-  RED.httpAdmin.get(`/${TYPE}/devices`, RED.auth.needsPermission(`${TYPE}.read`), handler);
-  RED.httpAdmin.post(`/${TYPE}/devices`, RED.auth.needsPermission(`${TYPE}.read`), handler);
-}
