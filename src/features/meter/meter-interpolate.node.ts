@@ -19,7 +19,15 @@ import {
   UNITS,
   zoneClock,
 } from "./domain";
-import type { EngineConfig, LiveMeterState, MeterDef, MeterOut, MeterResult, MeterStats, PhysicalDef } from "./domain";
+import type {
+  EngineConfig,
+  LiveMeterState,
+  MeterDef,
+  MeterOut,
+  MeterResult,
+  MeterStats,
+  PhysicalDef,
+} from "./domain";
 import { onInput } from "../../runtime/input";
 import { evalProp } from "../../runtime/props";
 import { statusError, statusOk } from "../../runtime/status";

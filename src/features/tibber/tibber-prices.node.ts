@@ -6,7 +6,13 @@ import { addDays, atLocalTime, formatLocalIso, localDateKey } from "./domain/tim
 import { AbortedError } from "../../shared/sleep";
 import { resolveBaseUrl } from "../../shared/base-url";
 import { TIBBER_ENV, TIBBER_URL } from "./client/client";
-import { acquireAccount, releaseAccount, tibberRuntime, type PriceView, type TibberAccount } from "./client/price-feed";
+import {
+  acquireAccount,
+  releaseAccount,
+  tibberRuntime,
+  type PriceView,
+  type TibberAccount,
+} from "./client/price-feed";
 import type { ConsumptionHour, TibberHome } from "./client/models";
 import { onInput } from "../../runtime/input";
 import { numberProp } from "../../runtime/props";

@@ -1,13 +1,6 @@
 import { resolveBaseUrl } from "../../../shared/base-url";
 import { HttpTransport, type TextResponse } from "../../../shared/http";
-import {
-  ApiError,
-  AuthError,
-  NetworkError,
-  RateLimitError,
-  TimeoutError,
-  ValidationError,
-} from "../../../shared/errors";
+import { ApiError, AuthError, NetworkError, RateLimitError, TimeoutError, ValidationError } from "../../../shared/errors";
 import { sleep } from "../../../shared/sleep";
 import { errorCode, isThrottled, toError } from "./errors";
 import { BASE_URL_ENV, DEFAULT_BASE_URLS, type Announcement, type ApiVersion, type VoiceMonkeyDevice } from "./types";
