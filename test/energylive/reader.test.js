@@ -286,7 +286,10 @@ describe("energylive-reader node", function () {
     await helper.startServer();
     await helper.load(readerModule, flow(sim, { interval: 0 }), creds());
     try {
-      const typed = await helper.request().post("/energylive-reader/devices").send({ apiKey: KEY, baseUrl: sim.url });
+      const typed = await helper
+        .request()
+        .post("/energylive-reader/devices")
+        .send({ id: "new-node", apiKey: KEY, baseUrl: sim.url });
       typed.status.should.equal(200);
       typed.body.should.eql({ devices: [UID, OTHER_UID] });
       const stored = await helper
@@ -299,13 +302,13 @@ describe("energylive-reader node", function () {
         .post("/energylive-reader/devices")
         .send({ id: "r1", apiKey: "__PWRD__", baseUrl: "http://127.0.0.1:9/api/v1" });
       elsewhere.status.should.equal(400);
-      elsewhere.body.error.should.match(/enter the API key again/);
+      elsewhere.body.error.should.match(/URL changed: type the secret again/);
       const wrong = await helper
         .request()
         .post("/energylive-reader/devices")
-        .send({ apiKey: "nope", baseUrl: sim.url });
-      wrong.status.should.equal(502);
-      wrong.body.error.should.match(/^energyLIVE rejected the API key/);
+        .send({ id: "r1", apiKey: "nope", baseUrl: sim.url });
+      wrong.status.should.equal(400);
+      wrong.body.error.should.equal("energyLIVE refused the credentials.");
       for (const res of [typed, stored, elsewhere, wrong]) res.text.should.not.containEql(KEY);
       sim.count("/api/v1/devices").should.equal(3);
     } finally {

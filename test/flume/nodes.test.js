@@ -370,7 +370,8 @@ describe("flume-config sensor picker", function () {
   it("lists sensors for the deployed account and for dialog credentials with __PWRD__ placeholders, echoing no secret", async function () {
     const watch = startLeakWatch();
     await helper.load(modules(), flow(sim), credentials());
-    const got = await helper.request().get("/flume-config/acct/devices").expect(200);
+    await helper.request().get("/flume-config/acct/devices").expect(404); // POST only
+    const got = await helper.request().post("/flume-config/acct/devices").send({ baseUrl: sim.url }).expect(200);
     got.body.devices.map((d) => d.id).should.eql([sim.sensorId]);
     got.body.devices[0].label.should.equal("Home · sensor …8501");
     const posted = await helper
@@ -395,8 +396,8 @@ describe("flume-config sensor picker", function () {
         username: CREDS.username,
         password: "typo-pass-2",
       })
-      .expect(401);
-    refused.body.error.should.match(/Login failed/);
+      .expect(400);
+    refused.body.error.should.equal("Flume refused the credentials.");
     for (const r of [got, posted, refused])
       for (const s of [...SECRETS, "typo-pass-2"]) r.text.should.not.containEql(s);
     watch.assertNoLeak(SECRETS);

@@ -406,7 +406,7 @@ describe("influxdb: meter-influxdb-write against a real InfluxDB", function () {
       const db = await freshDb();
       await load(flow(db));
       const post = (body) => helper.request().post("/meter-influxdb/test").send(body);
-      let res = await post({ url: influx.url, org: "home", bucket: db, token: TOKEN });
+      let res = await post({ id: "new-node", url: influx.url, org: "home", bucket: db, token: TOKEN });
       res.status.should.equal(200);
       res.body.should.eql({
         ok: true,
@@ -414,22 +414,22 @@ describe("influxdb: meter-influxdb-write against a real InfluxDB", function () {
         message: `Connected to InfluxDB 1.6.7~rc0; bucket "${db}" accepts writes.`,
       });
 
-      res = await post({ url: influx.url, org: "home", bucket: db, token: WRONG_TOKEN });
-      res.body.ok.should.be.false();
-      res.body.message.should.match(/refused the token \(HTTP 401/);
+      res = await post({ id: "new-node", url: influx.url, org: "home", bucket: db, token: WRONG_TOKEN });
+      res.status.should.equal(400);
+      res.body.error.should.equal("InfluxDB refused the credentials.");
       JSON.stringify(res.body).should.not.containEql(WRONG_TOKEN);
 
-      // An undeployed dialog sends the placeholder: the stored token of that config node is used.
+      // The dialog sends the placeholder: the stored token of that config node is used at its own URL.
       res = await post({ id: "cfg", url: influx.url, org: "home", bucket: db, token: "__PWRD__" });
       res.body.ok.should.be.true();
 
-      res = await post({ url: influx.url, bucket: "nope", token: TOKEN });
-      res.body.should.containDeep({ ok: false });
-      res.body.message.should.match(/has no bucket "nope"/);
+      res = await post({ id: "new-node", url: influx.url, bucket: "nope", token: TOKEN });
+      res.status.should.equal(502);
+      res.body.error.should.equal("InfluxDB answered HTTP 404.");
 
-      res = await post({ url: "", bucket: db, token: TOKEN });
+      res = await post({ id: "new-node", url: "", bucket: db, token: TOKEN });
       res.status.should.equal(400);
-      res.body.message.should.match(/Set the URL of the InfluxDB server/);
+      res.body.error.should.match(/Set the URL of the InfluxDB server/);
       JSON.stringify(res.body).should.not.containEql(TOKEN);
     });
   });

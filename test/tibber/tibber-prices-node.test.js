@@ -244,7 +244,7 @@ describe("tibber-prices node", function () {
     const res = await helper
       .request()
       .post("/tibber-prices/homes")
-      .send({ token: DEMO_TOKEN, baseUrl: sim.url })
+      .send({ id: "new-node", token: DEMO_TOKEN, baseUrl: sim.url })
       .expect(200);
     res.body.homes.map((h) => h.id).should.eql([WINTERFELL.id, "cc83e83e-8cbf-4595-9bf7-c3cf192f7d9c"]);
     res.body.homes[1].hasContract.should.be.false();
@@ -258,9 +258,9 @@ describe("tibber-prices node", function () {
     const bad = await helper
       .request()
       .post("/tibber-prices/homes")
-      .send({ token: "wrong-token-xyz", baseUrl: sim.url })
-      .expect(401);
-    bad.body.error.should.match(/Tibber rejected the token/);
+      .send({ id: "e", token: "wrong-token-xyz", baseUrl: sim.url })
+      .expect(400);
+    bad.body.error.should.equal("Tibber refused the credentials.");
     JSON.stringify(bad.body).should.not.containEql("wrong-token-xyz");
     await helper.request().post("/tibber-prices/homes").send({ baseUrl: sim.url }).expect(400);
   });

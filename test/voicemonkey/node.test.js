@@ -340,12 +340,18 @@ describe(`voicemonkey: voicemonkey-announce node (Node-RED ${major})`, function 
         .request()
         .post("/voicemonkey-announce/devices")
         .send({ id: "vm", token: "__PWRD__", baseUrl: other.url })
-        .expect(200);
-      res.body.devices.should.have.length(3);
+        .expect(400);
+      res.body.error.should.match(/URL changed: type the secret again/);
       other.count().should.equal(0);
+      sim.count("/devices").should.equal(0);
+      const own = await helper
+        .request()
+        .post("/voicemonkey-announce/devices")
+        .send({ id: "vm", token: "__PWRD__", apiVersion: "v3", baseUrl: sim.url })
+        .expect(200);
+      own.body.devices.should.have.length(3);
       sim.count("/devices").should.equal(1);
-      const get = await helper.request().get("/voicemonkey-announce/devices?id=vm").expect(200);
-      get.body.devices.should.have.length(3);
+      await helper.request().get("/voicemonkey-announce/devices?id=vm").expect(404); // POST only
     });
 
     it("answers errors with a message and no token, never a 401 that would open the editor's login", async function () {
@@ -353,16 +359,16 @@ describe(`voicemonkey: voicemonkey-announce node (Node-RED ${major})`, function 
       const bad = await helper
         .request()
         .post("/voicemonkey-announce/devices")
-        .send({ token: "wrong-token", baseUrl: sim.url })
+        .send({ id: "new-node", token: "wrong-token", baseUrl: sim.url })
         .expect(400);
-      bad.body.error.should.match(/rejected the token/);
+      bad.body.error.should.equal("VoiceMonkey refused the credentials.");
       JSON.stringify(bad.body).should.not.containEql("wrong-token");
       const none = await helper.request().post("/voicemonkey-announce/devices").send({ id: "unknown" }).expect(400);
-      none.body.error.should.match(/No VoiceMonkey token/);
+      none.body.error.should.match(/Type the token/);
       const v2 = await helper
         .request()
         .post("/voicemonkey-announce/devices")
-        .send({ apiVersion: "v2", token: V2_TOKEN, baseUrl: sim.url })
+        .send({ id: "new-node", apiVersion: "v2", token: V2_TOKEN, baseUrl: sim.url })
         .expect(400);
       v2.body.error.should.match(/v2 has no device list/);
     });

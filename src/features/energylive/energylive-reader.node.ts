@@ -1,9 +1,9 @@
-import type { Request, Response } from "express";
-import { EnergyLiveClient, normalizeDeviceUid } from "./client";
+import { normalizeDeviceUid } from "./client";
+import { energyLiveDevicesLookup } from "./energylive-lookup";
 import { EnergyLiveReader, USEFUL_INTERVAL_S, type ReadResult } from "./reader";
 import { AuthError, ValidationError } from "../../shared/errors";
-import { DEFAULT_RETRY } from "../../shared/retry";
 import { defineNode, type NodeKit } from "../../runtime/kernel";
+import { registerLookup } from "../../runtime/lookup";
 import { numberProp, textProp } from "../../runtime/props";
 import { clock, shortReason } from "../../runtime/status";
 import type { NodeAPI } from "../../runtime/types";
@@ -42,8 +42,6 @@ const energyLiveReader = defineNode<Settings, Credentials>({
   }),
   start(kit) {
     const { settings } = kit;
-    // Read by the device-list route: a stored key goes only to the base URL stored with it.
-    (kit.node as unknown as { baseUrlSetting: string }).baseUrlSetting = settings.baseUrl;
     const reader = new EnergyLiveReader({ ...settings, apiKey: kit.credentials.apiKey ?? "" });
     const read = async (uid: string) => {
       const onRetry = (err: unknown, delayMs: number) =>
@@ -98,42 +96,5 @@ const energyLiveReader = defineNode<Settings, Credentials>({
 
 export = function (RED: NodeAPI): void {
   energyLiveReader(RED);
-  registerDevicesRoute(RED);
+  registerLookup(RED, energyLiveDevicesLookup);
 };
-
-/** The editor's "list devices" button (the stored key is only sent to the base URL stored with it). */
-function registerDevicesRoute(RED: NodeAPI): void {
-  RED.httpAdmin.post(
-    "/energylive-reader/devices",
-    RED.auth.needsPermission("energylive-reader.read"),
-    (req: Request, res: Response) => {
-      const body = (req.body ?? {}) as { id?: unknown; apiKey?: unknown; baseUrl?: unknown };
-      const id = typeof body.id === "string" ? body.id : "";
-      const baseUrl = typeof body.baseUrl === "string" ? body.baseUrl.trim() : "";
-      let apiKey = typeof body.apiKey === "string" ? body.apiKey.trim() : "";
-      if (!apiKey || apiKey === "__PWRD__") {
-        const stored = id ? (RED.nodes.getCredentials(id) as Partial<Credentials> | undefined) : undefined;
-        const deployed = id ? (RED.nodes.getNode(id) as { baseUrlSetting?: string } | null) : null;
-        apiKey = stored?.apiKey ?? "";
-        if (!apiKey) {
-          res.status(400).json({ error: "Enter the energyLIVE API key first." });
-          return;
-        }
-        if ((deployed?.baseUrlSetting ?? "").trim() !== baseUrl) {
-          res.status(400).json({ error: "The base URL changed: enter the API key again to use it there." });
-          return;
-        }
-      }
-      const lookup = new EnergyLiveClient({
-        apiKey,
-        baseUrl,
-        timeoutMs: 10_000,
-        retry: { ...DEFAULT_RETRY, retries: 0 },
-      });
-      lookup.listDevices().then(
-        (devices) => res.json({ devices }),
-        (err: unknown) => res.status(502).json({ error: err instanceof Error ? err.message : "lookup failed" }),
-      );
-    },
-  );
-}

@@ -12,7 +12,8 @@ import { onInput } from "../../runtime/input";
 import { numberProp } from "../../runtime/props";
 import { clock, shortReason, statusError, statusOk, statusWaiting } from "../../runtime/status";
 import type { FlowMessage, Node, NodeAPI, NodeDef, NodeMessage, SendFn } from "../../runtime/types";
-import { registerTibberAdminRoutes } from "./tibber-lookup";
+import { registerLookup } from "../../runtime/lookup";
+import { tibberHomesLookup } from "./tibber-lookup";
 
 interface TibberPricesDef extends NodeDef {
   baseUrl?: string;
@@ -252,7 +253,7 @@ export = function (RED: NodeAPI): void {
   RED.nodes.registerType<TibberPricesNode, TibberPricesDef, unknown, Credentials>("tibber-prices", TibberPrices, {
     credentials: { token: { type: "password" } },
   });
-  registerTibberAdminRoutes(RED);
+  registerLookup(RED, tibberHomesLookup);
 };
 
 function slotOut(slot: PriceSlot): Record<string, unknown> {

@@ -93,3 +93,10 @@ export class Announcer<T> {
     return this.held.drain().length;
   }
 }
+
+/** Optional `voicemonkeyAnnounce` block of settings.js: how long to sit out a throttling lockout and to wait for an answer. */
+export interface AnnounceSettings {
+  maxThrottleWaitMs?: number;
+  timeoutMs?: number;
+  retryDelayMs?: number;
+}

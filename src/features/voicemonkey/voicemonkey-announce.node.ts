@@ -1,8 +1,10 @@
 import { Announcer, type Outcome } from "./announcer";
 import { VoiceMonkeyClient, isApiVersion } from "./client";
 import { announcementDevice, announcementText, formatClockTime, minuteOfDay, type PolicyOptions } from "./domain";
-import { registerDevicesRoute, type AnnounceSettings } from "./devices-route";
+import { voiceMonkeyDevicesLookup } from "./voicemonkey-lookup";
+import type { AnnounceSettings } from "./announcer";
 import { defineNode, type NodeKit } from "../../runtime/kernel";
+import { registerLookup } from "../../runtime/lookup";
 import { numberProp, textProp } from "../../runtime/props";
 import { clock, shortReason } from "../../runtime/status";
 import { ValidationError } from "../../shared/errors";
@@ -62,7 +64,6 @@ const voiceMonkeyAnnounce = defineNode<Settings, Credentials>({
       maxThrottleWaitMs: timing.maxThrottleWaitMs,
       retryDelayMs: timing.retryDelayMs,
     });
-    (kit.node as unknown as { baseUrl: string }).baseUrl = settings.baseUrl; // read by the devices route
     let announcer: Announcer<FlowMessage>;
     try {
       announcer = new Announcer(client, settings.policy, settings.speak, () => kit.now(), kit.state.get(STATE_KEY));
@@ -129,5 +130,9 @@ const voiceMonkeyAnnounce = defineNode<Settings, Credentials>({
 
 export = function (RED: NodeAPI): void {
   voiceMonkeyAnnounce(RED);
-  registerDevicesRoute(RED);
+  const timing = (RED.settings as unknown as { voicemonkeyAnnounce?: AnnounceSettings }).voicemonkeyAnnounce;
+  registerLookup(
+    RED,
+    voiceMonkeyDevicesLookup(() => timing?.timeoutMs),
+  );
 };

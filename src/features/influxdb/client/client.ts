@@ -121,27 +121,33 @@ export class InfluxConnection {
    * empty write, which stores nothing: 204 or a 400 about the empty body both mean "accepted").
    */
   async probe(bucket: string): Promise<ProbeResult> {
+    try {
+      return await this.check(bucket);
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      return { ok: false, message: message.replace(/ The points are kept and retried\.$/, "") };
+    }
+  }
+
+  /** As `probe`, but a failure is thrown as the typed error, for callers that answer by error class. */
+  async check(bucket: string, signal?: AbortSignal): Promise<ProbeResult & { ok: true }> {
     let version: string | undefined;
     try {
-      await this.influx.transport.request("/ping", "", { method: "GET" }, (headers) => {
+      await this.influx.transport.request("/ping", "", { method: "GET", signal }, (headers) => {
         const v = headers["x-influxdb-version"];
         if (v) version = String(v);
       });
     } catch (err) {
-      const e = this.translate(err, bucket);
-      return { ok: false, message: e.message };
+      throw this.translate(err, bucket, signal);
     }
     const server = version ? `InfluxDB ${version}` : "InfluxDB";
     if (!bucket) return { ok: true, version, message: `Reached ${server}; no bucket set to check.` };
     try {
-      await this.write(bucket, ["meterflow_probe"]); // unparseable on purpose: InfluxDB stores nothing
-      return { ok: true, version, message: `Connected to ${server}; bucket "${bucket}" accepts writes.` };
+      await this.write(bucket, ["meterflow_probe"], signal); // unparseable on purpose: InfluxDB stores nothing
     } catch (err) {
-      if (err instanceof ApiError && err.status === 400)
-        return { ok: true, version, message: `Connected to ${server}; bucket "${bucket}" accepts writes.` };
-      const message = err instanceof Error ? err.message : String(err);
-      return { ok: false, version, message: message.replace(/ The points are kept and retried\.$/, "") };
+      if (!(err instanceof ApiError && err.status === 400)) throw err;
     }
+    return { ok: true, version, message: `Connected to ${server}; bucket "${bucket}" accepts writes.` };
   }
 
   private translate(err: unknown, bucket: string, signal?: AbortSignal): Error {

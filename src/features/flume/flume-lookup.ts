@@ -1,0 +1,45 @@
+import { resolveBaseUrl } from "../../shared/base-url";
+import type { Lookup } from "../../shared/lookup";
+import { FLUME_API, FlumeAccount, type Device } from "./client";
+
+export const FLUME_ENV = "FLUME_BASE_URL";
+
+/**
+ * The editor's sensor picker (account dialog and flume-flow). With the deployed account's own URL and
+ * credentials it asks that account, so the look-up shares its token and call budget.
+ */
+export const flumeDevicesLookup: Lookup = {
+  type: "flume-config",
+  path: "/flume-config/:id/devices",
+  service: "Flume",
+  settings: ["baseUrl"],
+  secrets: ["clientId", "clientSecret", "username", "password"],
+  baseUrl: (s) => resolveBaseUrl(s.baseUrl, FLUME_ENV, FLUME_API),
+  async run({ baseUrl, secrets, deployed, signal }) {
+    const own = (deployed as { account?: unknown } | undefined)?.account;
+    const account =
+      own instanceof FlumeAccount
+        ? own
+        : new FlumeAccount({
+            baseUrl,
+            credentials: {
+              clientId: secrets.clientId,
+              clientSecret: secrets.clientSecret,
+              username: secrets.username,
+              password: secrets.password,
+            },
+          });
+    const sensors = await account.sensors(signal, true);
+    return { devices: sensors.map(describe) };
+  },
+};
+
+function describe(d: Device): { id: string; label: string; location?: string; connected?: boolean } {
+  const where = d.location?.name;
+  return {
+    id: d.id,
+    label: `${where ? `${where} · ` : ""}sensor …${d.id.slice(-4)}${d.connected === false ? " (offline)" : ""}`,
+    location: where,
+    connected: d.connected,
+  };
+}
