@@ -147,7 +147,8 @@ function describe(value: unknown): string {
   if (value === null || value === undefined) return String(value);
   if (typeof value === "string") return JSON.stringify(value.length > 40 ? `${value.slice(0, 39)}…` : value);
   if (typeof value === "number" || typeof value === "bigint" || typeof value === "boolean") return String(value);
-  if (Object.prototype.toString.call(value) === "[object Date]") return `the Date ${new Date(Date.prototype.getTime.call(value)).toISOString()}`;
+  if (Object.prototype.toString.call(value) === "[object Date]")
+    return `the Date ${new Date(Date.prototype.getTime.call(value)).toISOString()}`;
   if (Array.isArray(value)) return "an array";
   return typeof value === "object" ? "an object" : `a ${typeof value}`;
 }
