@@ -1,11 +1,5 @@
-import {
-  addDays,
-  atLocalTime,
-  formatLocalIso,
-  localDateKey,
-  localParts,
-  startOfLocalDay,
-} from "../../src/features/tibber/domain/time-zone";
+import { addDays, atLocalTime, localDateKey, startOfLocalDay } from "../../src/shared/time/calendar";
+import { formatLocalIso, localParts } from "../../src/shared/time/zone";
 import { RollingWindow } from "./rate-window";
 import { SimulatorServer, type SimRequest, type SimResponse } from "./server";
 import { execute, GraphQLFailure, parseOperation, type GqlObject, type Operation } from "./tibber-graphql";

@@ -42,10 +42,10 @@ describe("influxdb: points from messages", function () {
   it("writes numbers as floats unless the field is listed as an integer field", function () {
     const ints = new Set(["pulses"]);
     const built = linesFromMessage(
-      { payload: { pulses: 12, v: 12 }, measurement: "m", timestamp: 1 },
+      { payload: { pulses: 12, v: 12 }, measurement: "m", timestamp: T },
       { integerFields: ints },
     );
-    built.lines.should.eql(["m pulses=12i,v=12 1"]);
+    built.lines.should.eql([`m pulses=12i,v=12 ${T}`]);
     const bad = linesFromMessage({ payload: { pulses: 1.5 }, measurement: "m" }, { integerFields: ints });
     bad.rejected[0].reason.should.match(/field "pulses" is listed as an integer field but holds 1.5/);
   });
@@ -62,14 +62,15 @@ describe("influxdb: points from messages", function () {
   it("rejects invalid points by position and keeps the valid ones of the same message", function () {
     const built = linesFromMessage({
       payload: [
-        { measurement: "ok", fields: { v: 1 }, timestamp: 1 },
-        { measurement: "nofields", fields: {}, timestamp: 1 },
-        { measurement: "nan", fields: { v: NaN }, timestamp: 1 },
-        { measurement: "obj", fields: { v: { deep: 1 } }, timestamp: 1 },
+        { measurement: "ok", fields: { v: 1 }, timestamp: T },
+        { measurement: "nofields", fields: {}, timestamp: T },
+        { measurement: "nan", fields: { v: NaN }, timestamp: T },
+        { measurement: "obj", fields: { v: { deep: 1 } }, timestamp: T },
         { measurement: "when", fields: { v: 1 }, timestamp: "not a date" },
       ],
     });
-    built.lines.should.eql(["ok v=1 1"]);
+    built.lines.should.eql([`ok v=1 ${T}`]);
+    built.rejected[3].reason.should.match(/its timestamp "not a date" is not a time/);
     built.rejected.map((r) => r.index).should.eql([2, 3, 4, 5]);
     const text = describeRejections(built);
     text.should.match(/point 2 of 5: it has no fields to write/);
@@ -84,12 +85,17 @@ describe("influxdb: points from messages", function () {
     linesFromMessage({ payload: { v: 1 } }, { measurement: "dflt", now: 3 }).lines.should.eql(["dflt v=1 3"]);
   });
 
-  it("reads timestamps as ms, and scales micro- and nanoseconds down", function () {
+  it("reads timestamps as ms or seconds, and refuses micro- and nanoseconds instead of guessing", function () {
+    // 0.1.0 scaled µs and ns down and stored seconds as ms (1970); the shared instant parser decides now.
     toEpochMs(T).should.equal(T);
-    toEpochMs(T * 1000).should.equal(T);
-    toEpochMs(T * 1e6).should.equal(T);
+    toEpochMs(1_700_000_000).should.equal(1_700_000_000_000);
     toEpochMs(String(T)).should.equal(T);
+    toEpochMs("1700000000").should.equal(1_700_000_000_000);
     toEpochMs(new Date(T)).should.equal(T);
-    Number.isNaN(toEpochMs({})).should.be.true();
+    (() => toEpochMs(T * 1000)).should.throw(/its timestamp 1700000000123000 looks like microseconds/);
+    (() => toEpochMs(T * 1e6)).should.throw(/looks like nanoseconds/);
+    (() => toEpochMs(BigInt(T) * 1_000_000n)).should.throw(/looks like nanoseconds/);
+    (() => toEpochMs("2023-11-14T22:13:20")).should.throw(/has no offset/);
+    (() => toEpochMs({})).should.throw(/an object is not a time/);
   });
 });

@@ -12,6 +12,8 @@ const TOKEN = "tok-3f9a1c-very-secret";
 const WRONG_TOKEN = "tok-wrong-77d2e0-also-secret";
 const nodes = nodeModules("meter-influxdb", "meter-influxdb-write");
 const T0 = Date.UTC(2026, 0, 1);
+/** One instant as epoch seconds, as epoch ms, and as a local time without an offset. */
+const SAME = { seconds: 1709251200, ms: 1709251200000, local: "2024-03-01T00:00:00", instant: Date.UTC(2024, 2, 1) };
 
 describe("influxdb: meter-influxdb-write against a real InfluxDB", function () {
   this.timeout(60_000);
@@ -188,6 +190,30 @@ describe("influxdb: meter-influxdb-write against a real InfluxDB", function () {
     (await types("contrib")).should.eql({ pulses: "integer", value: "float" });
     const tags = await influx.query('SHOW TAG KEYS FROM "power"', db);
     tags[0].values.should.eql([["phase"]]);
+  });
+
+  it("stores epoch seconds and epoch ms at the same instant, and rejects a time without an offset", async function () {
+    // The same values as test/meter/node.test.js sends to meter-interpolate: both nodes read them alike.
+    const db = await freshDb();
+    await load(flow(db));
+    const outputs = collect(helper.getNode("out"));
+    const errors = await send([
+      { payload: { v: 1 }, measurement: "m", tags: { as: "s" }, timestamp: SAME.seconds },
+      { payload: { v: 2 }, measurement: "m", tags: { as: "ms" }, timestamp: SAME.ms },
+      { payload: { v: 3 }, measurement: "m", tags: { as: "local" }, timestamp: SAME.local },
+    ]);
+    errors.length.should.equal(1);
+    String(errors[0].message || errors[0])
+      .should.match(/point 1 of 1: its timestamp "2024-03-01T00:00:00" has no offset/)
+      .and.match(/add "Z"/);
+    await waitFor(() => outputs.some((m) => m.payload.buffered === 0 && m.payload.written >= 2), 10_000, "flush");
+    const rows = (await influx.query('SELECT "v", "as" FROM "m"', db))[0].values;
+    rows
+      .sort((a, b) => a[1] - b[1])
+      .should.eql([
+        [SAME.instant, 1, "s"],
+        [SAME.instant, 2, "ms"],
+      ]);
   });
 
   it("rejects an invalid point through done(err) naming it, and still writes the valid ones", async function () {

@@ -115,7 +115,7 @@ describe("meter engine: input", function () {
     (() => meter.parseInput({ payload: { foo: 1 } }, "entity_id")).should.throw(/msg\.payload must be/);
   });
 
-  it("times that look like seconds fail that meter, naming it and the reading; other meters still run", function () {
+  it("times that look like microseconds fail that meter, naming it and the reading; other meters still run", function () {
     const engine = cfg();
     const batch = new meter.BatchRun(
       [
@@ -132,7 +132,7 @@ describe("meter engine: input", function () {
           type: "physical",
           readings: [
             [1704067200000, 1],
-            [1704153600, 2],
+            [1704153600000000, 2],
           ],
         },
       ],
@@ -145,8 +145,8 @@ describe("meter engine: input", function () {
     batch.errors[0].meterId.should.equal("bad");
     batch.errors[0].message.should
       .match(/meter "bad"/)
-      .and.match(/\[1704153600,2\]/)
-      .and.match(/seconds/);
+      .and.match(/\[1704153600000000,2\]/)
+      .and.match(/looks like microseconds/);
   });
 
   it("mixing units in a master sum without a factor is an error naming the meter", function () {

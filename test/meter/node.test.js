@@ -26,6 +26,9 @@ function nextError(node) {
   return new Promise((resolve) => node.on("call:error", (call) => resolve(call)));
 }
 
+/** One instant as epoch seconds, as epoch ms, and as a local time without an offset. */
+const SAME = { seconds: 1709251200, ms: 1709251200000, local: "2024-03-01T00:00:00", instant: Date.UTC(2024, 2, 1) };
+
 const DAY = [
   ["2024-03-01T06:00:00Z", 1000],
   ["2024-03-02T18:00:00Z", 1036],
@@ -126,7 +129,7 @@ describe("meter-interpolate node", function () {
     out1[0].payload.meters.gas.day.anomalies[0].votes.should.equal(3);
   });
 
-  it("a meter with times in seconds fails through done(err), naming the meter and the reading; others still arrive", async function () {
+  it("a meter with times in microseconds fails through done(err), naming the meter and the reading; others still arrive", async function () {
     const { n1, out1 } = await load({ intervals: ["day"] });
     const error = nextError(n1);
     n1.receive({
@@ -136,8 +139,8 @@ describe("meter-interpolate node", function () {
           {
             id: "bad",
             readings: [
-              [1709251200, 5],
-              [1709337600, 6],
+              [1709251200000000, 5],
+              [1709337600000000, 6],
             ],
           },
         ],
@@ -146,11 +149,71 @@ describe("meter-interpolate node", function () {
     const call = await error;
     String(call.args[0])
       .should.match(/meter "bad"/)
-      .and.match(/\[1709251200,5\]/)
-      .and.match(/seconds/);
+      .and.match(/\[1709251200000000,5\]/)
+      .and.match(/looks like microseconds/);
     await waitFor(() => out1.length === 1, 5000, "output 1");
     Object.keys(out1[0].payload.meters).should.eql(["good"]);
     n1.status.lastCall.args[0].should.containEql({ fill: "red", shape: "ring" });
+  });
+
+  it("reads epoch seconds and epoch ms as the same instant, and rejects a time without an offset", async function () {
+    // The same values as test/influxdb/write-node.test.js sends to meter-influxdb-write.
+    const { n1, out1 } = await load({ intervals: ["day"], timezone: "UTC" });
+    const error = nextError(n1);
+    n1.receive({
+      payload: {
+        meters: [
+          {
+            id: "s",
+            readings: [
+              [SAME.seconds, 10],
+              [SAME.seconds + 86_400, 20],
+            ],
+          },
+          {
+            id: "ms",
+            readings: [
+              [SAME.ms, 10],
+              [SAME.ms + 86_400_000, 20],
+            ],
+          },
+          {
+            id: "local",
+            readings: [
+              [SAME.local, 10],
+              ["2024-03-02T00:00:00Z", 20],
+            ],
+          },
+        ],
+      },
+    });
+    String((await error).args[0])
+      .should.match(/meter "local"/)
+      .and.match(/"2024-03-01T00:00:00" has no offset/)
+      .and.match(/add "Z"/);
+    await waitFor(() => out1.length === 1, 5000, "output 1");
+    const { meters } = out1[0].payload;
+    Object.keys(meters).should.eql(["s", "ms"]);
+    const expected = [
+      { t: "2024-03-01T00:00:00Z", v: 10, q: "exact" },
+      { t: "2024-03-02T00:00:00Z", v: 20, q: "exact" },
+    ];
+    meters.s.day.readings.should.eql(expected);
+    meters.ms.day.readings.should.eql(expected);
+    new Date(SAME.instant).toISOString().should.equal("2024-03-01T00:00:00.000Z");
+  });
+
+  it("live readings take msg.timestamp in seconds or ms alike, and reject one without an offset", async function () {
+    const { n1, out1 } = await load({ intervals: ["day"] });
+    n1.receive({ topic: "a", payload: 10, timestamp: SAME.seconds + 43_200 });
+    n1.receive({ topic: "a", payload: 20, timestamp: SAME.ms + 129_600_000 });
+    await waitFor(() => out1.length >= 1, 5000, "boundary");
+    out1[0].payload.meters.a.day.readings.should.eql([{ t: "2024-03-02T00:00:00Z", v: 15, q: "interpolated" }]);
+    const error = nextError(n1);
+    n1.receive({ topic: "a", payload: 30, timestamp: SAME.local });
+    String((await error).args[0])
+      .should.match(/meter "a"/)
+      .and.match(/"2024-03-01T00:00:00" has no offset/);
   });
 
   it("a payload of an unknown shape is an error that says which shapes are accepted", async function () {
@@ -267,14 +330,14 @@ describe("meter-interpolate node", function () {
     out1.length.should.equal(0);
   });
 
-  it("live readings in seconds are an error naming the meter and the reading", async function () {
+  it("live readings in microseconds are an error naming the meter and the reading", async function () {
     const { n1 } = await load();
     const error = nextError(n1);
-    n1.receive({ topic: "gas", payload: 12.5, timestamp: 1709251200 });
+    n1.receive({ topic: "gas", payload: 12.5, timestamp: 1709251200000000 });
     String((await error).args[0])
       .should.match(/meter "gas"/)
-      .and.match(/1709251200/)
-      .and.match(/seconds/);
+      .and.match(/1709251200000000/)
+      .and.match(/looks like microseconds/);
   });
 
   it("live mode emits consumption with the reset flag when the counter restarts", async function () {

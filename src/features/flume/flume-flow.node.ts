@@ -11,6 +11,7 @@ import {
   type SensorState,
 } from "./domain";
 import { Poller } from "../../shared/poller";
+import { parseInstant } from "../../shared/time/instant";
 import { onInput } from "../../runtime/input";
 import { getConfigNode, numberProp } from "../../runtime/props";
 import { clock, shortReason, statusError, statusIdle, statusOk, statusWaiting } from "../../runtime/status";
@@ -231,18 +232,5 @@ function localTime(value: unknown, tz: string, name: string): string | undefined
     const t = value.trim().replace("T", " ");
     return t.length === 16 ? `${t}:00` : t;
   }
-  const ms =
-    value instanceof Date
-      ? value.getTime()
-      : typeof value === "number"
-        ? value
-        : typeof value === "string"
-          ? Date.parse(value)
-          : Number.NaN;
-  if (!Number.isFinite(ms)) {
-    throw new ValidationError(
-      `msg.payload.usage.${name} must be a time: an ISO date, epoch milliseconds or "YYYY-MM-DD HH:mm:ss" at the home.`,
-    );
-  }
-  return formatLocal(ms, tz);
+  return formatLocal(parseInstant(value, { timeZone: tz, name: `msg.payload.usage.${name}` }), tz);
 }

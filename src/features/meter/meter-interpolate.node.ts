@@ -14,8 +14,8 @@ import {
   meterOut,
   parseInput,
   parseMeterDefinitions,
-  parseTime,
   pointChunks,
+  requireTime,
   UNITS,
   zoneClock,
 } from "./domain";
@@ -128,12 +128,7 @@ export = function (RED: NodeAPI): void {
         if (value === undefined || (value === "" && type === "str")) continue;
         const x = await evalProp(RED, value, type, node, msg);
         if (x === undefined || x === null || x === "") continue;
-        const p = parseTime(typeof x === "string" && /^\d+$/.test(x) ? Number(x) : x);
-        if (!p.ok)
-          throw new ValidationError(
-            `range${side} ${JSON.stringify(x)} is not a time (epoch ms, or ISO-8601 with Z or an offset)`,
-          );
-        out[side === "Start" ? "rangeStart" : "rangeEnd"] = p.t;
+        out[side === "Start" ? "rangeStart" : "rangeEnd"] = requireTime(x, `range${side}`, { numericStrings: true });
       }
       return out;
     }
@@ -231,16 +226,7 @@ export = function (RED: NodeAPI): void {
         throw new ValidationError(`live reading ${v}: msg.topic must name the meter`);
       let t = Date.now();
       if (msg.timestamp !== undefined) {
-        const p = parseTime(msg.timestamp);
-        if (!p.ok) {
-          const why = p.seconds
-            ? "looks like seconds; send epoch milliseconds"
-            : "is not a time (epoch ms, or ISO-8601 with Z or an offset)";
-          throw new ValidationError(
-            `meter "${id}": reading [${JSON.stringify(msg.timestamp)}, ${v}] has a timestamp that ${why}`,
-          );
-        }
-        t = p.t;
+        t = requireTime(msg.timestamp, `meter "${id}", reading ${v}: msg.timestamp`);
       }
       const increasing =
         (configured.find((d) => d.id === id && d.type === "physical") as PhysicalDef | undefined)?.counterMode ??

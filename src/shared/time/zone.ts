@@ -1,6 +1,7 @@
 /**
  * IANA time-zone arithmetic with Intl only, shared by every domain that reads or writes local wall-clock
- * time (Flume's offset-less times, Tibber's local days, the meter's hour/day/month boundaries).
+ * time (Flume's offset-less times, Tibber's local days, the meter's hour/day/month boundaries, VoiceMonkey's
+ * quiet hours). Every conversion from wall time to an instant goes through `resolveWallTime`.
  *
  * A "wall time" here is a local date and time written as if it were UTC epoch ms
  * (`Date.UTC(year, month - 1, day, hour, minute, second)`), so plain arithmetic works on it.
@@ -94,20 +95,12 @@ export function zoneOffsetMs(ms: number, timeZone: string): number {
 export type OffsetAt = (t: number) => number;
 
 /**
- * How a wall time maps to an instant when the clock skips it (spring-forward gap) or shows it twice
- * (fall-back overlap). Both agree for every wall time that occurs exactly once.
- *
- * - `"compatible"` (as Temporal's disambiguation of that name): a repeated time gives the earlier
- *   instant; a skipped time is moved forward by the gap, as a clock set forward would read.
- * - `"two-pass"`: `wall − offset(wall − offset(wall))`. Exact for times that occur once; inside a gap or
- *   an overlap the answer depends on the side of UTC: east of it a repeated time gives the later instant
- *   and a skipped time moves forward, west of it the earlier instant and backward.
+ * The package's one rule for wall times the clock skips or shows twice (RFC 5545, and Temporal's
+ * disambiguation "compatible"): a time in a spring-forward gap is read with the offset from before the
+ * gap, so it moves forward by the gap (Los Angeles 2026-03-08 02:30 → 10:30Z, i.e. 03:30 PDT); a time in
+ * a fall-back overlap takes the earlier instant (Berlin 2026-10-25 02:30 → 00:30Z, still CEST).
  */
-export type WallTimeRule = "compatible" | "two-pass";
-
-/** The instant at which the wall clock of a zone reads `wall`, under `rule`, given the zone's offsets. */
-export function resolveWallTime(wall: number, offsetAt: OffsetAt, rule: WallTimeRule): number {
-  if (rule === "two-pass") return wall - offsetAt(wall - offsetAt(wall));
+export function resolveWallTime(wall: number, offsetAt: OffsetAt): number {
   // A zone changes its offset at most once a day, so the offsets a day either side are the candidates.
   const before = offsetAt(wall - DAY_MS);
   const after = offsetAt(wall + DAY_MS);
@@ -122,7 +115,26 @@ export function resolveWallTime(wall: number, offsetAt: OffsetAt, rule: WallTime
   return wall - Math.min(before, after);
 }
 
-/** The instant at which the wall clock of `timeZone` reads `wall`, under `rule` (see `WallTimeRule`). */
-export function instantOfWallTime(wall: number, timeZone: string, rule: WallTimeRule): number {
-  return resolveWallTime(wall, (t) => zoneOffsetMs(t, timeZone), rule);
+/** The instant at which the wall clock of `timeZone` reads `wall` (see `resolveWallTime`). */
+export function instantOfWallTime(wall: number, timeZone: string): number {
+  return resolveWallTime(wall, (t) => zoneOffsetMs(t, timeZone));
+}
+
+const pad = (n: number, width = 2): string => String(n).padStart(width, "0");
+
+/** ISO-8601 with milliseconds and the zone's offset at that instant: "2026-10-25T02:30:00.000+01:00". */
+export function formatLocalIso(ms: number, timeZone: string): string {
+  const p = localParts(ms, timeZone);
+  const off = Math.round(zoneOffsetMs(ms, timeZone) / 60_000);
+  const abs = Math.abs(off);
+  const millis = pad(((ms % 1000) + 1000) % 1000, 3);
+  return (
+    `${pad(p.year, 4)}-${pad(p.month)}-${pad(p.day)}T${pad(p.hour)}:${pad(p.minute)}:${pad(p.second)}.${millis}` +
+    `${off < 0 ? "-" : "+"}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`
+  );
+}
+
+/** The zone the Node-RED host runs in (its TZ): only for what people read off the host's own clock. */
+export function hostTimeZone(): string {
+  return new Intl.DateTimeFormat().resolvedOptions().timeZone;
 }

@@ -3,6 +3,7 @@
  * (`AA BB CC DD EE`, e.g. `0100010800` = 1-0:1.8.0); the rest are device status keys in camelCase.
  * Pure: no I/O, so the table and converters are tested on their own.
  */
+import { tryParseInstant } from "../../../shared/time/instant";
 
 export interface KeyInfo {
   /** The OBIS code as people write it (`1-0:1.8.0`), for electrical keys. */
@@ -107,9 +108,12 @@ export function toNumber(raw: unknown): number | undefined {
   return undefined;
 }
 
-/** Epoch ms from the API's 13-digit timestamps; 10-digit (seconds) ones are scaled, anything else is undefined. */
+/**
+ * Epoch ms from the API's timestamps (13-digit ms; 10-digit seconds), by the package's instant parser;
+ * undefined for none, 0 or less (a device that has not set its clock) or anything unreadable.
+ */
 export function toEpochMs(raw: unknown): number | undefined {
   const n = toNumber(raw);
   if (n === undefined || n <= 0) return undefined;
-  return n < 1e11 ? Math.round(n * 1000) : Math.round(n);
+  return tryParseInstant(n);
 }

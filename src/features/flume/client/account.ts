@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { ValidationError } from "../../../shared/errors";
 import { RateBudget } from "../../../shared/rate-budget";
+import { tryParseInstant } from "../../../shared/time/instant";
 import type { AlertNotification } from "../domain/flume-signals";
 import { alertPeriodMs, planPolling, type PollDemand, type PollPlan } from "../domain/poll-plan";
 import { FlumeClient, HOUR_MS, type FlumeClientOptions, type SharedAccountState } from "./client";
@@ -110,7 +111,8 @@ export class FlumeAccount {
       deviceId: n.deviceId,
       ruleName: n.ruleName,
       read: n.read,
-      createdAt: n.createdAt ? Date.parse(n.createdAt) : Number.NaN,
+      // Flume writes event times in UTC, with or without the "Z".
+      createdAt: n.createdAt ? (tryParseInstant(n.createdAt, { timeZone: "UTC" }) ?? Number.NaN) : Number.NaN,
     }));
     return { leakActive, notifications };
   }

@@ -1,9 +1,11 @@
 /**
  * Flume speaks two kinds of time: ISO UTC for events (`last_seen`, `created_datetime`) and
  * "YYYY-MM-DD HH:mm:ss" without an offset for flow and usage, meaning wall-clock time at the
- * device's location. These helpers convert between the two for an IANA time zone.
+ * device's location. These helpers write and read the second kind; the zone arithmetic and the rule for
+ * DST gaps and overlaps are the package's shared ones (src/shared/time).
  */
-import { instantOfWallTime, localParts, type LocalParts } from "../../../shared/time/zone";
+import { parseInstant } from "../../../shared/time/instant";
+import { localParts, type LocalParts } from "../../../shared/time/zone";
 
 export { isValidTimeZone, localParts, type LocalParts, zoneOffsetMs as tzOffsetMs } from "../../../shared/time/zone";
 
@@ -27,9 +29,10 @@ export function isLocalDateTime(text: string): boolean {
 
 /** "YYYY-MM-DD HH:mm:ss" on the wall clock of `tz` → epoch ms; NaN when it is not that format. */
 export function parseLocal(text: string, tz: string): number {
-  const m = LOCAL_PATTERN.exec(text.trim());
-  if (!m) return Number.NaN;
-  const wall = Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], m[6] ? +m[6] : 0);
-  // "two-pass" is the rule Flume times have always been read with (see WallTimeRule).
-  return instantOfWallTime(wall, tz, "two-pass");
+  if (!isLocalDateTime(text)) return Number.NaN;
+  try {
+    return parseInstant(text, { timeZone: tz });
+  } catch {
+    return Number.NaN;
+  }
 }

@@ -1,3 +1,4 @@
+import { parseInstant } from "../../../shared/time/instant";
 import { lineOf, type FieldValue } from "../client/line-protocol";
 
 /**
@@ -133,10 +134,6 @@ function toLineChecked(
   }
   const given = c.timestamp ?? fieldTime;
   const timestamp = given === undefined || given === null ? now : toEpochMs(given);
-  if (Number.isNaN(timestamp))
-    throw new Error(
-      `its timestamp ${describe(given)} is not a time${measurement ? ` (measurement "${measurement}")` : ""}`,
-    );
   // The loops above checked every value's type.
   const checkedTags = tags as Record<string, string | number | boolean | null | undefined> | undefined;
   return lineOf(
@@ -150,23 +147,12 @@ function toLineChecked(
 }
 
 /**
- * Milliseconds from a Date, an ISO text or a number. Numbers are milliseconds; values too large for that
- * are taken as micro- or nanoseconds (what node-red-contrib-influxdb users often send) and scaled down.
+ * A point's time in ms, by the package's one instant parser (README "Times"): epoch ms or seconds
+ * (numeric strings too, as node-red-contrib-influxdb takes them), a Date, or ISO-8601 with an offset.
+ * Micro- and nanoseconds are refused rather than guessed; throws a message naming the value.
  */
 export function toEpochMs(value: unknown): number {
-  if (value instanceof Date) return value.getTime();
-  if (typeof value === "bigint") return Number(value / 1_000_000n);
-  if (typeof value === "number") {
-    if (!Number.isFinite(value)) return NaN;
-    if (Math.abs(value) >= 1e17) return Math.trunc(value / 1e6);
-    if (Math.abs(value) >= 1e14) return Math.trunc(value / 1e3);
-    return Math.trunc(value);
-  }
-  if (typeof value === "string" && value.trim() !== "") {
-    if (/^-?\d+(\.\d+)?$/.test(value.trim())) return toEpochMs(Number(value));
-    return Date.parse(value);
-  }
-  return NaN;
+  return parseInstant(value, { numericStrings: true, name: "its timestamp" });
 }
 
 function mergeTags(a: unknown, b: unknown): unknown {

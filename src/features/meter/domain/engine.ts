@@ -11,7 +11,7 @@ import type { NormalizedReadings } from "./normalize";
 import { autoProfile, profileError, profileSumWarning, SeasonalWeight } from "./profile";
 import { correctResets } from "./resets";
 import type { CorrectedSeries } from "./resets";
-import { parseTime, requireTime } from "./time";
+import { requireTime } from "./time";
 import { F_CLAMPED, F_PARTIAL, Q_EXACT, Q_NONE, worseQuality } from "./types";
 import type {
   AnomalyRecord,
@@ -527,7 +527,5 @@ export class BatchRun {
 /** Parses a time from the input's `range`, accepting the same forms as readings. */
 export function optionalTime(x: unknown, what: string): number | undefined {
   if (x === undefined || x === null || x === "") return undefined;
-  const p = parseTime(x);
-  if (!p.ok) return requireTime(x, what);
-  return p.t;
+  return requireTime(x, what);
 }

@@ -11,7 +11,7 @@ export { parseInput, parseMeterDefinitions } from "./input";
 export { IsoCache, meterOut, intervalOut, intervalOutSteps, pointChunks, INTERVAL_NAMES } from "./format";
 export type { InfluxPoint, MeterOut, IntervalOut } from "./format";
 export { zoneClock, ZoneClock } from "./zone";
-export { parseDuration, parseTime, isoString } from "./time";
+export { parseDuration, parseTime, requireTime, isoString } from "./time";
 export { correctResets } from "./resets";
 export { normalizeReadings } from "./normalize";
 export { voteAnomalies, seasonalMadAnomalies, ratioAnomalies } from "./anomaly";

@@ -2,6 +2,7 @@
  * The original system's meters.yaml (as JSON) → our meter definitions (§2.2),
  * so people moving from it can paste their configuration. Only the listed fields are mapped.
  */
+import { addDays } from "../../../shared/time/calendar";
 import type { MasterPeriodDef, MeterDef, VirtualTerm } from "./types";
 
 type Loose = Record<string, unknown>;
@@ -36,8 +37,7 @@ function conversion(id: string, from: unknown, to: unknown, def: Loose): number 
   return 1;
 }
 
-const nextDay = (date: string): string =>
-  new Date(Date.parse(`${date}T00:00:00Z`) + 86400000).toISOString().slice(0, 10);
+const nextDay = (date: string): string => addDays(date, 1);
 
 /** Translates one legacy definition; `warnings` collects the mapping's checks. */
 export function fromLegacy(x: Loose, warnings: string[]): MeterDef {

@@ -1,4 +1,5 @@
 /** R1: readings in any accepted form → sorted, de-duplicated typed arrays, with counts of what was dropped. */
+import { MAX_INSTANT_MS, SECONDS_BELOW } from "../../../shared/time/instant";
 import { parseTime } from "./time";
 
 export interface NormalizedReadings {
@@ -15,7 +16,7 @@ export interface NormalizeOptions {
   synthetic?: { t: number; v: number };
 }
 
-/** Thrown for input that must fail the whole meter (seconds instead of ms); names the reading. */
+/** Thrown for input that must fail the whole meter (a time without an offset, or in µs); names the reading. */
 export class ReadingError extends Error {}
 
 interface Columns {
@@ -108,15 +109,15 @@ export function normalizeReadings(meterId: string, readings: unknown, opts: Norm
       [tRaw, vRaw] = parts;
     }
     let t: number;
-    if (fastColumns && (tRaw as number) >= 1e11) t = tRaw as number;
+    // The fast path takes exactly the numbers the shared parser returns unchanged (whole epoch ms in range).
+    const ms = tRaw as number;
+    if (fastColumns && ms >= SECONDS_BELOW && ms < MAX_INSTANT_MS && Number.isInteger(ms)) t = ms;
     else {
       const p = parseTime(tRaw);
       if (!p.ok) {
-        if (p.seconds) {
+        if (p.error) {
           const reading = columns ? `[${describe(tRaw)}, ${describe(vRaw)}]` : describe(list![i]);
-          throw new ReadingError(
-            `meter "${meterId}": reading ${reading} has time ${describe(tRaw)}, which looks like seconds; send epoch milliseconds`,
-          );
+          throw new ReadingError(`meter "${meterId}", reading ${reading}: time ${p.error.message}`);
         }
         dropped++;
         continue;

@@ -1,45 +1,31 @@
 /** Parsing of instants and durations as users write them (§2.2, §2.3). */
+import type { ValidationError } from "../../../shared/errors";
+import { isMisplacedTime, parseInstant } from "../../../shared/time/instant";
 
 export const SECOND_MS = 1000;
 export const MINUTE_MS = 60 * SECOND_MS;
 export const HOUR_MS = 60 * MINUTE_MS;
 export const DAY_MS = 24 * HOUR_MS;
 
-/** Epoch values below this are almost certainly seconds, not ms (1e11 ms is 1973-03-03). */
-export const SECONDS_THRESHOLD = 1e11;
+/**
+ * A reading time: `t` when it is an instant; otherwise `error` when it is a time that cannot be placed
+ * (no offset, out of range: the meter fails, naming it), and no error for values that are no time at all
+ * (null, "not a date": the reading is dropped and counted, R1). The rules are the shared parser's.
+ */
+export type TimeParse = { ok: true; t: number } | { ok: false; error?: ValidationError };
 
-/** Offset-less strings are ambiguous, so only `Z` or a ±hh:mm offset is accepted. */
-const ISO_WITH_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})$/i;
-
-export type TimeParse = { ok: true; t: number } | { ok: false; seconds: boolean };
-
-const INVALID: TimeParse = { ok: false, seconds: false };
-const SECONDS: TimeParse = { ok: false, seconds: true };
-
-/** Parses one reading time. `seconds` marks numbers that look like epoch seconds (an error, not a drop). */
-export function parseTime(x: unknown): TimeParse {
-  if (typeof x === "number") {
-    if (!Number.isFinite(x)) return INVALID;
-    if (x < SECONDS_THRESHOLD) return SECONDS;
-    return { ok: true, t: x };
+/** Parses one reading time with the package's instant parser; `name` starts its message. */
+export function parseTime(x: unknown, name?: string): TimeParse {
+  try {
+    return { ok: true, t: parseInstant(x, name === undefined ? {} : { name }) };
+  } catch (err) {
+    return isMisplacedTime(err) ? { ok: false, error: err as ValidationError } : { ok: false };
   }
-  if (x instanceof Date) {
-    const t = x.getTime();
-    return Number.isFinite(t) ? { ok: true, t } : INVALID;
-  }
-  if (typeof x === "string" && ISO_WITH_ZONE.test(x)) {
-    const t = Date.parse(x);
-    return Number.isFinite(t) ? { ok: true, t } : INVALID;
-  }
-  return INVALID;
 }
 
-/** Like `parseTime` for configuration values; throws a message naming `what` when invalid. */
-export function requireTime(x: unknown, what: string): number {
-  const p = parseTime(x);
-  if (p.ok) return p.t;
-  if (p.seconds) throw new Error(`${what} ${JSON.stringify(x)} looks like seconds; send epoch milliseconds`);
-  throw new Error(`${what} ${JSON.stringify(x)} is not a time (use epoch ms or ISO-8601 with Z or an offset)`);
+/** A configuration or message time (`what` names it); throws a ValidationError when it is none. */
+export function requireTime(x: unknown, what: string, options: { numericStrings?: boolean } = {}): number {
+  return parseInstant(x, { ...options, name: what });
 }
 
 const DURATION_UNITS: Record<string, number> = {

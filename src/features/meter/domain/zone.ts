@@ -111,12 +111,9 @@ export class ZoneClock {
     return t + this.offsetAt(t);
   }
 
-  /**
-   * The instant of a local wall time. Ambiguous times (fall-back) give the earlier instant; times in a
-   * spring-forward gap are shifted forward by the gap, like a wall clock would be ("compatible").
-   */
+  /** The instant of a local wall time, by the package's one rule (see `resolveWallTime`) on cached offsets. */
   toInstant(local: number): number {
-    return resolveWallTime(local, this.cachedOffsetAt, "compatible");
+    return resolveWallTime(local, this.cachedOffsetAt);
   }
 
   /** True if instant t is a local whole hour (minute and second 0). */

@@ -1,7 +1,8 @@
 import { ApiError, MeterflowError, NetworkError, TimeoutError, ValidationError } from "../../../shared/errors";
 import { withRetry, type RetryPolicy } from "../../../shared/retry";
 import { parseSlots, slotAt, type Resolution } from "../domain/slots";
-import { isValidTimeZone } from "../domain/time-zone";
+import { isValidTimeZone } from "../../../shared/time/zone";
+import { tryParseInstant } from "../../../shared/time/instant";
 import { HttpTransport } from "../../../shared/http";
 import { CONSUMPTION_QUERY, HOMES_QUERY, PRICES_QUERY } from "./queries";
 import { readGraphQL } from "./responses";
@@ -80,8 +81,8 @@ export class TibberClient {
     const out: ConsumptionHour[] = [];
     for (const node of connection?.nodes ?? []) {
       if (!node || typeof node.consumption !== "number") continue;
-      const fromMs = Date.parse(node.from);
-      if (!Number.isFinite(fromMs)) continue;
+      const fromMs = tryParseInstant(node.from);
+      if (fromMs === undefined) continue;
       out.push({
         fromMs,
         from: node.from,

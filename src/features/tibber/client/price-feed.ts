@@ -4,7 +4,7 @@ import { AuthError, RateLimitError, ValidationError } from "../../../shared/erro
 import { backoffDelay, type RetryPolicy } from "../../../shared/retry";
 import { planRefresh, type RefreshPlan } from "../domain/schedule";
 import { coversDay, slotAt, type PriceSlot, type Resolution } from "../domain/slots";
-import { addDays, localDateKey, startOfLocalDay } from "../domain/time-zone";
+import { addDays, localDateKey, startOfLocalDay } from "../../../shared/time/calendar";
 import { TibberClient } from "./client";
 import { selectHome } from "./homes";
 import type { ConsumptionHour, TibberHome } from "./models";

@@ -1,4 +1,4 @@
-import { addDays, atLocalTime, localDateKey, startOfLocalDay } from "./time-zone";
+import { addDays, atLocalTime, localDateKey, startOfLocalDay } from "../../../shared/time/calendar";
 
 /**
  * When to ask Tibber for prices: once per local day for today (or not at all when yesterday's fetch

@@ -1,5 +1,6 @@
 import { ApiError } from "../../../shared/errors";
-import { addDays, startOfLocalDay } from "./time-zone";
+import { addDays, startOfLocalDay } from "../../../shared/time/calendar";
+import { tryParseInstant } from "../../../shared/time/instant";
 
 /**
  * Price slots as Tibber sends them, parsed into instants. Slots are keyed by `startsAt` read with its
@@ -48,8 +49,9 @@ export function parseSlots(raw: readonly (RawPrice | null)[], resolution: Resolu
   const slots: PriceSlot[] = [];
   for (const price of raw) {
     if (!price) continue;
-    const startMs = typeof price.startsAt === "string" ? Date.parse(price.startsAt) : NaN;
-    if (!Number.isFinite(startMs) || typeof price.total !== "number") {
+    // Tibber writes startsAt with the home's offset; a time without one is as unreadable as none.
+    const startMs = typeof price.startsAt === "string" ? tryParseInstant(price.startsAt) : undefined;
+    if (startMs === undefined || typeof price.total !== "number") {
       throw new ApiError(
         `Tibber sent a price without a readable startsAt or total (${JSON.stringify(price).slice(0, 120)}); the next refresh retries.`,
         0,

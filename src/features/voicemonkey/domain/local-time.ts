@@ -1,7 +1,10 @@
 /**
  * Local wall-clock helpers for announcement rules. Quiet hours and "today" are what the person at home
- * reads on the kitchen clock, so they use the runtime's local time zone (TZ), DST included.
+ * reads on the kitchen clock, so they use the zone the runtime runs in (TZ) unless one is given; the
+ * arithmetic, DST included, is the package's shared one (src/shared/time).
  */
+import { localDateKey, localMinutesOfDay, nextLocalTime as nextAt } from "../../../shared/time/calendar";
+import { hostTimeZone } from "../../../shared/time/zone";
 
 const CLOCK = /^([01]?\d|2[0-3]):([0-5]\d)$/;
 
@@ -20,15 +23,13 @@ export function formatClockTime(minutes: number): string {
 }
 
 /** Minutes after local midnight of an instant. */
-export function minuteOfDay(at: number): number {
-  const d = new Date(at);
-  return d.getHours() * 60 + d.getMinutes();
+export function minuteOfDay(at: number, timeZone = hostTimeZone()): number {
+  return localMinutesOfDay(at, timeZone);
 }
 
 /** The local calendar day of an instant, "YYYY-MM-DD": the key the daily cap counts under. */
-export function localDay(at: number): string {
-  const d = new Date(at);
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;
+export function localDay(at: number, timeZone = hostTimeZone()): string {
+  return localDateKey(at, timeZone);
 }
 
 /**
@@ -41,9 +42,6 @@ export function inWindow(minute: number, start: number, end: number): boolean {
 }
 
 /** The next instant after `at` at which the local clock reads `minutes` after midnight. */
-export function nextLocalTime(at: number, minutes: number): number {
-  const d = new Date(at);
-  const candidate = new Date(d.getFullYear(), d.getMonth(), d.getDate(), Math.floor(minutes / 60), minutes % 60);
-  if (candidate.getTime() > at) return candidate.getTime();
-  return new Date(d.getFullYear(), d.getMonth(), d.getDate() + 1, Math.floor(minutes / 60), minutes % 60).getTime();
+export function nextLocalTime(at: number, minutes: number, timeZone = hostTimeZone()): number {
+  return nextAt(at, minutes, timeZone);
 }

@@ -1,3 +1,4 @@
+import { hostTimeZone } from "../../../shared/time/zone";
 import { formatClockTime, inWindow, localDay, minuteOfDay, nextLocalTime, parseClockTime } from "./local-time";
 
 /**
@@ -28,6 +29,8 @@ export interface PolicyOptions {
   holdQuiet: boolean;
   /** Announcements per local day; 0 = no cap. */
   maxPerDay: number;
+  /** IANA zone of the quiet hours and the day; default: the zone the runtime runs in (TZ). */
+  timeZone?: string;
 }
 
 /** What survives a redeploy: the day's count and the recent announcements' times. */
@@ -43,6 +46,7 @@ export class AnnouncePolicy {
   readonly quietEnd: number | undefined;
   readonly holdQuiet: boolean;
   readonly maxPerDay: number;
+  readonly timeZone: string;
 
   private day = "";
   private count = 0;
@@ -58,6 +62,7 @@ export class AnnouncePolicy {
     if ((this.quietStart === undefined) !== (this.quietEnd === undefined))
       throw new RangeError("quiet hours need both a start and an end (HH:MM), or neither");
     this.holdQuiet = options.holdQuiet;
+    this.timeZone = options.timeZone ?? hostTimeZone();
     this.maxPerDay = options.maxPerDay;
   }
 
@@ -77,12 +82,12 @@ export class AnnouncePolicy {
   }
 
   isQuiet(now: number): boolean {
-    return this.hasQuietHours && inWindow(minuteOfDay(now), this.quietStart!, this.quietEnd!);
+    return this.hasQuietHours && inWindow(minuteOfDay(now, this.timeZone), this.quietStart!, this.quietEnd!);
   }
 
   /** When the quiet hours that contain `now` end. */
   quietEndsAt(now: number): number {
-    return nextLocalTime(now, this.quietEnd!);
+    return nextLocalTime(now, this.quietEnd!, this.timeZone);
   }
 
   /** Whether `text` for `device` may be spoken at `now`; does not record anything. */
@@ -96,7 +101,7 @@ export class AnnouncePolicy {
     if (last !== undefined && this.cooldownMs > 0 && now - last < this.cooldownMs)
       return { action: "drop", reason: "cooldown", until: last + this.cooldownMs };
     if (this.maxPerDay > 0 && this.count >= this.maxPerDay)
-      return { action: "drop", reason: "daily-limit", until: nextLocalTime(now, 0) };
+      return { action: "drop", reason: "daily-limit", until: nextLocalTime(now, 0, this.timeZone) };
     return { action: "send" };
   }
 
@@ -133,7 +138,7 @@ export class AnnouncePolicy {
   }
 
   private rollDay(now: number): void {
-    const today = localDay(now);
+    const today = localDay(now, this.timeZone);
     if (today !== this.day) {
       this.day = today;
       this.count = 0;
