@@ -19,15 +19,8 @@ import {
   UNITS,
   zoneClock,
 } from "./domain";
-import type {
-  EngineConfig,
-  LiveMeterState,
-  MeterDef,
-  MeterOut,
-  MeterResult,
-  MeterStats,
-  PhysicalDef,
-} from "./domain";
+import type { EngineConfig, LiveMeterState, MeterDef, MeterOut, MeterResult, MeterStats, PhysicalDef } from "./domain";
+import { batch as pointBatch } from "../../shared/reading";
 import { onInput } from "../../runtime/input";
 import { evalProp } from "../../runtime/props";
 import { statusError, statusOk } from "../../runtime/status";
@@ -167,7 +160,7 @@ export = function (RED: NodeAPI): void {
         for (const w of r.stats.warnings) node.warn(w);
         if (mode.points) {
           for (const chunk of pointChunks(r, POINTS_PER_MESSAGE, c.consumptionTimestamp)) {
-            send([null, { topic: r.id, payload: chunk }]);
+            send([null, pointBatch(chunk, r.id)]);
             await slice();
           }
         }
@@ -281,7 +274,7 @@ export = function (RED: NodeAPI): void {
           };
         }
         const points = mode.points ? [...pointChunks(r, POINTS_PER_MESSAGE, base.consumptionTimestamp)][0] : undefined;
-        send([first, points ? { topic: id, payload: points } : null]);
+        send([first, points ? pointBatch(points, id) : null]);
       }
       statusOk(node, `${id} ${Math.round(outcome.state.C * 1000) / 1000}`);
     }

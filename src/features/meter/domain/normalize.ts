@@ -1,5 +1,6 @@
 /** R1: readings in any accepted form → sorted, de-duplicated typed arrays, with counts of what was dropped. */
 import { parseTime } from "./time";
+import { isDate, isRecord } from "../../../shared/shape";
 
 export interface NormalizedReadings {
   t: Float64Array;
@@ -24,14 +25,14 @@ interface Columns {
 }
 
 function isColumns(x: unknown): x is Columns {
-  if (typeof x !== "object" || x === null || Array.isArray(x)) return false;
+  if (!isRecord(x)) return false;
   const c = x as { t?: unknown; v?: unknown };
   const isList = (a: unknown) => Array.isArray(a) || ArrayBuffer.isView(a);
   return isList(c.t) && isList(c.v);
 }
 
 function describe(r: unknown): string {
-  if (r instanceof Date) return r.toISOString();
+  if (isDate(r)) return r.toISOString();
   try {
     const s = JSON.stringify(r);
     return s === undefined ? String(r) : s.length > 80 ? s.slice(0, 77) + "..." : s;

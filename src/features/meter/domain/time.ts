@@ -1,4 +1,5 @@
 /** Parsing of instants and durations as users write them (spec §2.2, §2.3). */
+import { isDate } from "../../../shared/shape";
 
 export const SECOND_MS = 1000;
 export const MINUTE_MS = 60 * SECOND_MS;
@@ -23,7 +24,7 @@ export function parseTime(x: unknown): TimeParse {
     if (x < SECONDS_THRESHOLD) return SECONDS;
     return { ok: true, t: x };
   }
-  if (x instanceof Date) {
+  if (typeof x === "object" && isDate(x)) {
     const t = x.getTime();
     return Number.isFinite(t) ? { ok: true, t } : INVALID;
   }
