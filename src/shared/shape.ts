@@ -24,3 +24,8 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
 export function isDate(value: unknown): value is Date {
   return Object.prototype.toString.call(value) === "[object Date]";
 }
+
+/** A Float64Array from any realm (a function node's `new Float64Array()` is its sandbox's own). */
+export function isFloat64Array(value: unknown): value is Float64Array {
+  return ArrayBuffer.isView(value) && Object.prototype.toString.call(value) === "[object Float64Array]";
+}

@@ -14,6 +14,7 @@ import {
   usageBatch,
 } from "./domain";
 import { Poller } from "../../shared/poller";
+import { isDate } from "../../shared/shape";
 import { onInput } from "../../runtime/input";
 import { getConfigNode, numberProp } from "../../runtime/props";
 import { clock, shortReason, statusError, statusIdle, statusOk, statusWaiting } from "../../runtime/status";
@@ -221,14 +222,13 @@ function localTime(value: unknown, tz: string, name: string): string | undefined
     const t = value.trim().replace("T", " ");
     return t.length === 16 ? `${t}:00` : t;
   }
-  const ms =
-    value instanceof Date
-      ? value.getTime()
-      : typeof value === "number"
-        ? value
-        : typeof value === "string"
-          ? Date.parse(value)
-          : Number.NaN;
+  const ms = isDate(value)
+    ? value.getTime()
+    : typeof value === "number"
+      ? value
+      : typeof value === "string"
+        ? Date.parse(value)
+        : Number.NaN;
   if (!Number.isFinite(ms)) {
     throw new ValidationError(
       `msg.payload.usage.${name} must be a time: an ISO date, epoch milliseconds or "YYYY-MM-DD HH:mm:ss" at the home.`,

@@ -1,6 +1,6 @@
 /** R1: readings in any accepted form → sorted, de-duplicated typed arrays, with counts of what was dropped. */
 import { parseTime } from "./time";
-import { isDate, isRecord } from "../../../shared/shape";
+import { isDate, isFloat64Array, isRecord } from "../../../shared/shape";
 
 export interface NormalizedReadings {
   t: Float64Array;
@@ -77,7 +77,7 @@ function cleanColumns(t: Float64Array, v: Float64Array, allowNegative: boolean):
 
 export function normalizeReadings(meterId: string, readings: unknown, opts: NormalizeOptions): NormalizedReadings {
   const columns = isColumns(readings) ? readings : null;
-  if (columns && !opts.synthetic && columns.t instanceof Float64Array && columns.v instanceof Float64Array) {
+  if (columns && !opts.synthetic && isFloat64Array(columns.t) && isFloat64Array(columns.v)) {
     const clean = cleanColumns(columns.t, columns.v, opts.allowNegative);
     if (clean) return clean;
   }
@@ -93,7 +93,7 @@ export function normalizeReadings(meterId: string, readings: unknown, opts: Norm
     vs[0] = opts.synthetic.v;
     n = 1;
   }
-  const fastColumns = columns !== null && columns.t instanceof Float64Array && columns.v instanceof Float64Array;
+  const fastColumns = columns !== null && isFloat64Array(columns.t) && isFloat64Array(columns.v);
   for (let i = 0; i < raw; i++) {
     let tRaw: unknown;
     let vRaw: unknown;
