@@ -78,7 +78,8 @@ describe("flume examples in the demo", function () {
     writer.on("input", (msg) => got.push(msg));
     await waitFor(() => got.some((m) => m.measurement === "flume_flow"), 10_000, "a flow point");
     const flowMsg = got.find((m) => m.measurement === "flume_flow");
-    Object.keys(flowMsg.payload).sort().should.eql(["active", "deviceId", "flowRate", "timestamp", "unit"]);
+    Object.keys(flowMsg.payload).sort().should.eql(["active", "flowRate"]);
+    flowMsg.tags.should.eql({ device_id: sim.sensorId, location: "Home", unit: "gal/min" });
     const inject = nodes.find((n) => n.type === "inject");
     const usageNode = helper.getNode(inject.wires[0][0]);
     usageNode.receive({ payload: JSON.parse(inject.payload) });
@@ -87,7 +88,7 @@ describe("flume examples in the demo", function () {
     points.length.should.be.within(24, 25);
     points[0].should.have.properties(["measurement", "tags", "fields", "timestamp"]);
     points[0].measurement.should.equal("flume_usage");
-    points[0].tags.should.eql({ device_id: sim.sensorId, location: "Home", unit: "gal" });
+    points[0].tags.should.eql({ device_id: sim.sensorId, location: "Home", unit: "gal", bucket: "HR" });
     // The demo runs water 3 of every 12 minutes at 1.2-1.8 gal/min: each full hour used some.
     points
       .slice(1, -1)

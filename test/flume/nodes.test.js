@@ -73,16 +73,11 @@ describe("flume-flow node", function () {
     helper.getNode("ff").receive({ payload: "go", keep: "me" });
     const msg = await got;
     msg.keep.should.equal("me");
-    msg.payload.should.eql({
-      deviceId: sim.sensorId,
-      active: true,
-      flowRate: 1.25,
-      unit: "gal/min",
-      timestamp: new Date(Math.floor(sim.clock.now() / MIN) * MIN).toISOString(),
-    });
+    msg.payload.should.eql({ active: true, flowRate: 1.25 });
     msg.measurement.should.equal("flume_flow");
-    msg.tags.should.eql({ device_id: sim.sensorId, location: "Home" });
-    msg.timestamp.should.equal(Date.parse(msg.payload.timestamp));
+    msg.tags.should.eql({ device_id: sim.sensorId, location: "Home", unit: "gal/min" });
+    msg.timestamp.should.equal(Math.floor(sim.clock.now() / MIN) * MIN);
+    msg.topic.should.equal(`flume_flow/${sim.sensorId}`);
     sim.grants.should.eql(["password"]);
   });
 
@@ -116,7 +111,7 @@ describe("flume-flow node", function () {
     helper.getNode("ff").receive({});
     const msg = await got;
     msg.payload.flowRate.should.equal(7.571);
-    msg.payload.unit.should.equal("L/min");
+    msg.tags.unit.should.equal("L/min");
   });
 
   it("names the sensors when the account has several and none is chosen; msg.device picks one", async function () {
@@ -130,7 +125,7 @@ describe("flume-flow node", function () {
     );
     const got = nextMessage(helper.getNode("out1"));
     helper.getNode("ff").receive({ device: second.id });
-    (await got).payload.deviceId.should.equal(second.id);
+    (await got).tags.device_id.should.equal(second.id);
   });
 
   it("reports a wrong password as a clear, catchable error and a red status", async function () {
@@ -338,7 +333,7 @@ describe("flume-flow node", function () {
     sim.log.length.should.equal(count);
   });
 
-  it("answers a usage query with timestamps, values and the unit", async function () {
+  it("answers a usage query with a batch of points: times, values, the unit and bucket in tags", async function () {
     const start = Date.UTC(2026, 5, 1, 19, 0); // 12:00 at the home (Los Angeles, PDT)
     sim.clock.freeze(start + 3 * 3600_000);
     sim.scriptFlow(2, { fromMs: start, minutes: 90 });
@@ -348,11 +343,11 @@ describe("flume-flow node", function () {
       payload: { usage: { bucket: "HR", since: new Date(start).toISOString(), until: "2026-06-01 14:00:00" } },
     });
     const msg = await got;
-    msg.unit.should.equal("L");
     msg.payload.length.should.equal(2);
-    msg.payload[0].timestamp.should.equal(new Date(start).toISOString());
-    msg.payload[0].value.should.be.approximately(120 * 3.785411784, 1e-3);
-    msg.payload[1].value.should.be.approximately(60 * 3.785411784, 1e-3);
+    msg.payload[0].should.containDeep({ measurement: "flume_usage", tags: { unit: "L", bucket: "HR" } });
+    msg.payload[0].timestamp.should.equal(start);
+    msg.payload[0].fields.value.should.be.approximately(120 * 3.785411784, 1e-3);
+    msg.payload[1].fields.value.should.be.approximately(60 * 3.785411784, 1e-3);
   });
 });
 

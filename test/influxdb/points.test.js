@@ -80,6 +80,34 @@ describe("influxdb: points from messages", function () {
     text.should.match(/The other 1 point\(s\) were stored/);
   });
 
+  it("refuses a list it would store as one garbled point, such as readings that are not points", function () {
+    const readings = [
+      { timestamp: "2026-06-01T19:00:00.000Z", value: 120 },
+      { timestamp: "2026-06-01T20:00:00.000Z", value: 60 },
+      { timestamp: "2026-06-01T21:00:00.000Z", value: 0 },
+    ];
+    const refuse = (payload) => {
+      try {
+        linesFromMessage({ payload, measurement: "m" });
+      } catch (err) {
+        return err;
+      }
+      throw new Error(`accepted ${JSON.stringify(payload)}`);
+    };
+    refuse(readings).message.should.match(/msg\.payload is a list of 3 value\(s\) that are not points/);
+    refuse(readings.slice(0, 2)).message.should.match(/a list of 2 value\(s\)/); // not [fields, tags]: same names
+    refuse([1, 2, 3]).message.should.match(/a list of 3 value\(s\)/);
+    refuse([{ measurement: "m", fields: { v: 1 } }, { v: 2 }]).message.should.match(/mixes 1 point\(s\)/);
+    // ...while a batch of points is one point per element, and [fields, tags] still one point
+    linesFromMessage({
+      payload: readings.map((r) => ({ measurement: "m", fields: { v: r.value }, timestamp: r.timestamp })),
+    }).lines.length.should.equal(3);
+    // (a timestamp of 1 is one epoch second: 1000 ms)
+    linesFromMessage({ payload: [{ v: 1 }, { site: "home" }], measurement: "m", timestamp: 1 }).lines.should.eql([
+      "m,site=home v=1 1000",
+    ]);
+  });
+
   it("needs a measurement from the message, the point or the node", function () {
     linesFromMessage({ payload: { v: 1 } }).rejected[0].reason.should.match(/no measurement/);
     linesFromMessage({ payload: { v: 1 } }, { measurement: "dflt", now: 3 }).lines.should.eql(["dflt v=1 3"]);

@@ -111,7 +111,7 @@ describe("meter-interpolate node", function () {
     n1.status.lastCall.args[0].text.should.match(/^ok · 2 meters · \d\d:\d\d$/);
   });
 
-  it("anomalies reach output 2 as meter_anomaly points with severity and score", async function () {
+  it("anomalies reach output 2 as meter_anomaly points with score, and severity as a tag", async function () {
     const start = Date.parse("2024-01-01T00:00:00Z");
     const c = Array.from({ length: 70 }, (_, i) => 10 + (i % 7) * 0.5);
     c[40] = 40;
@@ -124,7 +124,7 @@ describe("meter-interpolate node", function () {
     anomalies.length.should.equal(1);
     anomalies[0].timestamp.should.equal(start + 40 * 86400e3);
     anomalies[0].fields.consumption.should.equal(40);
-    anomalies[0].fields.severity.should.equal("warning");
+    anomalies[0].tags.should.eql({ meter_id: "gas", interval: "daily", severity: "warning" });
     anomalies[0].fields.score.should.be.above(3);
     out1[0].payload.meters.gas.day.anomalies[0].votes.should.equal(3);
   });

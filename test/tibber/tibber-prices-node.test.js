@@ -104,8 +104,9 @@ describe("tibber-prices node", function () {
     await waitFor(() => t.out2.length === 48, 5000, "48 points");
     const point = t.out2[0];
     point.measurement.should.equal("tibber_price");
-    point.tags.should.eql({ home_id: WINTERFELL.id, resolution: "HOURLY" });
-    Object.keys(point.payload).should.eql(["total", "energy", "tax", "level"]);
+    point.tags.should.eql({ home_id: WINTERFELL.id, resolution: "HOURLY", currency: "NOK", level: p.today[0].level });
+    Object.keys(point.payload).should.eql(["total", "energy", "tax"]);
+    point.topic.should.equal(`tibber_price/${WINTERFELL.id}`);
     point.timestamp.should.equal(Date.parse("2025-06-10T00:00:00+02:00"));
     const status = t.statuses[t.statuses.length - 1];
     status.fill.should.equal("green");
@@ -220,7 +221,7 @@ describe("tibber-prices node", function () {
     c.out1.length.should.equal(0);
     const m = c.out2[23];
     m.measurement.should.equal("tibber_consumption");
-    m.tags.should.eql({ home_id: WINTERFELL.id });
+    m.tags.should.eql({ home_id: WINTERFELL.id, unit: "kWh", currency: "NOK" });
     Object.keys(m.payload).should.eql(["consumption", "cost", "unitPrice"]);
     m.timestamp.should.equal(Date.parse("2025-06-08T23:00:00+02:00"));
     c.node.receive({ payload: "consumption" });

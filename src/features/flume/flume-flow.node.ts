@@ -1,6 +1,7 @@
 import { BudgetExceededError, USAGE_BUCKETS, type Device, type FlumeAccount, type UsageBucket } from "./client";
 import { RateLimitError, ValidationError } from "../../shared/errors";
 import {
+  flowReading,
   formatLocal,
   initialSensorState,
   isLocalDateTime,
@@ -8,7 +9,9 @@ import {
   parseLocal,
   sensorCondition,
   type FlowUnit,
+  type SensorIdentity,
   type SensorState,
+  usageBatch,
 } from "./domain";
 import { Poller } from "../../shared/poller";
 import { parseInstant } from "../../shared/time/instant";
@@ -80,8 +83,8 @@ export = function (RED: NodeAPI): void {
       return s;
     };
     const toUnit = (gpm: number): number => Math.round((unit === "L" ? gpm * GALLON_IN_LITERS : gpm) * 1000) / 1000;
-    const tagsOf = (device: Device): Record<string, string> => ({
-      device_id: device.id,
+    const sensorOf = (device: Device): SensorIdentity => ({
+      id: device.id,
       location: device.location?.name ?? (device.locationId !== undefined ? String(device.locationId) : "unknown"),
     });
 
@@ -98,17 +101,7 @@ export = function (RED: NodeAPI): void {
       const readAt = flow.localTime ? parseLocal(flow.localTime, tz) : Number.NaN;
       const at = Number.isFinite(readAt) ? readAt : Date.now();
       const rate = toUnit(flow.gpm);
-      const out: FlowMessage = msg ?? ({} as FlowMessage);
-      out.payload = {
-        deviceId: device.id,
-        active: flow.active,
-        flowRate: rate,
-        unit: `${unit}/min`,
-        timestamp: new Date(at).toISOString(),
-      };
-      out.measurement = "flume_flow";
-      out.tags = tagsOf(device);
-      out.timestamp = at;
+      const out = Object.assign(msg ?? {}, flowReading(sensorOf(device), { active: flow.active, rate }, unit, at));
       send([out, null]);
 
       const sensor = sensorFor(device.id);
@@ -158,14 +151,11 @@ export = function (RED: NodeAPI): void {
         { bucket, since, until, units: unit === "L" ? "LITERS" : "GALLONS" },
         signal,
       );
-      msg.payload = points.map((p) => ({
-        timestamp: p.localTime ? new Date(parseLocal(p.localTime, tz)).toISOString() : undefined,
+      const values = points.map((p) => ({
+        at: p.localTime ? parseLocal(p.localTime, tz) : Number.NaN,
         value: p.value,
       }));
-      msg.unit = unit;
-      msg.bucket = bucket;
-      msg.measurement = "flume_usage";
-      msg.tags = tagsOf(device);
+      Object.assign(msg, usageBatch(sensorOf(device), values, unit, bucket));
       statusOk(node, `${points.length} ${bucket} values`);
     }
 

@@ -20,6 +20,7 @@ import {
   zoneClock,
 } from "./domain";
 import type { EngineConfig, LiveMeterState, MeterDef, MeterOut, MeterResult, MeterStats, PhysicalDef } from "./domain";
+import { batch as pointBatch } from "../../shared/reading";
 import { onInput } from "../../runtime/input";
 import { evalProp } from "../../runtime/props";
 import { statusError, statusOk } from "../../runtime/status";
@@ -154,7 +155,7 @@ export = function (RED: NodeAPI): void {
         for (const w of r.stats.warnings) node.warn(w);
         if (mode.points) {
           for (const chunk of pointChunks(r, POINTS_PER_MESSAGE, c.consumptionTimestamp)) {
-            send([null, { topic: r.id, payload: chunk }]);
+            send([null, pointBatch(chunk, r.id)]);
             await slice();
           }
         }
@@ -259,7 +260,7 @@ export = function (RED: NodeAPI): void {
           };
         }
         const points = mode.points ? [...pointChunks(r, POINTS_PER_MESSAGE, base.consumptionTimestamp)][0] : undefined;
-        send([first, points ? { topic: id, payload: points } : null]);
+        send([first, points ? pointBatch(points, id) : null]);
       }
       statusOk(node, `${id} ${Math.round(outcome.state.C * 1000) / 1000}`);
     }

@@ -7,7 +7,8 @@ import { AbortedError } from "../../shared/sleep";
 import { resolveBaseUrl } from "../../shared/base-url";
 import { TIBBER_ENV, TIBBER_URL } from "./client/client";
 import { acquireAccount, releaseAccount, tibberRuntime, type PriceView, type TibberAccount } from "./client/price-feed";
-import type { ConsumptionHour, TibberHome } from "./client/models";
+import type { TibberHome } from "./client/models";
+import { consumptionReading, priceReading } from "./domain/readings";
 import { onInput } from "../../runtime/input";
 import { numberProp } from "../../runtime/props";
 import { clock, shortReason, statusError, statusOk, statusWaiting } from "../../runtime/status";
@@ -110,12 +111,7 @@ export = function (RED: NodeAPI): void {
           !priceLog.fresh(String(slot.startMs), slot.startMs, `${slot.total}|${slot.energy}|${slot.tax}|${slot.level}`)
         )
           continue;
-        out.push({
-          measurement: "tibber_price",
-          tags: { home_id: view.home.id, resolution },
-          payload: { total: slot.total, energy: slot.energy, tax: slot.tax, level: slot.level },
-          timestamp: slot.startMs,
-        });
+        out.push(priceReading(view.home.id, resolution, slot));
       }
       priceLog.prune(tibberRuntime.now() - 3 * 86_400_000);
       return out;
@@ -165,7 +161,7 @@ export = function (RED: NodeAPI): void {
       const hours = await requireAccount().consumption(target, consumptionHours, controller.signal);
       const out = hours
         .filter((h) => consumptionLog.fresh(String(h.fromMs), h.fromMs, `${h.consumption}|${h.cost}`))
-        .map(consumptionMsg(target));
+        .map((h) => consumptionReading(target.id, h));
       consumptionLog.prune(tibberRuntime.now() - 40 * 86_400_000);
       if (out.length) send([null, out]);
       statusOk(node, `${out.length} h consumption`, new Date(tibberRuntime.now()));
@@ -258,13 +254,4 @@ export = function (RED: NodeAPI): void {
 
 function slotOut(slot: PriceSlot): Record<string, unknown> {
   return { startsAt: slot.startsAt, total: slot.total, energy: slot.energy, tax: slot.tax, level: slot.level };
-}
-
-function consumptionMsg(home: TibberHome): (h: ConsumptionHour) => NodeMessage {
-  return (h) => ({
-    measurement: "tibber_consumption",
-    tags: { home_id: home.id },
-    payload: { consumption: h.consumption, cost: h.cost, unitPrice: h.unitPrice },
-    timestamp: h.fromMs,
-  });
 }

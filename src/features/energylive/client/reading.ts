@@ -1,37 +1,21 @@
 import type { LatestReadings } from "./client";
 import type { Measurement } from "./parse";
+import { fields, point, reading, seriesName, tags, type Reading } from "../../../shared/reading";
 
 /**
- * What a reader emits for one answer (CONTRIBUTING: readers emit a natural payload plus measurement, tags
- * and timestamp so meter-influxdb-write stores them unchanged), and which answers are new.
+ * What a reader emits for one answer: one reading in the reading contract (`energylive`, the device
+ * in the tag `device_uid`, the newest measurement's time as the timestamp), plus `readings` with each
+ * measurement's own time and unit for flows that need them; and which answers are new.
  */
-export interface ReaderOutput {
-  payload: Record<string, string | number>;
-  readings: Measurement[];
-  measurement: "energylive";
-  tags: { device_uid: string };
-  /** The newest measurement's time, epoch ms. */
-  timestamp: number;
-}
-
-/** The payload fields our own names use; a measurement never overwrites them. */
-const RESERVED = new Set(["deviceUid", "timestamp"]);
+export type ReaderOutput = Reading & { readings: Measurement[] };
 
 export function toReaderOutput(latest: LatestReadings): ReaderOutput | undefined {
   if (latest.measurements.length === 0) return undefined;
   const newest = Math.max(...latest.measurements.map((m) => m.timestamp));
-  const payload: Record<string, string | number> = {
-    deviceUid: latest.deviceUid,
-    timestamp: new Date(newest).toISOString(),
-  };
-  for (const m of latest.measurements) if (!RESERVED.has(m.name)) payload[m.name] = m.value;
-  return {
-    payload,
-    readings: latest.measurements,
-    measurement: "energylive",
-    tags: { device_uid: latest.deviceUid },
-    timestamp: newest,
-  };
+  const values: Record<string, number> = {};
+  for (const m of latest.measurements) values[m.name] = m.value;
+  const p = point("energylive", tags({ device_uid: latest.deviceUid }), fields(values), newest);
+  return { ...reading(p, seriesName("energylive", latest.deviceUid)), readings: latest.measurements };
 }
 
 /**
@@ -58,11 +42,11 @@ export class NewReadingFilter {
 }
 
 /** A short power figure for the status line: `1.38 kW`, `138 W`, `export 0.45 kW`, or how many values came. */
-export function powerSummary(payload: Record<string, string | number>): string {
+export function powerSummary(payload: Readonly<Record<string, number | boolean>>): string {
   const importW = typeof payload.power_import_w === "number" ? payload.power_import_w : undefined;
   const exportW = typeof payload.power_export_w === "number" ? payload.power_export_w : 0;
   if (importW === undefined) {
-    const values = Object.keys(payload).length - 2;
+    const values = Object.keys(payload).length;
     return `${values} value${values === 1 ? "" : "s"}`;
   }
   if (importW === 0 && exportW > 0) return `export ${watts(exportW)}`;

@@ -4,3 +4,4 @@ export * from "./sentence";
 export * from "./poll-plan";
 export * from "./local-time";
 export * from "./sensor-alerts";
+export * from "./readings";

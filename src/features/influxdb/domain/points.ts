@@ -1,13 +1,19 @@
 import { parseInstant } from "../../../shared/time/instant";
 import { lineOf, type FieldValue } from "../client/line-protocol";
+import { ValidationError } from "../../../shared/errors";
+import { isPointLike } from "../../../shared/reading";
+import { isDate, isPlainObject } from "../../../shared/shape";
 
 /**
  * Turns a message into line-protocol lines. Three shapes are accepted:
- *  (a) our readers: `msg.payload` an object of fields, plus `msg.measurement`, `msg.tags`, `msg.timestamp`;
+ *  (a) a reading (src/shared/reading.ts): `msg.payload` an object of fields, plus `msg.measurement`,
+ *      `msg.tags`, `msg.timestamp`;
  *  (b) node-red-contrib-influxdb's "influxdb out": a fields object, `[fields, tags]`, an array of those,
  *      or a bare value (written as the field `value`), with `msg.measurement`;
- *  (c) its "influxdb batch": `[{ measurement, tags, fields, timestamp }, ...]`.
- * A field named `time` is the point's timestamp, as in node-red-contrib-influxdb.
+ *  (c) a batch, also its "influxdb batch": `[{ measurement, tags, fields, timestamp }, ...]`, one point each.
+ * A field named `time` is the point's timestamp, as in node-red-contrib-influxdb. Any other array is
+ * refused as a whole (ValidationError): read as (b) it would become one garbled point.
+ * Objects from a function node's sandbox are as plain as our own (src/shared/shape.ts).
  */
 
 export interface PointMessage {
@@ -76,19 +82,25 @@ function candidatesOf(msg: PointMessage): Candidate[] {
   });
   if (Array.isArray(payload)) {
     if (payload.length === 0) return [];
-    if (payload.every(isBatchPoint)) {
-      return payload.map((p) => ({
+    const points = payload.filter(isPointLike).length;
+    if (points === payload.length) {
+      return payload.map((p: { measurement?: unknown; tags?: unknown; fields: unknown; timestamp?: unknown }) => ({
         measurement: p.measurement ?? msg.measurement,
         tags: mergeTags(msg.tags, p.tags),
         fields: p.fields,
         timestamp: p.timestamp ?? msg.timestamp,
       }));
     }
+    if (points > 0)
+      throw new ValidationError(
+        `msg.payload mixes ${points} point(s) {measurement, tags, fields, timestamp} with ${payload.length - points} other value(s); send an array of points only.`,
+      );
     if (Array.isArray(payload[0])) {
       return payload.map((pair) =>
         Array.isArray(pair) ? fromMessage(pair[0], pair[1]) : fromMessage(pair, undefined),
       );
     }
+    refuseUnlessFieldsAndTags(payload);
     return [fromMessage(payload[0], payload[1])];
   }
   if (isPlainObject(payload)) return [fromMessage(payload, undefined)];
@@ -162,16 +174,22 @@ function mergeTags(a: unknown, b: unknown): unknown {
   return b;
 }
 
-function isBatchPoint(
-  value: unknown,
-): value is { measurement?: unknown; tags?: unknown; fields: unknown; timestamp?: unknown } {
-  return isPlainObject(value) && "fields" in value && isPlainObject(value.fields);
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
-  const proto = Object.getPrototypeOf(value) as unknown;
-  return proto === Object.prototype || proto === null;
+/**
+ * node-red-contrib-influxdb's `[fields]` or `[fields, tags]`, and nothing that only looks like it: a list
+ * of readings (`[{value, timestamp}, {value, timestamp}, …]`) would be stored as one point whose tags are
+ * the second reading. Tags never repeat a field name, so two objects that share one are two readings.
+ */
+function refuseUnlessFieldsAndTags(payload: readonly unknown[]): void {
+  const [fields, tags] = payload;
+  const pair =
+    payload.length <= 2 &&
+    isPlainObject(fields) &&
+    (tags === undefined || (isPlainObject(tags) && !Object.keys(tags).some((k) => k in fields)));
+  if (!pair)
+    throw new ValidationError(
+      `msg.payload is a list of ${payload.length} value(s) that are not points: send one point per reading, ` +
+        `[{measurement, tags, fields: {…}, timestamp}, …], or node-red-contrib-influxdb's [fields, tags].`,
+    );
 }
 
 function nonEmptyString(value: unknown): string | undefined {
@@ -181,8 +199,12 @@ function nonEmptyString(value: unknown): string | undefined {
 function describe(value: unknown): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return "an array";
-  if (value instanceof Date) return "an invalid date";
-  if (typeof value === "object") return "an object";
+  if (isDate(value)) return "an invalid date";
+  if (isPlainObject(value)) return "an object";
+  if (typeof value === "object") {
+    const tag = Object.prototype.toString.call(value).slice(8, -1);
+    return tag === "Object" ? "an instance of a class" : `a ${tag}`;
+  }
   if (typeof value === "string") return JSON.stringify(value.length > 30 ? `${value.slice(0, 29)}…` : value);
   if (typeof value === "number" || typeof value === "boolean" || typeof value === "bigint") return String(value);
   return typeof value;

@@ -15,6 +15,7 @@ import type {
   Unit,
 } from "./types";
 import { UNITS } from "./types";
+import { point, tags, type Point } from "../../../shared/reading";
 
 const CHUNK_MS = 4096 * 15 * 60e3;
 
@@ -163,39 +164,29 @@ export function meterOut(r: MeterResult, o: FormatOptions): MeterOut {
 
 export const INTERVAL_NAMES: Record<Unit, string> = { hour: "hourly", day: "daily", month: "monthly" };
 
-export interface InfluxPoint {
-  measurement: string;
-  tags: Record<string, string>;
-  fields: Record<string, number | string>;
-  timestamp: number;
-}
-
 /**
  * Influx points of one meter in chunks of at most `size`, made lazily so only one chunk is alive at a time:
  * `meter_interpolated_{hourly|daily|monthly}` (value), `meter_consumption` (consumption, tag interval) and
- * `meter_anomaly` (consumption, severity, score), all tagged `meter_id`. Times are epoch ms.
+ * `meter_anomaly` (consumption, score; tags interval and severity), all tagged `meter_id` and, when the
+ * meter has one, `unit`. Times are epoch ms. Each series shares one tags object among its points.
  */
 export function* pointChunks(
   r: MeterResult,
   size: number,
   consumptionTimestamp: ConsumptionTimestamp,
-): Generator<InfluxPoint[]> {
-  let chunk: InfluxPoint[] = [];
-  const meterTags = { meter_id: r.id };
+): Generator<Point[]> {
+  let chunk: Point[] = [];
+  const meterTags = tags({ meter_id: r.id, unit: r.unit });
   for (const unit of UNITS) {
     const iv = r.intervals[unit];
     if (!iv) continue;
-    const intervalTags = { meter_id: r.id, interval: INTERVAL_NAMES[unit] };
+    const intervalTags = tags({ ...meterTags, interval: INTERVAL_NAMES[unit] });
+    const anomalyTags = tags({ ...intervalTags, severity: "warning" });
     const readingsMeasurement = `meter_interpolated_${INTERVAL_NAMES[unit]}`;
     const { grid, value, quality } = iv;
     for (let i = 0; i < grid.length; i++) {
       if (quality[i] >= QUALITY_NAMES.length) continue;
-      chunk.push({
-        measurement: readingsMeasurement,
-        tags: meterTags,
-        fields: { value: value[i] },
-        timestamp: grid[i],
-      });
+      chunk.push(point(readingsMeasurement, meterTags, { value: value[i] }, grid[i]));
       if (chunk.length === size) {
         yield chunk;
         chunk = [];
@@ -204,12 +195,7 @@ export function* pointChunks(
     const c = iv.consumption;
     const times = consumptionTimestamp === "end" ? c.end : c.start;
     for (let i = 0; i < c.count; i++) {
-      chunk.push({
-        measurement: "meter_consumption",
-        tags: intervalTags,
-        fields: { consumption: c.value[i] },
-        timestamp: times[i],
-      });
+      chunk.push(point("meter_consumption", intervalTags, { consumption: c.value[i] }, times[i]));
       if (chunk.length === size) {
         yield chunk;
         chunk = [];
@@ -217,12 +203,7 @@ export function* pointChunks(
     }
     for (const a of iv.anomalies) {
       const score = a.z ?? a.rollingZ ?? a.score ?? (a.mean7 ? c.value[a.index] / a.mean7 : 0);
-      chunk.push({
-        measurement: "meter_anomaly",
-        tags: intervalTags,
-        fields: { consumption: c.value[a.index], severity: "warning", score },
-        timestamp: times[a.index],
-      });
+      chunk.push(point("meter_anomaly", anomalyTags, { consumption: c.value[a.index], score }, times[a.index]));
       if (chunk.length === size) {
         yield chunk;
         chunk = [];

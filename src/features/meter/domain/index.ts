@@ -9,7 +9,7 @@ export { engineConfig, DEFAULT_CONFIG } from "./config";
 export type { RawConfig } from "./config";
 export { parseInput, parseMeterDefinitions } from "./input";
 export { IsoCache, meterOut, intervalOut, intervalOutSteps, pointChunks, INTERVAL_NAMES } from "./format";
-export type { InfluxPoint, MeterOut, IntervalOut } from "./format";
+export type { MeterOut, IntervalOut } from "./format";
 export { zoneClock, ZoneClock } from "./zone";
 export { parseDuration, parseTime, requireTime, isoString } from "./time";
 export { correctResets } from "./resets";

@@ -7,16 +7,13 @@ import type { RangeOverride } from "./engine";
 import { fromLegacy, looksLegacy } from "./legacy";
 import { isReadingCollection } from "./normalize";
 import type { MeterDef, PhysicalDef } from "./types";
+import { isRecord as isObject } from "../../../shared/shape";
 
 export interface ParsedInput {
   defs: MeterDef[];
   range?: RangeOverride;
   /** Checks of the original-configuration mapping, for node.warn. */
   warnings?: string[];
-}
-
-function isObject(x: unknown): x is Record<string, unknown> {
-  return typeof x === "object" && x !== null && !Array.isArray(x);
 }
 
 /** Validates one MeterDef loosely (the engine checks the details); throws with the meter named. */

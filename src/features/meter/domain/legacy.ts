@@ -4,10 +4,11 @@
  */
 import { addDays } from "../../../shared/time/calendar";
 import type { MasterPeriodDef, MeterDef, VirtualTerm } from "./types";
+import { isRecord } from "../../../shared/shape";
 
 type Loose = Record<string, unknown>;
 
-const isObject = (x: unknown): x is Loose => typeof x === "object" && x !== null && !Array.isArray(x);
+const isObject: (x: unknown) => x is Loose = isRecord;
 
 export function looksLegacy(x: Loose): boolean {
   if ("base_meter" in x || "subtract_meters" in x || "monthly_percentages" in x) return true;

@@ -1,6 +1,7 @@
 /** R1: readings in any accepted form → sorted, de-duplicated typed arrays, with counts of what was dropped. */
 import { MAX_INSTANT_MS, SECONDS_BELOW } from "../../../shared/time/instant";
 import { parseTime } from "./time";
+import { isDate, isFloat64Array, isRecord } from "../../../shared/shape";
 
 export interface NormalizedReadings {
   t: Float64Array;
@@ -25,14 +26,14 @@ interface Columns {
 }
 
 function isColumns(x: unknown): x is Columns {
-  if (typeof x !== "object" || x === null || Array.isArray(x)) return false;
+  if (!isRecord(x)) return false;
   const c = x as { t?: unknown; v?: unknown };
   const isList = (a: unknown) => Array.isArray(a) || ArrayBuffer.isView(a);
   return isList(c.t) && isList(c.v);
 }
 
 function describe(r: unknown): string {
-  if (r instanceof Date) return r.toISOString();
+  if (isDate(r)) return r.toISOString();
   try {
     const s = JSON.stringify(r);
     return s === undefined ? String(r) : s.length > 80 ? s.slice(0, 77) + "..." : s;
@@ -77,7 +78,7 @@ function cleanColumns(t: Float64Array, v: Float64Array, allowNegative: boolean):
 
 export function normalizeReadings(meterId: string, readings: unknown, opts: NormalizeOptions): NormalizedReadings {
   const columns = isColumns(readings) ? readings : null;
-  if (columns && !opts.synthetic && columns.t instanceof Float64Array && columns.v instanceof Float64Array) {
+  if (columns && !opts.synthetic && isFloat64Array(columns.t) && isFloat64Array(columns.v)) {
     const clean = cleanColumns(columns.t, columns.v, opts.allowNegative);
     if (clean) return clean;
   }
@@ -93,7 +94,7 @@ export function normalizeReadings(meterId: string, readings: unknown, opts: Norm
     vs[0] = opts.synthetic.v;
     n = 1;
   }
-  const fastColumns = columns !== null && columns.t instanceof Float64Array && columns.v instanceof Float64Array;
+  const fastColumns = columns !== null && isFloat64Array(columns.t) && isFloat64Array(columns.v);
   for (let i = 0; i < raw; i++) {
     let tRaw: unknown;
     let vRaw: unknown;
