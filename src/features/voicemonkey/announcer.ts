@@ -1,5 +1,14 @@
 import type { VoiceMonkeyClient } from "./client";
-import { AnnouncePolicy, HeldAnnouncements, type Decision, type PolicyOptions, type PolicyState } from "./domain";
+import { ValidationError, shortReason } from "../../shared/errors";
+import {
+  AnnouncePolicy,
+  HeldAnnouncements,
+  formatClockTime,
+  minuteOfDay,
+  type Decision,
+  type PolicyOptions,
+  type PolicyState,
+} from "./domain";
 
 /**
  * One announcement node's behaviour without Node-RED: decide (cooldown, quiet hours, daily cap), hold
@@ -20,20 +29,36 @@ export type Outcome<T> =
 
 export type Suppressed = Exclude<Decision, { action: "send" }>;
 
+export interface StatusIntent {
+  tone: "ok" | "waiting" | "idle";
+  text: string;
+  at?: number;
+}
+
+const hhmm = (at: number): string => formatClockTime(minuteOfDay(at));
+
 export class Announcer<T> {
   readonly policy: AnnouncePolicy;
   private readonly held: HeldAnnouncements<T>;
 
+  private readonly speak: SpeakOptions;
+
+  /** Throws a ValidationError that names the setting when the quiet hours or limits are not valid. */
   constructor(
     private readonly client: VoiceMonkeyClient,
-    policy: PolicyOptions,
-    private readonly speak: SpeakOptions,
+    settings: { policy: PolicyOptions; speak: SpeakOptions },
     private readonly now: () => number,
     saved: unknown,
   ) {
-    this.policy = new AnnouncePolicy(policy);
+    try {
+      this.policy = new AnnouncePolicy(settings.policy);
+    } catch (err) {
+      const reason = err instanceof Error ? err.message : String(err);
+      throw new ValidationError(`Check the node's settings: ${reason}`, { statusText: shortReason(reason) });
+    }
     this.policy.restore(saved, now());
-    this.held = new HeldAnnouncements<T>(Math.max(1, Math.min(50, policy.maxPerDay || 50)));
+    this.speak = settings.speak;
+    this.held = new HeldAnnouncements<T>(Math.max(1, Math.min(50, settings.policy.maxPerDay || 50)));
   }
 
   get heldCount(): number {
@@ -86,6 +111,26 @@ export class Announcer<T> {
     const now = this.now();
     if (this.policy.isQuiet(now)) return { retryAt: this.policy.quietEndsAt(now) };
     return { due: this.held.drain().map((e) => ({ device: e.device, text: e.text, item: e.item, heldAt: e.heldAt })) };
+  }
+
+  /** The status line after an outcome, in the package's tones. */
+  describe(outcome: Outcome<T>): StatusIntent {
+    if (outcome.kind === "sent") return { tone: "ok", text: `${outcome.countToday} today`, at: outcome.at };
+    const { decision } = outcome;
+    const until = decision.until !== undefined ? hhmm(decision.until) : "";
+    if (outcome.kind === "held" || decision.action === "hold")
+      return { tone: "waiting", text: `held ${this.heldCount} until ${until}` };
+    if (decision.reason === "daily-limit")
+      return { tone: "waiting", text: `daily limit ${this.policy.maxPerDay} reached` };
+    if (decision.reason === "quiet-hours") return { tone: "idle", text: `quiet until ${until}` };
+    return { tone: "idle", text: `cooldown · ${this.policy.countToday(this.now())} today` };
+  }
+
+  /** The status line at deploy: only when quiet hours are on now. */
+  initialStatus(): StatusIntent | undefined {
+    const now = this.now();
+    if (!this.policy.hasQuietHours || !this.policy.isQuiet(now)) return undefined;
+    return { tone: "idle", text: `quiet until ${hhmm(this.policy.quietEndsAt(now))}` };
   }
 
   /** Empties the hold (on close); returns how many were dropped. */

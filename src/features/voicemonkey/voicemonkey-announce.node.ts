@@ -1,13 +1,11 @@
-import { Announcer, type Outcome } from "./announcer";
-import { VoiceMonkeyClient, isApiVersion } from "./client";
-import { announcementDevice, announcementText, formatClockTime, minuteOfDay, type PolicyOptions } from "./domain";
+import { Announcer, type AnnounceSettings, type StatusIntent } from "./announcer";
+import { VoiceMonkeyClient } from "./client";
+import { announcementDevice, announcementText } from "./domain";
+import { announceSettings, type AnnounceNodeSettings as Settings } from "./settings";
 import { voiceMonkeyDevicesLookup } from "./voicemonkey-lookup";
-import type { AnnounceSettings } from "./announcer";
 import { defineNode, type NodeKit } from "../../runtime/kernel";
 import { registerLookup } from "../../runtime/lookup";
-import { numberProp, textProp } from "../../runtime/props";
-import { clock, shortReason } from "../../runtime/status";
-import { ValidationError } from "../../shared/errors";
+import { clock } from "../../runtime/status";
 import type { FlowMessage, NodeAPI } from "../../runtime/types";
 
 /** Speaks `msg.payload` on an Alexa device through VoiceMonkey, within a cooldown, quiet hours and a daily cap. */
@@ -16,44 +14,18 @@ const TYPE = "voicemonkey-announce";
 /** Node state key under which the day's count and cooldowns survive a redeploy. */
 const STATE_KEY = "voicemonkey-announce";
 
-interface Settings {
-  apiVersion: "v2" | "v3";
-  baseUrl: string;
-  device: string;
-  speak: { voice?: string; language?: string; chime?: string };
-  policy: PolicyOptions;
-}
-
 type Credentials = { token: string };
 type Kit = NodeKit<Settings, Credentials>;
 
-function showSuppressed(kit: Kit, announcer: Announcer<FlowMessage>, outcome: Outcome<FlowMessage>): void {
-  if (outcome.kind === "sent") return kit.status.ok(`${outcome.countToday} today`, outcome.at);
-  const { decision } = outcome;
-  const until = decision.until !== undefined ? clock(new Date(decision.until)) : "";
-  if (outcome.kind === "held" || decision.action === "hold")
-    return kit.status.waiting(`held ${announcer.heldCount} until ${until}`);
-  if (decision.reason === "daily-limit") kit.status.waiting(`daily limit ${announcer.policy.maxPerDay} reached`);
-  else if (decision.reason === "quiet-hours") kit.status.idle(`quiet until ${until}`);
-  else kit.status.idle(`cooldown · ${announcer.policy.countToday(kit.now())} today`);
+function show(kit: Kit, intent: StatusIntent | undefined): void {
+  if (intent?.tone === "ok") kit.status.ok(intent.text, intent.at);
+  else if (intent) kit.status[intent.tone](intent.text);
 }
 
 const voiceMonkeyAnnounce = defineNode<Settings, Credentials>({
   type: TYPE,
   credentials: { token: { type: "password" } },
-  settings: (config) => ({
-    apiVersion: isApiVersion(config.apiVersion) ? config.apiVersion : "v3",
-    baseUrl: textProp(config.baseUrl),
-    device: textProp(config.device),
-    speak: { voice: config.voice as string, language: config.language as string, chime: config.chime as string },
-    policy: {
-      cooldownSeconds: numberProp(config.cooldown, 900),
-      quietStart: config.quietStart as string | undefined,
-      quietEnd: config.quietEnd as string | undefined,
-      holdQuiet: config.holdQuiet === true,
-      maxPerDay: numberProp(config.maxPerDay, 20),
-    },
-  }),
+  settings: announceSettings,
   start(kit) {
     const { settings } = kit;
     const timing = kit.runtimeSetting<AnnounceSettings>("voicemonkeyAnnounce");
@@ -64,13 +36,7 @@ const voiceMonkeyAnnounce = defineNode<Settings, Credentials>({
       maxThrottleWaitMs: timing.maxThrottleWaitMs,
       retryDelayMs: timing.retryDelayMs,
     });
-    let announcer: Announcer<FlowMessage>;
-    try {
-      announcer = new Announcer(client, settings.policy, settings.speak, () => kit.now(), kit.state.get(STATE_KEY));
-    } catch (err) {
-      const reason = err instanceof Error ? err.message : String(err);
-      throw new ValidationError(`Check the node's settings: ${reason}`, { statusText: shortReason(reason) });
-    }
+    const announcer = new Announcer<FlowMessage>(client, settings, () => kit.now(), kit.state.get(STATE_KEY));
     let cancelRelease: (() => void) | undefined;
 
     const announce = (msg: FlowMessage, device: string, text: string, mayHold: boolean) =>
@@ -80,7 +46,7 @@ const voiceMonkeyAnnounce = defineNode<Settings, Credentials>({
         );
         if (outcome.kind === "sent") kit.state.set(STATE_KEY, announcer.snapshot());
         if (outcome.kind === "held") scheduleRelease(outcome.releaseAt);
-        showSuppressed(kit, announcer, outcome);
+        show(kit, announcer.describe(outcome));
         return outcome;
       });
 
@@ -108,8 +74,7 @@ const voiceMonkeyAnnounce = defineNode<Settings, Credentials>({
       }
     }
 
-    if (announcer.policy.hasQuietHours && announcer.policy.isQuiet(kit.now()))
-      kit.status.idle(`quiet until ${formatClockTime(minuteOfDay(announcer.policy.quietEndsAt(kit.now())))}`);
+    show(kit, announcer.initialStatus());
 
     return {
       input: async (msg, send) => {
