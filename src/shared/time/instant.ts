@@ -9,6 +9,7 @@
  *  - anything before 1900 or from 2200 on is an error that says what the value looks like (µs, ns).
  */
 import { ValidationError } from "../errors";
+import { isDate } from "../shape";
 import { instantOfWallTime } from "./zone";
 
 export interface InstantOptions {
@@ -39,7 +40,7 @@ const inRange = (ms: number): boolean => ms >= MIN_INSTANT_MS && ms < MAX_INSTAN
 export function parseInstant(value: unknown, options: InstantOptions = {}): number {
   if (typeof value === "number") return fromNumber(value, value, options);
   if (typeof value === "bigint") return fromNumber(Number(value), value, options);
-  if (Object.prototype.toString.call(value) === "[object Date]") {
+  if (isDate(value)) {
     const ms = Date.prototype.getTime.call(value);
     if (Number.isNaN(ms)) throw fail(options, "an invalid Date", "is not a time");
     return checked(ms, value, options);
@@ -147,8 +148,7 @@ function describe(value: unknown): string {
   if (value === null || value === undefined) return String(value);
   if (typeof value === "string") return JSON.stringify(value.length > 40 ? `${value.slice(0, 39)}…` : value);
   if (typeof value === "number" || typeof value === "bigint" || typeof value === "boolean") return String(value);
-  if (Object.prototype.toString.call(value) === "[object Date]")
-    return `the Date ${new Date(Date.prototype.getTime.call(value)).toISOString()}`;
+  if (isDate(value)) return `the Date ${new Date(Date.prototype.getTime.call(value)).toISOString()}`;
   if (Array.isArray(value)) return "an array";
   return typeof value === "object" ? "an object" : `a ${typeof value}`;
 }
