@@ -5,8 +5,9 @@ import { nextBoundary, type PriceSlot, type Resolution } from "./domain/slots";
 import { addDays, atLocalTime, formatLocalIso, localDateKey } from "./domain/time-zone";
 import { AbortedError } from "../../shared/sleep";
 import { resolveBaseUrl } from "../../shared/base-url";
+import { clock as seam } from "../../shared/clock";
 import { TIBBER_ENV, TIBBER_URL } from "./client/client";
-import { acquireAccount, releaseAccount, tibberRuntime, type PriceView, type TibberAccount } from "./client/price-feed";
+import { acquireAccount, releaseAccount, type PriceView, type TibberAccount } from "./client/price-feed";
 import type { TibberHome } from "./client/models";
 import { consumptionReading, priceReading } from "./domain/readings";
 import { onInput } from "../../runtime/input";
@@ -83,7 +84,7 @@ export = function (RED: NodeAPI): void {
     /** Output 1: the summary. Output 2: each price slot not sent before. `force` sends output 1 even if unchanged. */
     async function emitPrices(send: SendFn, base: NodeMessage | undefined, force: boolean): Promise<PriceView> {
       const view = await requireAccount().prices(await home(), resolution, controller.signal);
-      const now = tibberRuntime.now();
+      const now = seam.now();
       if (!view.current) {
         throw new ValidationError(
           `Tibber sent no price for the current ${resolution === "HOURLY" ? "hour" : "quarter"}; the next refresh retries.`,
@@ -113,7 +114,7 @@ export = function (RED: NodeAPI): void {
           continue;
         out.push(priceReading(view.home.id, resolution, slot));
       }
-      priceLog.prune(tibberRuntime.now() - 3 * 86_400_000);
+      priceLog.prune(seam.now() - 3 * 86_400_000);
       return out;
     }
 
@@ -162,15 +163,15 @@ export = function (RED: NodeAPI): void {
       const out = hours
         .filter((h) => consumptionLog.fresh(String(h.fromMs), h.fromMs, `${h.consumption}|${h.cost}`))
         .map((h) => consumptionReading(target.id, h));
-      consumptionLog.prune(tibberRuntime.now() - 40 * 86_400_000);
+      consumptionLog.prune(seam.now() - 40 * 86_400_000);
       if (out.length) send([null, out]);
-      statusOk(node, `${out.length} h consumption`, new Date(tibberRuntime.now()));
+      statusOk(node, `${out.length} h consumption`, new Date(seam.now()));
       return out.length;
     }
 
     function showFailure(err: Error): void {
       if (err instanceof RateLimitError) {
-        const until = account?.bannedUntil() ?? tibberRuntime.now() + err.retryAfterMs;
+        const until = account?.bannedUntil() ?? seam.now() + err.retryAfterMs;
         statusWaiting(node, `rate-limited · retry ${clock(new Date(until))}`);
       } else statusError(node, shortReason(err));
     }
@@ -191,10 +192,10 @@ export = function (RED: NodeAPI): void {
     async function tick(): Promise<void> {
       timer = undefined;
       if (closed) return;
-      let wakeAt = tibberRuntime.now() + RETRY_WITHOUT_HOME_MS;
+      let wakeAt = seam.now() + RETRY_WITHOUT_HOME_MS;
       try {
         const view = await emitPrices((m) => node.send(m), undefined, false);
-        const now = tibberRuntime.now();
+        const now = seam.now();
         wakeAt = Math.min(nextBoundary(now, resolution) + AFTER_BOUNDARY_MS, view.nextRefreshAtMs + AFTER_BOUNDARY_MS);
         if (config.consumptionDaily) wakeAt = Math.min(wakeAt, await dailyConsumption(view.home, now));
       } catch (err) {
@@ -230,11 +231,11 @@ export = function (RED: NodeAPI): void {
     /** `minMs` keeps a plan that is due again at once from turning into a busy loop. */
     function schedule(at: number, minMs = 1_000): void {
       if (closed) return;
-      const delay = Math.min(MAX_SLEEP_MS, Math.max(minMs, at - tibberRuntime.now()));
+      const delay = Math.min(MAX_SLEEP_MS, Math.max(minMs, at - seam.now()));
       timer = setTimeout(() => void tick(), delay);
     }
 
-    if (account && emitMode !== "input") schedule(tibberRuntime.now(), 0);
+    if (account && emitMode !== "input") schedule(seam.now(), 0);
 
     node.on("close", (_removed: boolean, done: () => void) => {
       closed = true;
