@@ -12,6 +12,7 @@ const { Redactor } = require("../../dist/shared/redact");
 
 const VM_TOKEN = "vm-echo-token-a93f0e42d1";
 const INFLUX_TOKEN = "influx-echo-token-0c4d8e";
+const TIBBER_TOKEN = "tibber-echo-token-5b2e77c1";
 
 /**
  * An HTTP server on loopback that answers every request with `status` and the request echoed back, as
@@ -77,6 +78,30 @@ describe("runtime: the error funnel redacts credentials that a server echoes bac
     caught[0].error.message.should.not.containEql(secret);
     leak.assertNoLeak([secret]);
     return caught[0];
+  }
+
+  for (const format of ["text", "json"]) {
+    it(`tibber-prices: the token from an echoed 400 (${format}) reaches no Catch, status or log`, async function () {
+      echo = await startEchoServer(400, format);
+      const leak = startLeakWatch();
+      await helper.load(
+        nodeModules("tibber-prices"),
+        withCatch([
+          {
+            id: "t",
+            type: "tibber-prices",
+            baseUrl: echo.url,
+            home: "",
+            resolution: "HOURLY",
+            emit: "input",
+            wires: [[], []],
+          },
+        ]),
+        { t: { token: TIBBER_TOKEN } },
+      );
+      helper.getNode("t").receive({ payload: "prices" });
+      await expectCaughtWithoutSecret(TIBBER_TOKEN, leak);
+    });
   }
 
   for (const format of ["text", "json"]) {

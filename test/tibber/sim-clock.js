@@ -2,24 +2,25 @@
 // and the client's clock and jitter tied to the simulator so a simulated day runs in milliseconds.
 "use strict";
 const { TibberSimulator } = require("../../build/devtools/simulators/tibber");
-const { resetTibberAccounts, tibberRuntime } = require("../../dist/features/tibber/client/price-feed");
+const { resetTibberAccounts } = require("../../dist/features/tibber/client/price-feed");
+const { clock } = require("../../dist/shared/clock");
 
 /** Installs the hooks; returns an object whose `sim` is the current test's simulator. */
 function useTibberSimulator({ beforeStop } = {}) {
   const current = { sim: undefined };
-  const realNow = tibberRuntime.now;
-  const realRandom = tibberRuntime.random;
+  const realNow = clock.now;
+  const realRandom = clock.random;
   beforeEach(async function () {
     current.sim = new TibberSimulator();
     await current.sim.start();
     resetTibberAccounts();
-    tibberRuntime.now = () => current.sim.clock.now();
-    tibberRuntime.random = () => 0;
+    clock.now = () => current.sim.clock.now();
+    clock.random = () => 0;
   });
   afterEach(async function () {
     if (beforeStop) await beforeStop();
-    tibberRuntime.now = realNow;
-    tibberRuntime.random = realRandom;
+    clock.now = realNow;
+    clock.random = realRandom;
     resetTibberAccounts();
     await current.sim.stop();
   });

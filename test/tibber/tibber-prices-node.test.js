@@ -10,7 +10,7 @@ const {
   BERLIN_FLAT,
   CABIN,
 } = require("../../build/devtools/simulators/tibber");
-const { tibberRuntime } = require("../../dist/features/tibber/client/price-feed");
+const { clock } = require("../../dist/shared/clock");
 const { useTibberSimulator } = require("./sim-clock");
 
 const [tibberPrices] = nodeModules("tibber-prices");
@@ -192,7 +192,7 @@ describe("tibber-prices node", function () {
     const banned = new TibberSimulator({ rateLimit: { limit: 1, windowMs: 300_000, banMs: 600_000 } });
     await banned.start();
     try {
-      tibberRuntime.now = () => banned.clock.now();
+      clock.now = () => banned.clock.now();
       banned.clock.freeze(Date.parse("2025-06-10T10:00:00Z"));
       const { r } = await load([{ id: "r", baseUrl: banned.url }], { r: { token: DEMO_TOKEN } });
       r.node.receive({ payload: 1 });

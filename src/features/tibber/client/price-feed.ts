@@ -16,9 +16,6 @@ import type { ConsumptionHour, TibberHome } from "./models";
  * `current` is found locally. Accounts are keyed by base URL and a hash of the token, never the token.
  */
 
-/** The package's clock seam under the name the Tibber code and tests use. */
-export const tibberRuntime = clock;
-
 /** The 13:00 start is spread over this many ms per account, so installations do not all call at once. */
 const JITTER_SPAN_MS = 2 * 60_000;
 const HOMES_TTL_MS = 24 * 3_600_000;
@@ -69,7 +66,7 @@ export class TibberAccount {
   private bannedUntilMs = 0;
   private banError: RateLimitError | undefined;
   users = 0;
-  lastUsedMs = tibberRuntime.now();
+  lastUsedMs = clock.now();
 
   constructor(baseUrl: string, token: string, options: FeedOptions = {}) {
     this.client = new TibberClient({
@@ -77,14 +74,14 @@ export class TibberAccount {
       token,
       timeoutMs: options.timeoutMs,
       retry: options.retry,
-      now: () => tibberRuntime.now(),
+      now: () => clock.now(),
     });
-    this.jitterMs = Math.floor(tibberRuntime.random() * JITTER_SPAN_MS);
+    this.jitterMs = Math.floor(clock.random() * JITTER_SPAN_MS);
   }
 
   /** The home a node means (see selectHome); the home list is cached for a day. */
   async resolveHome(wanted: string | undefined, signal?: AbortSignal): Promise<TibberHome> {
-    const now = tibberRuntime.now();
+    const now = clock.now();
     if (!this.homesCache || now - this.homesCache.atMs > HOMES_TTL_MS) {
       this.homesInFlight ??= this.call(() => this.client.homes(signal)).finally(() => (this.homesInFlight = undefined));
       this.homesCache = { list: await this.homesInFlight, atMs: now };
@@ -112,7 +109,7 @@ export class TibberAccount {
 
   /** When an IP ban is known to end, else undefined. */
   bannedUntil(): number | undefined {
-    return this.bannedUntilMs > tibberRuntime.now() ? this.bannedUntilMs : undefined;
+    return this.bannedUntilMs > clock.now() ? this.bannedUntilMs : undefined;
   }
 
   async consumption(home: TibberHome, hours: number, signal?: AbortSignal): Promise<ConsumptionHour[]> {
@@ -130,7 +127,7 @@ export class TibberAccount {
   }
 
   private plan(entry: PriceEntry, home: TibberHome): RefreshPlan {
-    const now = tibberRuntime.now();
+    const now = clock.now();
     const today = localDateKey(now, home.timeZone);
     const haveToday = entry.fetchedDateKey === today || coversDay(entry.slots, today, home.timeZone, entry.resolution);
     const retryAt = Math.max(entry.retryAtMs ?? 0, this.bannedUntilMs) || undefined;
@@ -152,7 +149,7 @@ export class TibberAccount {
     resolution: Resolution,
     signal?: AbortSignal,
   ): Promise<void> {
-    const now = tibberRuntime.now();
+    const now = clock.now();
     entry.lastAttemptMs = now;
     try {
       const prices = await this.call(() => this.client.prices(home.id, resolution, signal));
@@ -171,7 +168,7 @@ export class TibberAccount {
       const error = err instanceof Error ? err : new Error(String(err));
       entry.failures++;
       entry.lastError = error;
-      entry.retryAtMs = tibberRuntime.now() + this.backoffMs(error, entry.failures);
+      entry.retryAtMs = clock.now() + this.backoffMs(error, entry.failures);
       if (!this.coversNow(entry)) throw error;
     }
   }
@@ -185,11 +182,11 @@ export class TibberAccount {
   }
 
   private coversNow(entry: PriceEntry): boolean {
-    return slotAt(entry.slots, tibberRuntime.now()) !== undefined;
+    return slotAt(entry.slots, clock.now()) !== undefined;
   }
 
   private view(entry: PriceEntry, home: TibberHome, resolution: Resolution, plan: RefreshPlan): PriceView {
-    const now = tibberRuntime.now();
+    const now = clock.now();
     if (!this.coversNow(entry)) {
       // Nothing usable: the error that got us here, or the ban that stops us from asking.
       if (entry.lastError) throw entry.lastError;
@@ -220,7 +217,7 @@ export class TibberAccount {
       return await fn();
     } catch (err) {
       if (err instanceof RateLimitError) {
-        this.bannedUntilMs = tibberRuntime.now() + err.retryAfterMs;
+        this.bannedUntilMs = clock.now() + err.retryAfterMs;
         this.banError = err;
       }
       throw err;
@@ -232,7 +229,7 @@ const accounts = new Map<string, TibberAccount>();
 
 /** The shared account for this base URL and token; `release` when the node closes. */
 export function acquireAccount(baseUrl: string, token: string, options: FeedOptions = {}): TibberAccount {
-  const now = tibberRuntime.now();
+  const now = clock.now();
   for (const [key, account] of accounts)
     if (account.users === 0 && now - account.lastUsedMs > IDLE_EVICT_MS) accounts.delete(key);
   const key = `${baseUrl}|${createHash("sha256").update(token.trim()).digest("hex").slice(0, 16)}`;
@@ -248,7 +245,7 @@ export function acquireAccount(baseUrl: string, token: string, options: FeedOpti
 
 export function releaseAccount(account: TibberAccount): void {
   account.users = Math.max(0, account.users - 1);
-  account.lastUsedMs = tibberRuntime.now();
+  account.lastUsedMs = clock.now();
 }
 
 /** Forgets every cached account (tests). */

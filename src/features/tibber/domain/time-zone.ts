@@ -1,5 +1,5 @@
 /**
- * Kept only for the names tibber-prices.node.ts imports: Tibber's local days (midnight to midnight in
+ * Kept for the names the Tibber tests import: Tibber's local days (midnight to midnight in
  * the home's `timeZone`) use the package's shared zone and calendar arithmetic in src/shared/time.
  */
 export { isValidTimeZone, localParts, formatLocalIso, type LocalParts } from "../../../shared/time/zone";
