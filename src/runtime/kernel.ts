@@ -139,12 +139,15 @@ export class NodeKit<Settings, Creds extends object> {
   /** A poller that the kernel stops on close; its failures go through `onError` or the funnel. */
   every(task: PollTask, onError?: (err: Error) => void): Poller {
     const poller = new Poller(task, (err) => (onError ? onError(this.redactError(err)) : this.fail(err)));
-    this.pollers.add(poller);
+    // A closed node's poller never starts: nothing could stop it any more.
+    if (this.closed) poller.start = () => undefined;
+    else this.pollers.add(poller);
     return poller;
   }
 
   /** A one-shot timer cleared on close; returns a cancel function. */
   after(ms: number, work: () => void | Promise<void>): () => void {
+    if (this.closed) return () => undefined; // a closed node starts nothing that could outlive it
     const timer = setTimeout(
       () => {
         this.timers.delete(timer);

@@ -51,6 +51,11 @@ export class StatusLine {
     this.show({ fill: "yellow", shape: "ring", text });
   }
 
+  /** Yellow dot: working, and something needs the user's attention (a leak running now). */
+  attention(text: string): void {
+    this.show({ fill: "yellow", shape: "dot", text });
+  }
+
   error(reason: string): void {
     this.show({ fill: "red", shape: "ring", text: reason });
   }
