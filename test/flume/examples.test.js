@@ -1,7 +1,7 @@
 "use strict";
 const path = require("node:path");
 const fs = require("node:fs");
-const { helper, major, nodeModules, waitFor } = require("../helpers/node-red");
+const { helper, major, nodeModules, waitFor, featureOf } = require("../helpers/node-red");
 const { startLeakWatch } = require("../helpers/secrets");
 const { demoSimulator, DEMO_CREDENTIALS } = require("../../build/devtools/simulators/flume");
 
@@ -66,7 +66,7 @@ describe("flume examples in the demo", function () {
       "Flume reports a possible leak. Water is running at 0.35 gallons per minute.",
     );
     // The default interval fits the budget: no stretching, green status.
-    helper.getNode("f1a7e0000000a009").account.plan().factor.should.equal(1);
+    featureOf(helper.getNode("f1a7e0000000a009")).account.plan().factor.should.equal(1);
     watch.assertNoLeak([DEMO_CREDENTIALS.clientSecret, DEMO_CREDENTIALS.password]);
   });
 

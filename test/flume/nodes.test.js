@@ -1,6 +1,6 @@
 "use strict";
 const path = require("node:path");
-const { helper, major, nodeModules, nextMessage, collect, waitFor } = require("../helpers/node-red");
+const { helper, major, nodeModules, nextMessage, collect, waitFor, featureOf } = require("../helpers/node-red");
 const { startLeakWatch } = require("../helpers/secrets");
 const { FlumeSimulator } = require("../../build/devtools/simulators/flume");
 
@@ -89,16 +89,16 @@ describe("flume-flow node", function () {
     };
     await helper.load(modules(), flow(sim), credentials());
     await poll();
-    const spent = helper.getNode("acct").account.client.budget.used();
+    const spent = featureOf(helper.getNode("acct")).account.client.budget.used();
     await helper.unload();
     await helper.load(modules(), flow(sim), credentials());
-    helper.getNode("acct").account.client.budget.used().should.equal(spent);
+    featureOf(helper.getNode("acct")).account.client.budget.used().should.equal(spent);
     await poll();
     sim.grants.should.eql(["password"]);
     await helper.unload();
     sim.accounts[0].password = "changed-pass-3";
     await helper.load(modules(), flow(sim), credentials({ password: "changed-pass-3" }));
-    helper.getNode("acct").account.client.budget.used().should.equal(0);
+    featureOf(helper.getNode("acct")).account.client.budget.used().should.equal(0);
     await poll();
     sim.grants.should.eql(["password", "password"]);
     watch.assertNoLeak(["changed-pass-3"]);

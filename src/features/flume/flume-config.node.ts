@@ -1,89 +1,55 @@
-import { resolveBaseUrl } from "../../shared/base-url";
-import { FLUME_API, FlumeAccount, type FlumeCredentials } from "./client";
+import { budgetOf, FlumeConfig } from "./account-config";
+import { FLUME_API, type FlumeAccount, type FlumeCredentials } from "./client";
 import { FLUME_ENV, flumeDevicesLookup } from "./flume-lookup";
+import { resolveBaseUrl } from "../../shared/base-url";
+import { defineNode } from "../../runtime/kernel";
 import { registerLookup } from "../../runtime/lookup";
-import { numberProp } from "../../runtime/props";
-import type { Node, NodeAPI, NodeDef } from "../../runtime/types";
+import { numberProp, textProp } from "../../runtime/props";
+import type { NodeAPI } from "../../runtime/types";
 
 /**
- * The Flume account: credentials, base URL and call budget. It owns the one FlumeAccount (client,
- * token, budget, device list, polling plan) that every flume-flow node of this account shares, and it
+ * The Flume account: credentials, base URL and call budget. Its feature is the FlumeConfig (the one
+ * FlumeAccount every flume-flow node of this account shares, and the plan-changed warning); it also
  * serves the editor's sensor picker.
  */
 
-interface FlumeConfigDef extends NodeDef {
-  baseUrl?: string;
-  budget?: string | number;
+interface Settings {
+  baseUrl: string;
+  budget: number;
   /** Test-only: how much faster than real time budgets and intervals run (1 in flows). */
-  timeScale?: string | number;
+  timeScale: number;
 }
 
-interface FlumeConfigCredentials {
-  clientId?: string;
-  clientSecret?: string;
-  username?: string;
-  password?: string;
-}
+/** The deployed config nodes' accounts, so the sensor picker can share their token and budget. */
+const accounts = new WeakMap<object, FlumeAccount>();
 
-interface FlumeConfigNode extends Node<FlumeConfigCredentials> {
-  account: FlumeAccount;
-  /** Says once, when the nodes of this account are first slowed down to fit the budget. */
-  notePlanChanged(): void;
-}
-
-function credentialsOf(c: FlumeConfigCredentials | undefined): FlumeCredentials {
-  return {
-    clientId: c?.clientId ?? "",
-    clientSecret: c?.clientSecret ?? "",
-    username: c?.username ?? "",
-    password: c?.password ?? "",
-  };
-}
+const flumeConfig = defineNode<Settings, FlumeCredentials>({
+  type: "flume-config",
+  credentials: {
+    clientId: { type: "password" },
+    clientSecret: { type: "password" },
+    username: { type: "text" },
+    password: { type: "password" },
+  },
+  settings: (config) => ({
+    baseUrl: resolveBaseUrl(textProp(config.baseUrl), FLUME_ENV, FLUME_API),
+    budget: budgetOf(numberProp(config.budget, 100)),
+    timeScale: numberProp(config.timeScale, 1),
+  }),
+  start(kit) {
+    const feature = new FlumeConfig(
+      { ...kit.settings, credentials: kit.credentials },
+      { defer: (work) => void kit.after(0, work), warn: (text) => kit.warn(text) },
+    );
+    accounts.set(kit.node, feature.account);
+    return { feature };
+  },
+});
 
 export = function (RED: NodeAPI): void {
-  function FlumeConfig(this: FlumeConfigNode, config: FlumeConfigDef): void {
-    RED.nodes.createNode(this, config);
-    const budget = Math.min(120, Math.max(1, Math.round(numberProp(config.budget, 100))));
-    this.account = new FlumeAccount({
-      baseUrl: resolveBaseUrl(config.baseUrl, FLUME_ENV, FLUME_API),
-      credentials: credentialsOf(this.credentials),
-      budgetPerHour: budget,
-      timeScale: numberProp(config.timeScale, 1),
-    });
-
-    let warned = false;
-    let pending: NodeJS.Timeout | undefined;
-    // Deferred so that every node of a deploy has registered before the plan is judged.
-    this.notePlanChanged = () => {
-      if (pending || warned) return;
-      pending = setTimeout(() => {
-        pending = undefined;
-        const plan = this.account.plan();
-        if (plan.factor <= 1 || warned) return;
-        warned = true;
-        this.warn(
-          `The Flume nodes of this account would make ${Math.round(plan.wanted)} calls an hour, more than the ${plan.available} the budget of ${budget} leaves for polling; every poll is spaced ${plan.factor.toFixed(1)}× further apart to stay within it. Set longer intervals, or raise the budget (Flume allows 120 an hour).`,
-        );
-      }, 0);
-    };
-    this.on("close", (_removed: boolean, done: () => void) => {
-      if (pending) clearTimeout(pending);
-      done();
-    });
-  }
-
-  RED.nodes.registerType<FlumeConfigNode, FlumeConfigDef, unknown, FlumeConfigCredentials>(
-    "flume-config",
-    FlumeConfig,
-    {
-      credentials: {
-        clientId: { type: "password" },
-        clientSecret: { type: "password" },
-        username: { type: "text" },
-        password: { type: "password" },
-      },
-    },
+  flumeConfig(RED);
+  registerLookup(
+    RED,
+    flumeDevicesLookup((deployed) => (typeof deployed === "object" && deployed ? accounts.get(deployed) : undefined)),
   );
-
-  registerLookup(RED, flumeDevicesLookup);
 };

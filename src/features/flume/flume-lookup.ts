@@ -6,9 +6,10 @@ export const FLUME_ENV = "FLUME_BASE_URL";
 
 /**
  * The editor's sensor picker (account dialog and flume-flow). With the deployed account's own URL and
- * credentials it asks that account, so the look-up shares its token and call budget.
+ * credentials it asks that account (`accountOf` finds it for the deployed node), so the look-up shares
+ * its token and call budget.
  */
-export const flumeDevicesLookup: Lookup = {
+export const flumeDevicesLookup = (accountOf: (deployed: unknown) => FlumeAccount | undefined): Lookup => ({
   type: "flume-config",
   path: "/flume-config/:id/devices",
   service: "Flume",
@@ -16,23 +17,21 @@ export const flumeDevicesLookup: Lookup = {
   secrets: ["clientId", "clientSecret", "username", "password"],
   baseUrl: (s) => resolveBaseUrl(s.baseUrl, FLUME_ENV, FLUME_API),
   async run({ baseUrl, secrets, deployed, signal }) {
-    const own = (deployed as { account?: unknown } | undefined)?.account;
     const account =
-      own instanceof FlumeAccount
-        ? own
-        : new FlumeAccount({
-            baseUrl,
-            credentials: {
-              clientId: secrets.clientId,
-              clientSecret: secrets.clientSecret,
-              username: secrets.username,
-              password: secrets.password,
-            },
-          });
+      (deployed !== undefined ? accountOf(deployed) : undefined) ??
+      new FlumeAccount({
+        baseUrl,
+        credentials: {
+          clientId: secrets.clientId,
+          clientSecret: secrets.clientSecret,
+          username: secrets.username,
+          password: secrets.password,
+        },
+      });
     const sensors = await account.sensors(signal, true);
     return { devices: sensors.map(describe) };
   },
-};
+});
 
 function describe(d: Device): { id: string; label: string; location?: string; connected?: boolean } {
   const where = d.location?.name;

@@ -3,13 +3,29 @@ import { ValidationError } from "../../../shared/errors";
 import { RateBudget } from "../../../shared/rate-budget";
 import { tryParseInstant } from "../../../shared/time/instant";
 import type { AlertNotification } from "../domain/flume-signals";
+import { parseLocal } from "../domain/local-time";
 import { alertPeriodMs, planPolling, type PollDemand, type PollPlan } from "../domain/poll-plan";
-import { FlumeClient, HOUR_MS, type FlumeClientOptions, type SharedAccountState } from "./client";
+import { FlumeClient, HOUR_MS, type FlumeClientOptions, type SharedAccountState, type UsageQuery } from "./client";
 import { DEVICE_TYPE_SENSOR, type Device, type Notification } from "./models";
 
 /** Flume's own leak detection is slow by design; checking its alerts more often than this buys nothing. */
 export const MIN_ALERT_PERIOD_MS = 5 * 60_000;
 const DEVICE_CACHE_MS = HOUR_MS;
+
+/** The current flow of a sensor, its time an instant. */
+export interface FlowSample {
+  active: boolean;
+  /** Gallons per minute, as Flume reports it. */
+  gpm: number;
+  /** Epoch ms of the reading; undefined when Flume sent no readable time. */
+  at?: number;
+}
+
+/** One usage bucket; `at` (epoch ms of the bucket start) is NaN when Flume sent no readable time. */
+export interface UsageSample {
+  at: number;
+  value: number;
+}
 
 /**
  * Everything one Flume account shares between the nodes that use it (the flume-config node owns one):
@@ -80,6 +96,21 @@ export class FlumeAccount {
     const all = await (this.devices?.list ?? this.client.devices(signal));
     const sibling = all.find((d) => d.locationId === device.locationId && d.location?.tz);
     return sibling?.location?.tz ?? "UTC";
+  }
+
+  /** The current flow; Flume writes its time on the home's wall clock, read here in the home's zone. */
+  async readFlow(device: Device, signal?: AbortSignal): Promise<FlowSample> {
+    const tz = await this.timeZone(device, signal);
+    const flow = await this.client.currentFlow(device.id, signal);
+    const at = flow.localTime ? parseLocal(flow.localTime, tz) : Number.NaN;
+    return { active: flow.active, gpm: flow.gpm, at: Number.isFinite(at) ? at : undefined };
+  }
+
+  /** Water used per bucket, each bucket's wall-clock start read in the home's zone. */
+  async readUsage(device: Device, query: UsageQuery, signal?: AbortSignal): Promise<UsageSample[]> {
+    const tz = await this.timeZone(device, signal);
+    const points = await this.client.usage(device.id, query, signal);
+    return points.map((p) => ({ at: p.localTime ? parseLocal(p.localTime, tz) : Number.NaN, value: p.value }));
   }
 
   /** Unread notifications of the account, newest first, reused while younger than `maxAgeMs`. */

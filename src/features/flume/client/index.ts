@@ -7,5 +7,5 @@ export {
   type FlumeClientOptions,
   type UsageQuery,
 } from "./client";
-export { FlumeAccount, MIN_ALERT_PERIOD_MS } from "./account";
+export { FlumeAccount, MIN_ALERT_PERIOD_MS, type FlowSample, type UsageSample } from "./account";
 export { TokenManager, userIdFromJwt, type FlumeCredentials } from "./auth";

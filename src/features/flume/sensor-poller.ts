@@ -1,0 +1,197 @@
+import { BudgetExceededError, USAGE_BUCKETS, type Device, type FlumeAccount, type UsageBucket } from "./client";
+import {
+  flowReading,
+  formatLocal,
+  initialSensorState,
+  isLocalDateTime,
+  observeSensor,
+  sensorCondition,
+  usageBatch,
+  type FlowUnit,
+  type RuleSettings,
+  type SensorAlert,
+  type SensorIdentity,
+  type SensorState,
+} from "./domain";
+import { RateLimitError, ValidationError } from "../../shared/errors";
+import type { Batch, Reading } from "../../shared/reading";
+import { parseInstant } from "../../shared/time/instant";
+
+/**
+ * What a flume-flow node does with one Flume sensor, without Node-RED: a poll reads the flow (handed
+ * out at once) and then, when due, Flume's own alert signals, and returns the alerts whose state
+ * changed; a usage query answers with a batch of points. It tracks each sensor it has read.
+ */
+
+export interface FlowSettings {
+  /** The configured sensor id; blank means the account's only sensor. */
+  device: string;
+  /** Real (unscaled) ms between polls; 0 = polls on input only. */
+  intervalMs: number;
+  unit: FlowUnit;
+  rule: RuleSettings;
+  useFlumeAlerts: boolean;
+}
+
+/** What the poller needs of the account (a FlumeAccount; tests give a stand-in). */
+export type SensorAccount = Pick<
+  FlumeAccount,
+  | "resolveSensor"
+  | "timeZone"
+  | "readFlow"
+  | "readUsage"
+  | "flumeSignals"
+  | "alertPeriodMs"
+  | "intervalMs"
+  | "plan"
+  | "register"
+  | "unregister"
+>;
+
+/** How the status line should read after a poll. */
+export type PollStatus =
+  | { kind: "ok"; value: string }
+  | { kind: "raised"; condition: "leak" | "high flow"; value: string }
+  /** The account's polls are stretched to fit the budget: the next one is at `nextAt`. */
+  | { kind: "stretched"; nextAt: number };
+
+/** A poll refused for the rate (our budget or Flume's 429): when the next one may run. */
+export interface PollHeld {
+  what: "rate budget" | "rate limited by Flume";
+  waitMs: number;
+  nextAt: number;
+}
+
+interface SensorTracking {
+  state: SensorState;
+  /** When Flume's own signals were last fetched for this sensor (runtime clock). */
+  lastAlertCheck: number;
+}
+
+const GALLON_IN_LITERS = 3.785411784;
+const DAY_MS = 24 * 3_600_000;
+
+export class SensorPoller {
+  private readonly sensors = new Map<string, SensorTracking>();
+
+  constructor(
+    private readonly account: SensorAccount,
+    readonly settings: FlowSettings,
+    private readonly now: () => number,
+  ) {}
+
+  /** Joins the account's polling plan (timer polling only); false when this node polls on input. */
+  register(id: string): boolean {
+    const { intervalMs, useFlumeAlerts } = this.settings;
+    if (intervalMs <= 0) return false;
+    this.account.register(id, { intervalMs, useFlumeAlerts });
+    return true;
+  }
+
+  unregister(id: string): void {
+    this.account.unregister(id);
+  }
+
+  /** Time until the next timer poll, stretched when the account's nodes would exceed the budget. */
+  nextPollMs(): number {
+    return this.account.intervalMs(this.settings.intervalMs);
+  }
+
+  /** One poll: the flow goes to `onReading` at once, then the alerts that changed are returned. */
+  async poll(
+    deviceId: string | undefined,
+    signal: AbortSignal,
+    onReading: (reading: Reading) => void,
+  ): Promise<{ alerts: SensorAlert[]; status: PollStatus }> {
+    const { unit, useFlumeAlerts, intervalMs } = this.settings;
+    const device = await this.account.resolveSensor(deviceId || this.settings.device, signal);
+    const flow = await this.account.readFlow(device, signal);
+    const at = flow.at ?? this.now();
+    const rate = this.toUnit(flow.gpm);
+    onReading(flowReading(sensorOf(device), { active: flow.active, rate }, unit, at));
+
+    const sensor = this.sensorFor(device.id);
+    let signals = {};
+    const period = this.account.alertPeriodMs(intervalMs);
+    if (useFlumeAlerts && this.now() - sensor.lastAlertCheck >= period) {
+      sensor.lastAlertCheck = this.now();
+      signals = await this.account.flumeSignals(device.id, period * 0.9, signal);
+    }
+    const reading = { deviceId: device.id, flowRate: rate, flowActive: flow.active, at, ...signals };
+    const observed = observeSensor(sensor.state, reading, this.settings);
+    sensor.state = observed.state;
+    return { alerts: observed.alerts, status: this.statusAfterPoll(sensor.state, `${rate} ${unit}/min`) };
+  }
+
+  /** A usage query (`msg.payload.usage`): bucket and since/until as the help describes them. */
+  async usage(
+    query: Record<string, unknown>,
+    deviceId: string | undefined,
+    signal: AbortSignal,
+  ): Promise<{ batch: Batch; count: number; bucket: UsageBucket }> {
+    const bucket = String(typeof query.bucket === "string" ? query.bucket : "HR").toUpperCase() as UsageBucket;
+    if (!USAGE_BUCKETS.includes(bucket)) {
+      throw new ValidationError(
+        `msg.payload.usage.bucket must be one of ${USAGE_BUCKETS.join(", ")}, not "${bucket}".`,
+      );
+    }
+    const { unit } = this.settings;
+    const device = await this.account.resolveSensor(deviceId ?? this.settings.device, signal);
+    const tz = await this.account.timeZone(device, signal);
+    const since = localTime(query.since, tz, "since") ?? formatLocal(this.now() - DAY_MS, tz);
+    const until = localTime(query.until, tz, "until");
+    const units = unit === "L" ? "LITERS" : "GALLONS";
+    const values = await this.account.readUsage(device, { bucket, since, until, units }, signal);
+    return { batch: usageBatch(sensorOf(device), values, unit, bucket), count: values.length, bucket };
+  }
+
+  /** When a timer poll failed for the rate, how long to hold off; undefined for any other failure. */
+  heldBy(err: unknown): PollHeld | undefined {
+    if (!(err instanceof RateLimitError)) return undefined;
+    const waitMs = Math.max(err.retryAfterMs, this.nextPollMs());
+    const what = err instanceof BudgetExceededError ? "rate budget" : "rate limited by Flume";
+    return { what, waitMs, nextAt: this.now() + waitMs };
+  }
+
+  private statusAfterPoll(state: SensorState, value: string): PollStatus {
+    if (this.settings.intervalMs > 0 && this.account.plan().factor > 1) {
+      return { kind: "stretched", nextAt: this.now() + this.nextPollMs() };
+    }
+    const condition = sensorCondition(state);
+    return condition ? { kind: "raised", condition, value } : { kind: "ok", value };
+  }
+
+  private sensorFor(deviceId: string): SensorTracking {
+    let s = this.sensors.get(deviceId);
+    if (!s) this.sensors.set(deviceId, (s = { state: initialSensorState(), lastAlertCheck: 0 }));
+    return s;
+  }
+
+  /** Flume reports gal/min; readings carry three decimals. */
+  private toUnit(gpm: number): number {
+    return Math.round((this.settings.unit === "L" ? gpm * GALLON_IN_LITERS : gpm) * 1000) / 1000;
+  }
+}
+
+/** The `msg.payload.usage` object of a message, when it asks for usage instead of a poll. */
+export function usageQueryOf(payload: unknown): Record<string, unknown> | undefined {
+  const query = (payload as { usage?: unknown } | undefined)?.usage;
+  return query && typeof query === "object" ? (query as Record<string, unknown>) : undefined;
+}
+
+function sensorOf(device: Device): SensorIdentity {
+  return {
+    id: device.id,
+    location: device.location?.name ?? (device.locationId !== undefined ? String(device.locationId) : "unknown"),
+  };
+}
+
+/** A time for a usage query as Flume wants it: wall-clock time at the home, "YYYY-MM-DD HH:mm:ss". */
+function localTime(value: unknown, tz: string, name: string): string | undefined {
+  if (value === undefined || value === null || value === "") return undefined;
+  if (typeof value === "string" && isLocalDateTime(value)) {
+    const t = value.trim().replace("T", " ");
+    return t.length === 16 ? `${t}:00` : t;
+  }
+  return formatLocal(parseInstant(value, { timeZone: tz, name: `msg.payload.usage.${name}` }), tz);
+}
