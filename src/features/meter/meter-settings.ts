@@ -1,0 +1,77 @@
+import { ValidationError } from "../../shared/errors";
+import { engineConfig, parseMeterDefinitions } from "./domain";
+import type { EngineConfig, MeterDef } from "./domain";
+
+/** The editor's properties of a meter-interpolate node, checked once per deploy. */
+
+export interface OutputMode {
+  object: boolean;
+  points: boolean;
+}
+
+/** A typed input (value and its type) as the editor stores it; blank means automatic. */
+export interface TypedValue {
+  value: string;
+  type: string;
+}
+
+export interface MeterSettings {
+  cfg: EngineConfig;
+  mode: OutputMode;
+  /** The meter definitions of the node (units, counter modes, masters, virtual meters). */
+  meters: MeterDef[];
+  /** What the meter definitions' parser noticed; said once the node starts. */
+  warnings: string[];
+  rangeStart?: TypedValue;
+  rangeEnd?: TypedValue;
+}
+
+export function outputMode(x: unknown): OutputMode {
+  const s = Array.isArray(x) ? x.join(",") : typeof x === "string" && x !== "" ? x : "object";
+  if (s === "both") return { object: true, points: true };
+  const parts = s.split(",").map((p) => p.trim());
+  const mode = { object: parts.includes("object"), points: parts.includes("points") };
+  if (!mode.object && !mode.points)
+    throw new Error(`output must be "object", "points" or "both", not ${JSON.stringify(x)}`);
+  return mode;
+}
+
+function typedValue(value: unknown, type: unknown): TypedValue | undefined {
+  const v = typeof value === "number" || typeof value === "boolean" ? String(value) : value;
+  if (typeof v !== "string") return undefined;
+  const t = typeof type === "string" && type !== "" ? type : "str";
+  return v === "" && t === "str" ? undefined : { value: v, type: t };
+}
+
+/** Throws a ValidationError naming the property; the node then fails every message with it. */
+export function parseMeterSettings(def: Record<string, unknown>): MeterSettings {
+  try {
+    // Not rangeStart/rangeEnd: they are typed inputs, evaluated per message.
+    const cfg = engineConfig({
+      intervals: def.intervals,
+      timezone: def.timezone,
+      counterMode: def.counterMode,
+      resetRatio: def.resetRatio,
+      maxGap: def.maxGap,
+      extrapolate: def.extrapolate,
+      maxExtrapolation: def.maxExtrapolation,
+      rateWindow: def.rateWindow,
+      anomalyMethod: def.anomalyMethod,
+      consumptionTimestamp: def.consumptionTimestamp,
+      meterTag: def.meterTag,
+    });
+    const mode = outputMode(def.output);
+    const warnings: string[] = [];
+    const meters = parseMeterDefinitions(def.meters, warnings);
+    const settings: MeterSettings = { cfg, mode, meters, warnings };
+    const rangeStart = typedValue(def.rangeStart, def.rangeStartType);
+    const rangeEnd = typedValue(def.rangeEnd, def.rangeEndType);
+    if (rangeStart) settings.rangeStart = rangeStart;
+    if (rangeEnd) settings.rangeEnd = rangeEnd;
+    return settings;
+  } catch (e) {
+    throw new ValidationError(`meter-interpolate configuration: ${(e as Error).message}`, {
+      statusText: "configuration error",
+    });
+  }
+}
