@@ -178,6 +178,11 @@ export class NodeKit<Settings, Creds extends object> {
     });
   }
 
+  /** A deep copy of a message, as Node-RED makes one for each extra send of the same message. */
+  cloneMessage<T extends NodeMessage>(msg: T): T {
+    return this.RED.util.cloneMessage(msg);
+  }
+
   redact(text: string): string {
     return this.redactor().text(text);
   }

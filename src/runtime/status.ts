@@ -1,5 +1,4 @@
 import { shortReason } from "../shared/errors";
-import type { Node } from "./types";
 
 export { shortReason };
 
@@ -10,26 +9,6 @@ export { shortReason };
 
 export function clock(date: Date = new Date()): string {
   return `${String(date.getHours()).padStart(2, "0")}:${String(date.getMinutes()).padStart(2, "0")}`;
-}
-
-export function statusOk(node: Node, value: string, at: Date = new Date()): void {
-  node.status({ fill: "green", shape: "dot", text: value ? `ok · ${value} · ${clock(at)}` : `ok · ${clock(at)}` });
-}
-
-export function statusWaiting(node: Node, text: string): void {
-  node.status({ fill: "yellow", shape: "ring", text });
-}
-
-export function statusError(node: Node, reason: string): void {
-  node.status({ fill: "red", shape: "ring", text: reason });
-}
-
-export function statusIdle(node: Node, text: string): void {
-  node.status({ fill: "grey", shape: "ring", text });
-}
-
-export function statusClear(node: Node): void {
-  node.status({});
 }
 
 export interface StatusShape {

@@ -23,13 +23,9 @@ type Send = (msg: Array<NodeMessage | NodeMessage[] | null>) => void;
 
 function show(kit: Kit, status: PollStatus): void {
   if (status.kind === "stretched") kit.status.waiting(`rate budget: next poll ${clock(new Date(status.nextAt))}`);
-  // A raised leak stays visible between alerts: a yellow dot, which the kit's status line has no call for.
+  // A raised leak stays visible between alerts.
   else if (status.kind === "raised")
-    kit.node.status({
-      fill: "yellow",
-      shape: "dot",
-      text: `${status.condition} · ${status.value} · ${clock(new Date(kit.now()))}`,
-    });
+    kit.status.attention(`${status.condition} · ${status.value} · ${clock(new Date(kit.now()))}`);
   else kit.status.ok(status.value, kit.now());
 }
 

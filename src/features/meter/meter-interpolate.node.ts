@@ -10,49 +10,51 @@ import type { FlowMessage, NodeAPI, SendFn } from "../../runtime/types";
  * `msg.topic`; anything else is a batch of readings.
  */
 
-export = function (RED: NodeAPI): void {
-  defineNode<MeterSettings>({
-    type: "meter-interpolate",
-    settings: parseMeterSettings,
-    start(kit) {
-      const { settings } = kit;
-      for (const w of settings.warnings) kit.warn(w);
-      const live = new LiveStore(settings, kit.state, () => kit.now());
+const meterInterpolate = defineNode<MeterSettings>({
+  type: "meter-interpolate",
+  settings: parseMeterSettings,
+  start(kit) {
+    const { settings } = kit;
+    for (const w of settings.warnings) kit.warn(w);
+    const live = new LiveStore(settings, kit.state, () => kit.now());
 
-      function sendLive(msg: FlowMessage, send: SendFn, result: LiveResult): void {
-        if (result.kind === "skipped") return kit.warn(result.warning);
-        for (const out of result.outputs) {
-          let first: FlowMessage | null = null;
-          if (out.object) {
-            // A copy of the input per boundary, so the message's other properties travel with each one.
-            first = RED.util.cloneMessage(msg);
-            first.payload = out.object;
-          }
-          send([first, out.points ?? null]);
+    function sendLive(msg: FlowMessage, send: SendFn, result: LiveResult): void {
+      if (result.kind === "skipped") return kit.warn(result.warning);
+      for (const out of result.outputs) {
+        let first: FlowMessage | null = null;
+        if (out.object) {
+          // A copy of the input per boundary, so the message's other properties travel with each one.
+          first = kit.cloneMessage(msg);
+          first.payload = out.object;
         }
-        kit.status.ok(result.status, kit.now());
+        send([first, out.points ?? null]);
       }
+      kit.status.ok(result.status, kit.now());
+    }
 
-      return {
-        input: async (msg, send) => {
-          if (typeof msg.payload === "number") {
-            const reading = { topic: msg.topic, payload: msg.payload, timestamp: msg.timestamp };
-            // In arrival order, one at a time: each reading continues the state the one before left.
-            return kit.serial(() => {
-              sendLive(msg, send, live.push(reading));
-              return Promise.resolve();
-            });
-          }
-          const summary = await runBatch(msg, settings, {
-            signal: kit.signal,
-            now: () => kit.now(),
-            warn: (text) => kit.warn(text),
-            evaluate: (typed, m) => kit.evaluate(typed.value, typed.type, m),
-            send: (ports) => send(ports),
+    return {
+      input: async (msg, send) => {
+        if (typeof msg.payload === "number") {
+          const reading = { topic: msg.topic, payload: msg.payload, timestamp: msg.timestamp };
+          // In arrival order, one at a time: each reading continues the state the one before left.
+          return kit.serial(() => {
+            sendLive(msg, send, live.push(reading));
+            return Promise.resolve();
           });
-          kit.status.ok(summary, kit.now());
-        },
-      };
-    },
-  })(RED);
+        }
+        const summary = await runBatch(msg, settings, {
+          signal: kit.signal,
+          now: () => kit.now(),
+          warn: (text) => kit.warn(text),
+          evaluate: (typed, m) => kit.evaluate(typed.value, typed.type, m),
+          send: (ports) => send(ports),
+        });
+        kit.status.ok(summary, kit.now());
+      },
+    };
+  },
+});
+
+export = function (RED: NodeAPI): void {
+  meterInterpolate(RED);
 };
