@@ -86,7 +86,9 @@ describe("package conformance (node-red-dev validate, offline)", function () {
       html.should.not.match(/data-help-name=/);
       const help = path.join(root, path.dirname(file), "locales", "en-US", `${name}.html`);
       fs.existsSync(help).should.be.true(`${help} is built`);
-      fs.readFileSync(help, "utf8").should.match(new RegExp(`<script type="text/html" data-help-name="${defs[0].type}">`));
+      fs.readFileSync(help, "utf8").should.match(
+        new RegExp(`<script type="text/html" data-help-name="${defs[0].type}">`),
+      );
     }
   });
 
