@@ -55,7 +55,14 @@ for (const [type, modulePath] of nodeFiles()) {
     `"use strict";\n// Node-RED's entry for ${type}; the node is declared in src/${modulePath}.ts.\nmodule.exports = require("../${modulePath}");\n`,
   );
 }
-const html = copyDir(path.join(root, "nodes"), distNodes, (name) => name.endsWith(".html"));
+// The editor files (nodes/<type>.html) sit beside their nodes; help and message catalogs per language
+// (nodes/locales/<lang>/<type>.{html,json}) go into locales/ there, where Node-RED looks for them.
+let html = 0;
+for (const name of fs.readdirSync(path.join(root, "nodes"))) {
+  if (!name.endsWith(".html")) continue;
+  fs.copyFileSync(path.join(root, "nodes", name), path.join(distNodes, name));
+  html++;
+}
 copyDir(path.join(root, "nodes", "locales"), path.join(distNodes, "locales"));
 copyDir(path.join(root, "icons"), path.join(distNodes, "icons"));
 if (!process.env.QUIET_BUILD) {

@@ -66,6 +66,24 @@ describe(`editor in Chromium (Node-RED ${major})`, function () {
     flowTypes.length.should.be.above(4);
   });
 
+  it("shows every node's help, read from locales/en-US/<type>.html", async function () {
+    const help = await page.evaluate(
+      (types) =>
+        types.map((type) => {
+          const block = document.querySelector(`script[data-help-name="${type}"]`);
+          return [type, block ? block.textContent.trim().length : 0];
+        }),
+      Object.keys(pkg["node-red"].nodes),
+    );
+    for (const [type, length] of help) length.should.be.above(100, `help of ${type}`);
+    // And the help sidebar renders it for a node.
+    await page.evaluate(() => RED.sidebar.help.show("flume-flow"));
+    await page
+      .locator(".red-ui-help", { hasText: "Live water flow from a Flume sensor" })
+      .first()
+      .waitFor({ state: "visible", timeout: 10000 });
+  });
+
   it("deployed every example and opens each of our nodes' edit dialogs without a script error", async function () {
     const ours = await page.evaluate(
       (prefixes) => {

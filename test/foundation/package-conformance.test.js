@@ -82,7 +82,13 @@ describe("package conformance (node-red-dev validate, offline)", function () {
       defs.length.should.be.above(0, `${name}.html registers a node`);
       for (const d of defs) (d.category || "").should.not.equal("", `${d.type} has a literal category`);
       html.should.match(new RegExp(`data-template-name="${defs[0].type}"`));
-      html.should.match(new RegExp(`data-help-name="${defs[0].type}"`));
+      // Help lives per language beside the catalogs, so a translation can sit next to the English one.
+      html.should.not.match(/data-help-name=/);
+      const help = path.join(root, path.dirname(file), "locales", "en-US", `${name}.html`);
+      fs.existsSync(help).should.be.true(`${help} is built`);
+      fs.readFileSync(help, "utf8").should.match(
+        new RegExp(`<script type="text/html" data-help-name="${defs[0].type}">`),
+      );
     }
   });
 
