@@ -2,6 +2,10 @@ import * as http from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { sleep } from "../../src/shared/sleep";
 import { SimClock } from "./clock";
+import { compileRoute, matches, parseBody, readBody, send } from "./server/http";
+import type { ActiveFault, Fault, LoggedRequest, Route, SimHandler, SimResponse } from "./server/types";
+
+export type { Fault, LoggedRequest, SimHandler, SimRequest, SimResponse } from "./server/types";
 
 /**
  * The loopback HTTP server every service simulator is built on: routing, a request log with per-path
@@ -9,59 +13,6 @@ import { SimClock } from "./clock";
  * A service subclass adds its routes and says how its own faults look on the wire (envelopes,
  * content types), because a faithful simulator answers a 429 the way that service does.
  */
-
-export interface SimRequest {
-  method: string;
-  path: string;
-  query: URLSearchParams;
-  headers: http.IncomingHttpHeaders;
-  params: Record<string, string>;
-  rawBody: string;
-  /** The body parsed as JSON or as a form, when it was one; undefined otherwise. */
-  body: unknown;
-  ip: string;
-}
-
-export interface SimResponse {
-  status: number;
-  headers?: Record<string, string | number>;
-  /** Objects are sent as JSON; strings and buffers as they are. */
-  body?: unknown;
-}
-
-export type SimHandler = (req: SimRequest) => SimResponse | Promise<SimResponse>;
-
-export type Fault =
-  /** Answer with this HTTP status (5xx by default); the service chooses the body. */
-  | { kind: "status"; status: number; times?: number; path?: string }
-  /** Answer 429 with Retry-After and X-RateLimit-* headers. */
-  | { kind: "rate-limit"; retryAfterSeconds: number; times?: number; path?: string }
-  /** Answer after this many milliseconds (past the client's timeout, to test timeouts). */
-  | { kind: "delay"; ms: number; times?: number; path?: string }
-  /** Never answer; the socket is destroyed when the server stops. */
-  | { kind: "hang"; times?: number; path?: string }
-  /** Answer 200 with a body that is not valid JSON. */
-  | { kind: "malformed"; times?: number; path?: string };
-
-interface ActiveFault {
-  fault: Fault;
-  remaining: number;
-}
-
-export interface LoggedRequest {
-  method: string;
-  path: string;
-  status: number;
-  at: number;
-  fault?: Fault["kind"];
-}
-
-interface Route {
-  method: string;
-  pattern: RegExp;
-  names: string[];
-  handler: SimHandler;
-}
 
 export abstract class SimulatorServer {
   readonly clock = new SimClock();
@@ -135,18 +86,7 @@ export abstract class SimulatorServer {
   }
 
   protected route(method: string, path: string, handler: SimHandler): void {
-    const names: string[] = [];
-    const source = path
-      .split("/")
-      .map((part) => {
-        if (part.startsWith(":")) {
-          names.push(part.slice(1));
-          return "([^/]+)";
-        }
-        return part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-      })
-      .join("/");
-    this.routes.push({ method, pattern: new RegExp(`^${this.basePath}${source}/?$`), names, handler });
+    this.routes.push(compileRoute(method, this.basePath + path, handler));
   }
 
   /** How this service answers an HTTP error status it was told to fake. */
@@ -255,44 +195,4 @@ export abstract class SimulatorServer {
   protected methodNotAllowed(): SimResponse {
     return { status: 405, body: { error: "Method Not Allowed" } };
   }
-}
-
-function matches(path: string, filter: string | RegExp | undefined): boolean {
-  if (filter === undefined) return true;
-  return typeof filter === "string" ? path === filter || path.endsWith(filter) : filter.test(path);
-}
-
-function readBody(req: http.IncomingMessage): Promise<string> {
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-    req.on("error", () => resolve(""));
-  });
-}
-
-function parseBody(raw: string, contentType: string | undefined): unknown {
-  if (!raw) return undefined;
-  if (contentType?.includes("application/x-www-form-urlencoded")) {
-    return Object.fromEntries(new URLSearchParams(raw));
-  }
-  try {
-    return JSON.parse(raw);
-  } catch {
-    return undefined;
-  }
-}
-
-function send(res: http.ServerResponse, response: SimResponse): void {
-  const headers: Record<string, string | number> = { ...response.headers };
-  let payload: string | Buffer = "";
-  if (Buffer.isBuffer(response.body) || typeof response.body === "string") payload = response.body;
-  else if (response.body !== undefined) {
-    payload = JSON.stringify(response.body);
-    if (!Object.keys(headers).some((h) => h.toLowerCase() === "content-type")) {
-      headers["Content-Type"] = "application/json; charset=utf-8";
-    }
-  }
-  res.writeHead(response.status, headers);
-  res.end(payload);
 }
