@@ -53,7 +53,7 @@ describe("influxdb: points from messages", function () {
   it("escapes names, tags and strings as line protocol requires", function () {
     toLine({
       measurement: "my meter,x",
-      tags: { "a key": "v=1,2 3", empty: "" },
+      tags: { "a key": "v=1,2 3" },
       fields: { "f,1": 'say "hi" \\ ok' },
       timestamp: 9,
     }).should.equal('my\\ meter\\,x,a\\ key=v\\=1\\,2\\ 3 f\\,1="say \\"hi\\" \\\\ ok" 9');
@@ -125,5 +125,29 @@ describe("influxdb: points from messages", function () {
     (() => toEpochMs(BigInt(T) * 1_000_000n)).should.throw(/looks like nanoseconds/);
     (() => toEpochMs("2023-11-14T22:13:20")).should.throw(/has no offset/);
     (() => toEpochMs({})).should.throw(/an object is not a time/);
+  });
+
+  it("refuses before sending what InfluxDB would refuse or silently drop, naming it", function () {
+    const cases = [
+      [{ measurement: "m", tags: { t: "a\\" }, fields: { v: 1 } }, /"a\\\\" ends in a backslash/],
+      [{ measurement: "m\\", fields: { v: 1 } }, /ends in a backslash/],
+      [{ measurement: "m", fields: { "v\\": 1 } }, /ends in a backslash/],
+      [{ measurement: "#m", fields: { v: 1 } }, /starts with #, which InfluxDB ignores as a comment/],
+      [{ measurement: "m", tags: { t: "" }, fields: { v: 1 } }, /tag "t" is empty, which InfluxDB refuses/],
+      [{ measurement: "m", tags: { t: NaN }, fields: { v: 1 } }, /tag "t" is NaN/],
+      [{ measurement: "m", tags: { t: Infinity }, fields: { v: 1 } }, /tag "t" is Infinity/],
+      [{ measurement: "m", fields: { v: -Infinity } }, /field "v" is -Infinity, which InfluxDB cannot store/],
+      [{ measurement: "m", fields: { v: NaN } }, /field "v" is NaN/],
+      [{ measurement: "m", tags: { "": "x" }, fields: { v: 1 } }, /a tag has an empty name/],
+      [{ measurement: "m", fields: { "": 1 } }, /a field has an empty name/],
+    ];
+    for (const [point, reason] of cases) {
+      const built = linesFromMessage({ payload: [{ ...point, timestamp: T }] });
+      built.lines.should.eql([], JSON.stringify(point));
+      built.rejected.length.should.equal(1);
+      built.rejected[0].reason.should.match(reason);
+    }
+    // A string field ending in a backslash is escaped, not refused (InfluxDB reads it back as written).
+    linesFromMessage({ payload: { s: "a\\" }, measurement: "m", timestamp: T }).lines.should.eql([`m s="a\\\\" ${T}`]);
   });
 });
