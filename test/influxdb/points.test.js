@@ -150,4 +150,27 @@ describe("influxdb: points from messages", function () {
     // A string field ending in a backslash is escaped, not refused (InfluxDB reads it back as written).
     linesFromMessage({ payload: { s: "a\\" }, measurement: "m", timestamp: T }).lines.should.eql([`m s="a\\\\" ${T}`]);
   });
+
+  it("refuses times in µs, ns or near 2^53 instead of writing them at a wrong time", function () {
+    for (const [time, reason] of [
+      [T * 1000, /looks like microseconds/],
+      [T * 1e6, /looks like nanoseconds/],
+      [2 ** 53 - 1, /its timestamp/],
+      [String(T * 1e6), /looks like nanoseconds/],
+    ]) {
+      const built = linesFromMessage({ payload: [{ measurement: "m", fields: { v: 1 }, timestamp: time }] });
+      built.lines.should.eql([]);
+      built.rejected[0].reason.should.match(reason);
+    }
+  });
+
+  it("refuses a message of more than 500,000 points as a whole, saying to split it", function () {
+    const { MAX_POINTS_PER_MESSAGE } = require("../../dist/features/influxdb/domain/points");
+    const point = { measurement: "m", fields: { v: 1 }, timestamp: T };
+    const payload = new Array(MAX_POINTS_PER_MESSAGE + 1).fill(point);
+    (() => linesFromMessage({ payload })).should.throw(
+      /holds 500001 points, more than the 500000 one message may carry/,
+    );
+    linesFromMessage({ payload: payload.slice(1) }).lines.length.should.equal(MAX_POINTS_PER_MESSAGE);
+  });
 });
