@@ -146,20 +146,23 @@ describe("energylive-reader node", function () {
     sim.count().should.equal(0);
   });
 
-  it("reports a rejected key to Catch and stops polling", async function () {
+  it("reports a rejected key to Catch once, retries slowly, and picks up the key by itself once it is restored", async function () {
     sim.revoked = true;
     await helper.load(readerModule, flow(sim), creds());
-    const msg = await nextMessage(helper.getNode("caught"));
-    msg.error.message.should.match(/^energyLIVE rejected the API key: HTTP 403, it may be mistyped or revoked/);
-    lastStatus(helper.getNode("r1")).should.eql({
-      fill: "red",
-      shape: "ring",
-      text: "energyLIVE rejected the API key",
-    });
+    const caught = collect(helper.getNode("caught"));
+    const out = collect(helper.getNode("out"));
+    await waitFor(() => caught.length === 1, 5000, "the refusal at Catch");
+    caught[0].error.message.should.match(/^energyLIVE rejected the API key: HTTP 403, it may be mistyped or revoked/);
+    await waitFor(() => lastStatus(helper.getNode("r1")).text === "API key refused · retry in 1 s", 2000, "status");
+    lastStatus(helper.getNode("r1")).fill.should.equal("red");
     const calls = sim.count();
-    await new Promise((r) => setTimeout(r, 300));
-    sim.count().should.equal(calls);
     calls.should.equal(1);
+    await new Promise((r) => setTimeout(r, 300)); // 6 polling intervals: no call (the retry is 20 intervals)
+    sim.count().should.equal(calls);
+    sim.revoked = false; // restored in the portal
+    await waitFor(() => out.length > 0, 5000, "a reading with the restored key");
+    lastStatus(helper.getNode("r1")).fill.should.equal("green");
+    caught.length.should.equal(1); // said once, not once per retry
   });
 
   it("reports an unknown device as 'device UID not found'", async function () {

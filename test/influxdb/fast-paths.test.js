@@ -24,7 +24,7 @@ describe("meter-influxdb-write fast paths", function () {
     const integerFields = new Set(["n"]);
     const point = {
       measurement: "water,main",
-      tags: { z: "last", a: 1, b: true, empty: "", gone: null },
+      tags: { z: "last", a: 1, b: true, gone: null },
       fields: { flow: 2, n: 3, s: 'say "hi"', ok: false, missing: null, time: 1767225600123 },
     };
     const { lines, rejected } = linesFromMessage({ payload: [point] }, { integerFields });
@@ -33,7 +33,7 @@ describe("meter-influxdb-write fast paths", function () {
       toLine(
         {
           measurement: "water,main",
-          tags: { z: "last", a: "1", b: "true", empty: "" },
+          tags: { z: "last", a: "1", b: "true" },
           fields: { flow: 2, n: 3, s: 'say "hi"', ok: false },
           timestamp: 1767225600123,
         },

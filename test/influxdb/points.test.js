@@ -53,7 +53,7 @@ describe("influxdb: points from messages", function () {
   it("escapes names, tags and strings as line protocol requires", function () {
     toLine({
       measurement: "my meter,x",
-      tags: { "a key": "v=1,2 3", empty: "" },
+      tags: { "a key": "v=1,2 3" },
       fields: { "f,1": 'say "hi" \\ ok' },
       timestamp: 9,
     }).should.equal('my\\ meter\\,x,a\\ key=v\\=1\\,2\\ 3 f\\,1="say \\"hi\\" \\\\ ok" 9');
@@ -125,5 +125,52 @@ describe("influxdb: points from messages", function () {
     (() => toEpochMs(BigInt(T) * 1_000_000n)).should.throw(/looks like nanoseconds/);
     (() => toEpochMs("2023-11-14T22:13:20")).should.throw(/has no offset/);
     (() => toEpochMs({})).should.throw(/an object is not a time/);
+  });
+
+  it("refuses before sending what InfluxDB would refuse or silently drop, naming it", function () {
+    const cases = [
+      [{ measurement: "m", tags: { t: "a\\" }, fields: { v: 1 } }, /"a\\\\" ends in a backslash/],
+      [{ measurement: "m\\", fields: { v: 1 } }, /ends in a backslash/],
+      [{ measurement: "m", fields: { "v\\": 1 } }, /ends in a backslash/],
+      [{ measurement: "#m", fields: { v: 1 } }, /starts with #, which InfluxDB ignores as a comment/],
+      [{ measurement: "m", tags: { t: "" }, fields: { v: 1 } }, /tag "t" is empty, which InfluxDB refuses/],
+      [{ measurement: "m", tags: { t: NaN }, fields: { v: 1 } }, /tag "t" is NaN/],
+      [{ measurement: "m", tags: { t: Infinity }, fields: { v: 1 } }, /tag "t" is Infinity/],
+      [{ measurement: "m", fields: { v: -Infinity } }, /field "v" is -Infinity, which InfluxDB cannot store/],
+      [{ measurement: "m", fields: { v: NaN } }, /field "v" is NaN/],
+      [{ measurement: "m", tags: { "": "x" }, fields: { v: 1 } }, /a tag has an empty name/],
+      [{ measurement: "m", fields: { "": 1 } }, /a field has an empty name/],
+    ];
+    for (const [point, reason] of cases) {
+      const built = linesFromMessage({ payload: [{ ...point, timestamp: T }] });
+      built.lines.should.eql([], JSON.stringify(point));
+      built.rejected.length.should.equal(1);
+      built.rejected[0].reason.should.match(reason);
+    }
+    // A string field ending in a backslash is escaped, not refused (InfluxDB reads it back as written).
+    linesFromMessage({ payload: { s: "a\\" }, measurement: "m", timestamp: T }).lines.should.eql([`m s="a\\\\" ${T}`]);
+  });
+
+  it("refuses times in µs, ns or near 2^53 instead of writing them at a wrong time", function () {
+    for (const [time, reason] of [
+      [T * 1000, /looks like microseconds/],
+      [T * 1e6, /looks like nanoseconds/],
+      [2 ** 53 - 1, /its timestamp/],
+      [String(T * 1e6), /looks like nanoseconds/],
+    ]) {
+      const built = linesFromMessage({ payload: [{ measurement: "m", fields: { v: 1 }, timestamp: time }] });
+      built.lines.should.eql([]);
+      built.rejected[0].reason.should.match(reason);
+    }
+  });
+
+  it("refuses a message of more than 500,000 points as a whole, saying to split it", function () {
+    const { MAX_POINTS_PER_MESSAGE } = require("../../dist/features/influxdb/domain/points");
+    const point = { measurement: "m", fields: { v: 1 }, timestamp: T };
+    const payload = new Array(MAX_POINTS_PER_MESSAGE + 1).fill(point);
+    (() => linesFromMessage({ payload })).should.throw(
+      /holds 500001 points, more than the 500000 one message may carry/,
+    );
+    linesFromMessage({ payload: payload.slice(1) }).lines.length.should.equal(MAX_POINTS_PER_MESSAGE);
   });
 });

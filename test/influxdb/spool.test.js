@@ -130,4 +130,175 @@ describe("influxdb: durable spool", function () {
     (await drainAll(spool)).should.eql(["c v=1 1", "d v=1 1", "e v=1 1"]);
     await spool.close();
   });
+
+  describe("damaged segments", function () {
+    const segFiles = () =>
+      fs
+        .readdirSync(dir)
+        .filter((n) => n.endsWith(".seg"))
+        .sort()
+        .map((n) => path.join(dir, n));
+
+    /** 100 points in segments of about 20 records, closed cleanly; then `damage` applied. */
+    async function damaged(damage, segmentBytes = 600) {
+      let spool = await Spool.open({ dir, fsync: false, segmentBytes });
+      for (let i = 0; i < 10; i++) await spool.append(lines(i * 10, 10));
+      await spool.close();
+      damage(segFiles());
+      const reports = [];
+      spool = await Spool.open({ dir, fsync: false, segmentBytes, onDamage: (d) => reports.push(d) });
+      const pending = spool.pending;
+      const out = await drainAll(spool, 7);
+      await spool.close();
+      return { reports, out, pending, lost: reports.reduce((n, r) => n + r.lost, 0) };
+    }
+    const all = lines(0, 100);
+
+    it("delivers every point of a cleanly closed spool and reports no damage", async function () {
+      const { reports, out } = await damaged(() => {});
+      reports.should.eql([]);
+      out.should.eql(all);
+    });
+
+    for (const [name, cut] of [
+      ["in the middle of a record", (size) => Math.floor(size / 2) + 3],
+      ["at a record boundary", "boundary"],
+      ["inside its header", () => 5],
+      ["to nothing", () => 0],
+    ]) {
+      for (const which of ["first", "last"]) {
+        it(`${which} segment cut short ${name}: the intact points are delivered, the lost counted exactly`, async function () {
+          let removedLines;
+          const { reports, out, lost } = await damaged((files) => {
+            const file = which === "first" ? files[0] : files[files.length - 1];
+            const text = fs.readFileSync(file, "utf8");
+            let at = cut === "boundary" ? text.lastIndexOf("\n", text.length - 2) + 1 : cut(text.length);
+            if (cut === "boundary") at = text.lastIndexOf("\n", at - 2) + 1; // two whole records
+            const kept = text.slice(0, at);
+            const keptRecords = kept.split("\n").slice(1, -1).length; // whole records kept (the cut one is lost)
+            removedLines = text.split("\n").slice(1, -1).length - keptRecords;
+            fs.truncateSync(file, Buffer.byteLength(kept));
+          });
+          out.length.should.equal(100 - removedLines);
+          lost.should.equal(removedLines);
+          removedLines.should.be.above(0);
+          reports.length.should.equal(1);
+          out.every((l) => all.includes(l)).should.be.true();
+          reports[0].where.should.match(/\.seg, records? \d+/);
+        });
+      }
+    }
+
+    for (const offset of [0.1, 0.37, 0.5, 0.93]) {
+      it(`bytes overwritten at ${Math.round(offset * 100)} % of a middle segment: intact delivered, lost counted, said once`, async function () {
+        let destroyed;
+        const { reports, out, lost } = await damaged((files) => {
+          const file = files[Math.floor(files.length / 2)];
+          const buf = fs.readFileSync(file);
+          const at = Math.floor(buf.length * offset);
+          buf.fill("Z", at, at + 30); // wipes across a record boundary at some offsets
+          fs.writeFileSync(file, buf);
+          destroyed = buf
+            .toString("utf8")
+            .split("\n")
+            .filter((l) => l.includes("Z")).length;
+        });
+        out.length.should.equal(100 - lost);
+        lost.should.be.within(1, destroyed + 2); // 30 bytes may wipe a newline: records of ~22 bytes, at most 3
+        new Set(out).size.should.equal(out.length);
+        // The lost ones are exactly those missing from what was delivered.
+        all.filter((l) => !out.includes(l)).length.should.equal(lost);
+        reports.length.should.equal(1);
+        reports[0].where.should.match(/damage at byte \d+/);
+      });
+    }
+
+    it("overwritten in several places at once: each intact point once, the sum lost reported", async function () {
+      const { out, lost, reports } = await damaged((files) => {
+        for (const [i, file] of files.entries()) {
+          if (i % 2) continue;
+          const buf = fs.readFileSync(file);
+          buf[Math.floor(buf.length / 3)] ^= 0x01;
+          buf[Math.floor((buf.length * 2) / 3)] ^= 0x01;
+          fs.writeFileSync(file, buf);
+        }
+      });
+      all.filter((l) => !out.includes(l)).length.should.equal(lost);
+      lost.should.be.above(0);
+      reports.length.should.be.above(0);
+    });
+
+    it("reports a damage once: a reopen after a damaged open without draining reports nothing new", async function () {
+      let spool = await Spool.open({ dir, fsync: false, segmentBytes: 600 });
+      for (let i = 0; i < 10; i++) await spool.append(lines(i * 10, 10));
+      await spool.close();
+      const file = segFiles()[1];
+      const buf = fs.readFileSync(file);
+      buf.fill("Z", 100, 110);
+      fs.writeFileSync(file, buf);
+      const first = [];
+      spool = await Spool.open({ dir, fsync: false, segmentBytes: 600, onDamage: (d) => first.push(d) });
+      const pending = spool.pending;
+      await spool.close();
+      first.length.should.equal(1);
+      pending.should.equal(100 - first[0].lost);
+      const again = [];
+      spool = await Spool.open({ dir, fsync: false, segmentBytes: 600, onDamage: (d) => again.push(d) });
+      spool.pending.should.equal(pending);
+      (await drainAll(spool)).length.should.equal(pending);
+      await spool.close();
+      again.should.eql([]);
+    });
+
+    it("still reads a 0.1.0 spool (bare lines, no header)", async function () {
+      fs.writeFileSync(path.join(dir, "0000000001.seg"), `${lines(0, 5).join("\n")}\n`);
+      fs.writeFileSync(path.join(dir, "0000000002.seg"), `${lines(5, 5).join("\n")}\n`);
+      fs.writeFileSync(path.join(dir, "cursor"), "1 2\n");
+      const spool = await Spool.open({ dir, fsync: false });
+      spool.pending.should.equal(8);
+      await spool.append(lines(10, 2));
+      (await drainAll(spool, 3)).should.eql(lines(2, 10));
+      await spool.close();
+    });
+  });
+
+  it("fsyncs the directory after creating and after removing a segment", async function () {
+    const calls = [];
+    const realOpen = fs.promises.open;
+    const realRm = fs.promises.rm;
+    const name = (p) => (p === dir ? "dir" : path.basename(p));
+    fs.promises.open = async function (p, flags, ...rest) {
+      const handle = await realOpen.call(this, p, flags, ...rest);
+      calls.push(`open ${name(p)}`);
+      if (p === dir) {
+        const sync = handle.sync.bind(handle);
+        handle.sync = async () => {
+          calls.push("fsync dir");
+          return sync();
+        };
+      }
+      return handle;
+    };
+    fs.promises.rm = async function (p, ...rest) {
+      calls.push(`rm ${name(p)}`);
+      return realRm.call(this, p, ...rest);
+    };
+    try {
+      const spool = await Spool.open({ dir, segmentBytes: 60 });
+      await spool.append(lines(0, 3)); // seals the first segment
+      calls
+        .splice(0)
+        .filter((c) => !c.startsWith("rm cursor"))
+        .should.eql(["open 0000000001.seg", "open dir", "fsync dir"]);
+      await spool.confirm(await spool.peek(10));
+      calls
+        .splice(0)
+        .filter((c) => !c.startsWith("rm cursor"))
+        .should.eql(["rm 0000000001.seg", "open dir", "fsync dir"]);
+      await spool.close();
+    } finally {
+      fs.promises.open = realOpen;
+      fs.promises.rm = realRm;
+    }
+  });
 });

@@ -239,6 +239,50 @@ describe("influxdb: meter-influxdb-write against a real InfluxDB", function () {
     ]);
   });
 
+  it("reports a partial write as InfluxDB says it: one bad point among ten is 9 written and 1 rejected, with the reason", async function () {
+    const db = await freshDb();
+    await load(flow(db, { batchSize: 10, flushInterval: 20 }));
+    const w = helper.getNode("w");
+    const errors = [];
+    w.on("call:error", (call) => errors.push(call.args));
+    (await send([{ payload: { v: 1 }, measurement: "m", timestamp: T0 - 1 }])).should.eql([]);
+    await waitFor(async () => (await influx.query('SELECT "v" FROM "m"', db)).length > 0, 10_000, "v is a float");
+    // The fifth point's v is a string: a field type conflict only InfluxDB can see.
+    const ten = Array.from({ length: 10 }, (_, i) => ({
+      measurement: "m",
+      fields: { v: i === 4 ? "text" : i },
+      timestamp: T0 + i,
+    }));
+    (await send([{ payload: ten }])).should.eql([]);
+    await waitFor(() => errors.length > 0, 10_000, "the partial write reported");
+    errors[0][0].should.match(/^partial write: InfluxDB stored 9 point\(s\) and refused 1 as invalid/);
+    errors[0][0].should.match(/field type conflict: input field \\?"v\\?" on measurement \\?"m\\?" is type string/);
+    errors[0][1].payload.should.eql({ written: 9, buffered: 0, dropped: 1 });
+    (await influx.query('SELECT count("v") FROM "m" WHERE time >= ' + T0 + "ms", db))[0].values[0][1].should.equal(9);
+  });
+
+  it("counts a line InfluxDB cannot parse among valid ones as that one rejected (dropped=0 in its answer)", function () {
+    const { rejectedCount } = require("../../dist/features/influxdb/client/durable-writer");
+    const { ApiError } = require("../../dist/shared/errors");
+    // Captured from influxd 1.6.7 for ten lines, one with a bad timestamp: it stored the other nine.
+    const body = JSON.stringify({ error: "partial write: unable to parse 'm v=1 x2004': bad timestamp dropped=0" });
+    rejectedCount(new ApiError("x", 400, body), 10).should.equal(1);
+    rejectedCount(
+      new ApiError("x", 400, '{"error":"partial write: field type conflict: … dropped=3"}'),
+      10,
+    ).should.equal(3);
+    rejectedCount(new ApiError("x", 400, "something else"), 10).should.equal(10);
+  });
+
+  it("stores a string field ending in a backslash exactly as given", async function () {
+    const db = await freshDb();
+    await load(flow(db));
+    const outputs = collect(helper.getNode("out"));
+    (await send([{ payload: { s: "C:\\dir\\" }, measurement: "m", timestamp: T0 }])).should.eql([]);
+    await waitFor(() => outputs.some((m) => m.payload.buffered === 0), 10_000, "flush");
+    (await influx.query('SELECT "s" FROM "m"', db))[0].values.should.eql([[T0, "C:\\dir\\"]]);
+  });
+
   it("loses nothing when InfluxDB goes down in the middle of 10,000 points and Node-RED restarts during the outage", async function () {
     const db = await freshDb();
     const f = flow(db, { batchSize: 500, flushInterval: 20 });

@@ -30,6 +30,9 @@ function show(kit: NodeKit<Settings, Credentials>, result: ReadResult): void {
   else kit.status.waiting(`no measurements yet from ${s.uid} · ${clock()}`);
 }
 
+/** The slowest retry of a refused key (20 polling intervals, at most this). */
+const REFUSED_RETRY_MAX_MS = 15 * 60_000;
+
 const energyLiveReader = defineNode<Settings, Credentials>({
   type: "energylive-reader",
   credentials: { apiKey: { type: "password" } },
@@ -68,17 +71,26 @@ const energyLiveReader = defineNode<Settings, Credentials>({
           );
         }
         const pollUid = uid;
-        const poller = kit.every(
-          async () => {
-            const output = await read(pollUid);
-            if (output) kit.send({ ...output });
-          },
-          (err) => {
-            kit.fail(err);
-            // A refused key stays refused until the user enters a new one and redeploys.
-            if (err instanceof AuthError) poller.stop();
-          },
-        );
+        // A refused key may be restored in the portal: keep asking, slowly, and say once that it was refused.
+        const refusedRetryMs = Math.min(REFUSED_RETRY_MAX_MS, settings.intervalS * 1000 * 20);
+        let refused = false;
+        const poller = kit.every(async () => {
+          let output;
+          try {
+            output = await read(pollUid);
+          } catch (err) {
+            if (!(err instanceof AuthError)) throw err;
+            if (!refused) kit.fail(err);
+            refused = true;
+            const s = Math.ceil(refusedRetryMs / 1000);
+            kit.status.error(`API key refused · retry in ${s < 60 ? `${s} s` : `${Math.ceil(s / 60)} min`}`);
+            return refusedRetryMs;
+          }
+          if (refused) kit.log("energyLIVE accepts the API key again; polling resumes.");
+          refused = false;
+          if (output) kit.send({ ...output });
+          return undefined;
+        });
         kit.status.idle("starting");
         poller.start(settings.intervalS * 1000);
       }

@@ -66,10 +66,19 @@ export class WriteReporter {
         if (this.failing?.message !== err.message) this.sink.fail(err.message, { written: 0, buffered, dropped: 0 });
         this.failing = { message: err.message, short: statusReason(err), refused: true };
       },
-      onRejected: (err, count) => {
+      onRejected: (err, count, written) => {
+        const stored =
+          written > 0
+            ? `partial write: InfluxDB stored ${written} point(s) and refused ${count}`
+            : `InfluxDB refused ${count} point(s)`;
         this.sink.fail(
-          `InfluxDB refused ${count} point(s) as invalid, so they were dropped: ${err.message} If a field was stored as an integer before, list it under "Integer fields".`,
-          { written: 0, buffered: this.buffered(), dropped: count },
+          `${stored} as invalid, so they were dropped: ${err.message} If a field was stored as an integer before, list it under "Integer fields".`,
+          { written, buffered: this.buffered(), dropped: count },
+        );
+      },
+      onDamage: (damage) => {
+        this.sink.warn(
+          `The spool file ${damage.file} was damaged (cut short or overwritten): ${damage.lost} point(s) lost in ${damage.where}; every intact point is written.`,
         );
       },
       onDrop: (count) => {

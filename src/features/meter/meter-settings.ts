@@ -59,6 +59,7 @@ export function parseMeterSettings(def: Record<string, unknown>): MeterSettings 
       anomalyMethod: def.anomalyMethod,
       consumptionTimestamp: def.consumptionTimestamp,
       meterTag: def.meterTag,
+      maxBoundaries: def.maxBoundaries,
     });
     const mode = outputMode(def.output);
     const warnings: string[] = [];

@@ -32,6 +32,9 @@ function memoised(memo: Map<string, string>, special: RegExp, s: string): string
   let escaped = memo.get(s);
   if (escaped === undefined) {
     if (LINE_BREAK.test(s)) throw new ValidationError(`the name or tag ${JSON.stringify(s)} contains a line break`);
+    // A trailing backslash would escape the comma, equals sign or space after it: InfluxDB refuses the line.
+    if (s.endsWith("\\"))
+      throw new ValidationError(`the name or tag ${JSON.stringify(s)} ends in a backslash, which InfluxDB cannot read`);
     // Backslashes are literal in names and tags (InfluxDB only unescapes the special characters).
     escaped = s.replace(special, "\\$&");
     if (memo.size >= MEMO_LIMIT) memo.clear();
@@ -67,6 +70,11 @@ export function lineOf(
   skipTimeField = false,
 ): string {
   if (!measurement) throw new ValidationError("it has no measurement: set msg.measurement or the node's one");
+  // InfluxDB reads a line starting with # as a comment: it would answer 204 and store nothing.
+  if (measurement.startsWith("#"))
+    throw new ValidationError(
+      `its measurement ${JSON.stringify(measurement)} starts with #, which InfluxDB ignores as a comment`,
+    );
   let line = memoised(measurementMemo, MEASUREMENT_SPECIAL, measurement);
   if (tags) {
     const tagKeys = Object.keys(tags);
@@ -74,8 +82,15 @@ export function lineOf(
     for (const key of tagKeys) {
       const raw = tags[key];
       if (raw === null || raw === undefined) continue;
+      if (typeof raw === "number" && !Number.isFinite(raw))
+        throw new ValidationError(`tag "${key}" is ${raw}, which is not a value InfluxDB can store`);
       const value = typeof raw === "string" ? raw : String(raw);
-      if (value === "") continue; // InfluxDB refuses empty tag values; an empty tag is the same as none
+      // InfluxDB refuses the whole line for an empty tag value ("missing tag value"); leave the tag out.
+      if (value === "")
+        throw new ValidationError(
+          `tag "${key}" is empty, which InfluxDB refuses; leave the tag out or give it a value`,
+        );
+      if (key === "") throw new ValidationError("a tag has an empty name");
       line += `,${memoised(keyMemo, KEY_SPECIAL, key)}=${memoised(keyMemo, KEY_SPECIAL, value)}`;
     }
   }
@@ -83,6 +98,7 @@ export function lineOf(
   for (const key in fields) {
     const value = fields[key];
     if (value === null || value === undefined || (skipTimeField && key === "time")) continue;
+    if (key === "") throw new ValidationError("a field has an empty name");
     const name = memoised(keyMemo, KEY_SPECIAL, key);
     body += `${body ? "," : ""}${name}=${fieldValue(key, value, integerFields.has(key))}`;
   }

@@ -48,6 +48,12 @@ type Candidate = { measurement: unknown; tags: unknown; fields: unknown; timesta
 
 const NO_INTEGER_FIELDS: ReadonlySet<string> = new Set();
 
+/**
+ * Most points one message may carry: a message is spooled in one write and held in memory until then
+ * (readers send one point, meter-interpolate 5,000 per message). Larger ones are refused as a whole.
+ */
+export const MAX_POINTS_PER_MESSAGE = 500_000;
+
 export function linesFromMessage(msg: PointMessage, defaults: PointDefaults = {}): BuiltLines {
   const candidates = candidatesOf(msg);
   const now = defaults.now ?? Date.now();
@@ -82,6 +88,10 @@ function candidatesOf(msg: PointMessage): Candidate[] {
   });
   if (Array.isArray(payload)) {
     if (payload.length === 0) return [];
+    if (payload.length > MAX_POINTS_PER_MESSAGE)
+      throw new ValidationError(
+        `msg.payload holds ${payload.length} points, more than the ${MAX_POINTS_PER_MESSAGE} one message may carry; send them in several messages.`,
+      );
     const points = payload.filter(isPointLike).length;
     if (points === payload.length) {
       return payload.map((p: { measurement?: unknown; tags?: unknown; fields: unknown; timestamp?: unknown }) => ({

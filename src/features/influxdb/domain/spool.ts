@@ -1,13 +1,22 @@
 import { promises as fs } from "node:fs";
 import * as path from "node:path";
+import { crc32 } from "node:zlib";
 
 /**
  * A durable first-in-first-out queue of text lines on disk, so that points survive an outage of the
  * database and a restart of Node-RED.
  *
- * Layout of the directory: numbered segment files (`0000000001.seg`, one line per record, appended to)
- * and a `cursor` file saying how many lines of the oldest segment are already confirmed. A segment is
- * deleted once all its lines are confirmed and a newer one has taken over the appends.
+ * Layout of the directory: numbered segment files (`0000000001.seg`, appended to) and a `cursor` file
+ * saying how many records of the oldest segment are already confirmed. A segment is deleted once all its
+ * records are confirmed and a newer one has taken over the appends.
+ *
+ * Segment format 2 (0.2.0; 0.1.0 files, one bare line per record, are still read): a header line
+ * `#meterflow-spool 2 prev=<records of the previous segment>`, then one record per line,
+ * `<crc32 hex> <index> <line>`, the checksum over `<index> <line>`. A damaged record (bytes overwritten,
+ * a segment cut short) is found by its checksum or by the gap in the indices; the tail of a segment is
+ * known from the next segment's `prev=` or, for the newest one, from the `closed` file written on close.
+ * The intact records are delivered, the lost ones reported once through `onDamage` and then replaced on
+ * disk by checksummed `#lost` placeholders, so a later open neither reports nor replays them again.
  *
  * - `append()` resolves only after the lines are written (and fsynced when asked): callers may then
  *   acknowledge their input. Appends arriving together share one write (group commit).
@@ -16,7 +25,18 @@ import * as path from "node:path";
  *   time only once, so a replay never duplicates.
  * - Over `limitBytes` the oldest lines are dropped and reported through `onDrop`.
  * - After a crash a torn last line (no newline) is cut off: its append never resolved.
+ * - With `fsync`, the directory is fsynced after a segment is created or removed, so the file's
+ *   existence (not only its content) survives a power cut.
  */
+
+export interface SpoolDamage {
+  /** The segment file. */
+  file: string;
+  /** Points that could not be recovered. */
+  lost: number;
+  /** Where, for the warning: record ranges and the byte offsets of the damage. */
+  where: string;
+}
 
 export interface SpoolOptions {
   dir: string;
@@ -27,24 +47,33 @@ export interface SpoolOptions {
   /** fdatasync after every group write, so that a power cut loses nothing acknowledged. */
   fsync?: boolean;
   onDrop?: (count: number) => void;
+  /** A damaged segment was read: its intact points are kept, `lost` are gone. Said once per damage. */
+  onDamage?: (damage: SpoolDamage) => void;
 }
 
 export interface SpoolBatch {
   readonly segment: number;
   readonly start: number;
+  /** The record after the batch (records lost to damage in between are skipped, not sent). */
+  readonly end: number;
   readonly lines: readonly string[];
 }
+
+/** A record's line, or null for one lost to damage. */
+type Line = string | null;
 
 interface Segment {
   seq: number;
   file: string;
+  /** Records in the file, lost ones included. */
   count: number;
   bytes: number;
-  /** Lines before the cursor are confirmed (or dropped). */
+  /** Records before the cursor are confirmed (or dropped). */
   cursor: number;
-  consumedBytes: number;
+  /** 0.1.0 segments are bare lines; ours are framed. */
+  framed: boolean;
   /** In memory while this segment is being appended to or read from; undefined otherwise. */
-  lines?: string[];
+  lines?: Line[];
   handle?: fs.FileHandle;
 }
 
@@ -56,7 +85,11 @@ interface PendingAppend {
 
 const SEGMENT_SUFFIX = ".seg";
 const CURSOR_FILE = "cursor";
+const CLOSED_FILE = "closed";
+const HEADER = "#meterflow-spool 2";
+const LOST = "#lost";
 const DEFAULT_SEGMENT_BYTES = 1 << 20;
+const RECORD = /^([0-9a-f]{8}) (\d{1,15}) (.*)$/;
 
 export class Spool {
   private readonly segments: Segment[] = [];
@@ -92,6 +125,7 @@ export class Spool {
   get pending(): number {
     return this.pendingLines;
   }
+  /** Bytes of those lines (with their newlines, without the framing). */
   get pendingBytes(): number {
     return this.pendingBytesCount;
   }
@@ -127,17 +161,37 @@ export class Spool {
         const at = this.segments.findIndex((s) => s.seq === after.segment);
         if (at >= index) {
           index = at;
-          start = Math.max(after.start + after.lines.length, this.segments[at].cursor);
+          start = Math.max(after.end, this.segments[at].cursor);
         }
+      }
+      for (;;) {
         while (index < this.segments.length && start >= this.segments[index].count) {
           index++;
           start = this.segments[index]?.cursor ?? 0;
         }
         if (index >= this.segments.length) return undefined;
+        const segment = this.segments[index];
+        const all = await this.linesOf(segment);
+        const lines: string[] = [];
+        let end = start;
+        while (end < segment.count && lines.length < max) {
+          const line = all[end++];
+          if (line !== null) lines.push(line);
+        }
+        if (lines.length > 0) return { segment: segment.seq, start, end, lines };
+        // Only lost records here: nothing to send, so they are done at once when at the head.
+        if (segment === this.head() && start === segment.cursor) {
+          await this.advance(segment, end - start);
+          index = this.segments.indexOf(segment);
+          if (index < 0) {
+            index = this.segments.findIndex((s) => s.cursor < s.count);
+            if (index < 0) return undefined;
+            start = this.segments[index].cursor;
+            continue;
+          }
+        }
+        start = end;
       }
-      const segment = this.segments[index];
-      const lines = await this.linesOf(segment);
-      return { segment: segment.seq, start, lines: lines.slice(start, start + max) };
     });
   }
 
@@ -146,8 +200,7 @@ export class Spool {
     return this.exclusive(async () => {
       const head = this.head();
       if (!head || head.seq !== batch.segment) return; // already dropped
-      const end = batch.start + batch.lines.length;
-      if (end > head.cursor) await this.advance(head, end - head.cursor);
+      if (batch.end > head.cursor) await this.advance(head, batch.end - head.cursor);
     });
   }
 
@@ -156,8 +209,12 @@ export class Spool {
     this.closed = true;
     return this.exclusive(async () => {
       for (const s of [...this.segments]) {
-        await s.handle?.close();
-        s.handle = undefined;
+        if (s.handle) {
+          await s.handle.close();
+          s.handle = undefined;
+          // The newest segment's length, so the next open can tell a cut-short file from a short one.
+          if (s.cursor < s.count && s.framed) await this.writeAtomic(CLOSED_FILE, `${s.seq} ${s.count}\n`);
+        }
         s.lines = undefined;
         if (s.cursor >= s.count) await this.remove(s); // fully written: nothing to replay
       }
@@ -184,14 +241,18 @@ export class Spool {
     try {
       const lines = group.flatMap((g) => g.lines);
       const segment = await this.writable();
-      const text = `${lines.join("\n")}\n`;
-      const bytes = Buffer.byteLength(text);
+      let text = "";
+      let bytes = 0;
+      for (let i = 0; i < lines.length; i++) {
+        text += `${frame(segment.count + i, lines[i])}\n`;
+        bytes += Buffer.byteLength(lines[i]) + 1;
+      }
       await segment.handle!.write(text);
       if (this.fsync) await segment.handle!.datasync();
       const held = segment.lines!;
       for (const line of lines) held.push(line); // not push(...lines): a huge message would overflow the stack
       segment.count += lines.length;
-      segment.bytes += bytes;
+      segment.bytes += Buffer.byteLength(text);
       this.pendingLines += lines.length;
       this.pendingBytesCount += bytes;
       if (segment.bytes >= this.segmentBytes) await this.seal(segment);
@@ -208,8 +269,12 @@ export class Spool {
     if (last?.handle) return last;
     const seq = this.nextSeq++;
     const file = path.join(this.dir, `${String(seq).padStart(10, "0")}${SEGMENT_SUFFIX}`);
-    const segment: Segment = { seq, file, count: 0, bytes: 0, cursor: 0, consumedBytes: 0, lines: [] };
+    const header = `${HEADER}${last ? ` prev=${last.count}` : ""}\n`;
+    const segment: Segment = { seq, file, count: 0, bytes: 0, cursor: 0, framed: true, lines: [] };
     segment.handle = await fs.open(file, "a");
+    await segment.handle.write(header);
+    segment.bytes = Buffer.byteLength(header);
+    await this.syncDir();
     this.segments.push(segment);
     return segment;
   }
@@ -222,22 +287,27 @@ export class Spool {
     else if (segment !== this.head()) segment.lines = undefined; // re-read when it becomes the head
   }
 
-  private async linesOf(segment: Segment): Promise<string[]> {
+  private async linesOf(segment: Segment): Promise<Line[]> {
     if (!segment.lines) {
-      const text = await fs.readFile(segment.file, "utf8");
-      segment.lines = text.split("\n").slice(0, segment.count);
+      const buffer = await fs.readFile(segment.file);
+      segment.lines = (await this.recover(segment, buffer, segment.count)).lines;
     }
     return segment.lines;
   }
 
-  /** Marks `n` lines of the head as done, persisting the cursor or deleting a finished segment. */
+  /** Marks `n` records of the head as done, persisting the cursor or deleting a finished segment. */
   private async advance(segment: Segment, n: number): Promise<void> {
     const lines = await this.linesOf(segment);
     let bytes = 0;
-    for (let i = segment.cursor; i < segment.cursor + n; i++) bytes += Buffer.byteLength(lines[i]) + 1;
+    let points = 0;
+    for (let i = segment.cursor; i < segment.cursor + n; i++) {
+      const line = lines[i];
+      if (line === null) continue;
+      bytes += Buffer.byteLength(line) + 1;
+      points++;
+    }
     segment.cursor += n;
-    segment.consumedBytes += bytes;
-    this.pendingLines -= n;
+    this.pendingLines -= points;
     this.pendingBytesCount -= bytes;
     if (segment.cursor >= segment.count && !segment.handle) await this.remove(segment);
     else await this.writeCursor(segment);
@@ -245,15 +315,31 @@ export class Spool {
 
   private async remove(segment: Segment): Promise<void> {
     await fs.rm(segment.file, { force: true });
+    await this.syncDir();
     this.segments.splice(this.segments.indexOf(segment), 1);
     if (!this.segments.some((s) => s.cursor > 0)) await fs.rm(path.join(this.dir, CURSOR_FILE), { force: true });
   }
 
-  private async writeCursor(segment: Segment): Promise<void> {
-    // Write-then-rename, so a crash leaves either the old cursor or the new one, never half of one.
-    const file = path.join(this.dir, CURSOR_FILE);
-    await fs.writeFile(`${file}.tmp`, `${segment.seq} ${segment.cursor}\n`);
+  private writeCursor(segment: Segment): Promise<void> {
+    return this.writeAtomic(CURSOR_FILE, `${segment.seq} ${segment.cursor}\n`);
+  }
+
+  /** Write-then-rename, so a crash leaves either the old file or the new one, never half of one. */
+  private async writeAtomic(name: string, text: string): Promise<void> {
+    const file = path.join(this.dir, name);
+    await fs.writeFile(`${file}.tmp`, text);
     await fs.rename(`${file}.tmp`, file);
+  }
+
+  /** fsync of the directory: makes a created, renamed or removed file's entry durable. */
+  private async syncDir(): Promise<void> {
+    if (!this.fsync) return;
+    const dir = await fs.open(this.dir, "r");
+    try {
+      await dir.sync();
+    } finally {
+      await dir.close();
+    }
   }
 
   private async enforceLimit(): Promise<void> {
@@ -265,12 +351,17 @@ export class Spool {
       // Drop whole lines from the head until the rest fits.
       let n = 0;
       let bytes = 0;
+      let points = 0;
       while (head.cursor + n < head.count && this.pendingBytesCount - bytes > this.limitBytes) {
-        bytes += Buffer.byteLength(lines[head.cursor + n]) + 1;
+        const line = lines[head.cursor + n];
+        if (line !== null) {
+          bytes += Buffer.byteLength(line) + 1;
+          points++;
+        }
         n++;
       }
       await this.advance(head, n);
-      dropped += n;
+      dropped += points;
     }
     if (dropped > 0) {
       this.droppedTotal += dropped;
@@ -281,45 +372,102 @@ export class Spool {
   private async load(): Promise<void> {
     await fs.mkdir(this.dir, { recursive: true });
     const names = (await fs.readdir(this.dir)).filter((n) => n.endsWith(SEGMENT_SUFFIX)).sort();
-    const cursor = await this.readCursor();
+    const cursor = await this.readPair(CURSOR_FILE);
+    const closed = await this.readPair(CLOSED_FILE);
     this.nextSeq = (cursor?.seq ?? 0) + 1;
+    const found: Array<{ seq: number; file: string; buffer: Buffer }> = [];
     for (const name of names) {
       const seq = Number(name.slice(0, -SEGMENT_SUFFIX.length));
       if (!Number.isSafeInteger(seq)) continue;
       this.nextSeq = Math.max(this.nextSeq, seq + 1);
       const file = path.join(this.dir, name);
+      if (cursor && seq < cursor.seq) {
+        // Older than the cursor: confirmed already, its deletion was interrupted.
+        await fs.rm(file, { force: true });
+        continue;
+      }
       let buffer = await fs.readFile(file);
       const end = buffer.lastIndexOf(0x0a) + 1;
       if (end < buffer.length) {
         await fs.truncate(file, end); // a torn append from a crash: it was never acknowledged
         buffer = buffer.subarray(0, end);
       }
-      const count = countNewlines(buffer, buffer.length);
-      if (count === 0) {
+      found.push({ seq, file, buffer });
+    }
+    for (let i = 0; i < found.length; i++) {
+      const { seq, file, buffer } = found[i];
+      // How many records this segment had: the next one's header says, or the close of the last run.
+      const next = found[i + 1] && found[i + 1].seq === seq + 1 ? headerPrev(found[i + 1].buffer) : undefined;
+      const expected = next ?? (closed && closed.seq === seq ? closed.line : 0);
+      // An empty file that should have records was framed: its header went with the rest.
+      const framed = isFramed(buffer) || (buffer.length === 0 && expected > 0);
+      const segment: Segment = { seq, file, count: 0, bytes: buffer.length, cursor: 0, framed };
+      if (cursor && cursor.seq === seq) segment.cursor = cursor.line;
+      const { lines } = await this.recover(segment, buffer, expected);
+      segment.count = lines.length;
+      segment.cursor = Math.min(segment.cursor, segment.count);
+      if (segment.count === 0) {
         await fs.rm(file, { force: true });
         continue;
       }
-      const segment: Segment = { seq, file, count, bytes: end, cursor: 0, consumedBytes: 0 };
-      if (cursor && cursor.seq === seq) {
-        segment.cursor = Math.min(cursor.line, count);
-        segment.consumedBytes = offsetOfLine(buffer, segment.cursor);
-      } else if (cursor && seq < cursor.seq) {
-        // Older than the cursor: confirmed already, its deletion was interrupted.
-        await fs.rm(file, { force: true });
-        continue;
+      for (let k = segment.cursor; k < lines.length; k++) {
+        const line = lines[k];
+        if (line === null) continue;
+        this.pendingLines++;
+        this.pendingBytesCount += Buffer.byteLength(line) + 1;
       }
       this.segments.push(segment);
-      this.pendingLines += count - segment.cursor;
-      this.pendingBytesCount += end - segment.consumedBytes;
     }
     // A cursor whose segment is gone (crash between deleting both) must not mark future segments done.
     if (cursor && !this.segments.some((s) => s.seq === cursor.seq))
       await fs.rm(path.join(this.dir, CURSOR_FILE), { force: true });
   }
 
-  private async readCursor(): Promise<{ seq: number; line: number } | undefined> {
+  /**
+   * The records of a segment file; damaged ones (bad checksum, missing index, cut-off tail up to
+   * `expected` records) are null, reported once and replaced by placeholders on disk.
+   */
+  private async recover(segment: Segment, buffer: Buffer, expected: number): Promise<{ lines: Line[] }> {
+    if (!segment.framed) {
+      const lines = buffer.toString("utf8").split("\n");
+      lines.pop(); // after the last newline
+      return { lines };
+    }
+    const parsed = parseFramed(buffer, expected);
+    const lostPending = parsed.damaged.filter((r) => r >= segment.cursor);
+    if (parsed.damaged.length > 0) {
+      await this.rewrite(segment, parsed.lines, buffer);
+      if (lostPending.length > 0)
+        this.options.onDamage?.({
+          file: segment.file,
+          lost: lostPending.length,
+          where: `${path.basename(segment.file)}, ${ranges(lostPending)}${parsed.offsets.length ? ` (damage at byte ${parsed.offsets.slice(0, 5).join(", ")}${parsed.offsets.length > 5 ? ", …" : ""})` : " (the file was cut short)"}`,
+        });
+    }
+    return { lines: parsed.lines };
+  }
+
+  /** Writes a damaged segment again with placeholders for its lost records, keeping every index. */
+  private async rewrite(segment: Segment, lines: readonly Line[], original: Buffer): Promise<void> {
+    const header = original.subarray(0, original.indexOf(0x0a) + 1).toString("utf8");
+    let text = header.startsWith(HEADER) ? header : `${HEADER}\n`;
+    for (let i = 0; i < lines.length; i++) text += `${frame(i, lines[i] ?? LOST)}\n`;
+    const tmp = `${segment.file}.tmp`;
+    const handle = await fs.open(tmp, "w");
     try {
-      const [seq, line] = (await fs.readFile(path.join(this.dir, CURSOR_FILE), "utf8")).trim().split(" ").map(Number);
+      await handle.write(text);
+      if (this.fsync) await handle.datasync();
+    } finally {
+      await handle.close();
+    }
+    await fs.rename(tmp, segment.file);
+    await this.syncDir();
+    segment.bytes = Buffer.byteLength(text);
+  }
+
+  private async readPair(name: string): Promise<{ seq: number; line: number } | undefined> {
+    try {
+      const [seq, line] = (await fs.readFile(path.join(this.dir, name), "utf8")).trim().split(" ").map(Number);
       return Number.isSafeInteger(seq) && Number.isSafeInteger(line) ? { seq, line } : undefined;
     } catch {
       return undefined;
@@ -327,14 +475,74 @@ export class Spool {
   }
 }
 
-function countNewlines(buffer: Buffer, end: number): number {
-  let count = 0;
-  for (let i = buffer.indexOf(0x0a); i !== -1 && i < end; i = buffer.indexOf(0x0a, i + 1)) count++;
-  return count;
+function frame(index: number, line: string): string {
+  const body = `${index} ${line}`;
+  return `${(crc32(body) >>> 0).toString(16).padStart(8, "0")} ${body}`;
 }
 
-function offsetOfLine(buffer: Buffer, line: number): number {
-  let offset = 0;
-  for (let i = 0; i < line; i++) offset = buffer.indexOf(0x0a, offset) + 1;
-  return offset;
+function isFramed(buffer: Buffer): boolean {
+  return buffer.subarray(0, HEADER.length).toString("utf8") === HEADER;
+}
+
+/** The `prev=` of a segment's header: how many records the segment before it has. */
+function headerPrev(buffer: Buffer): number | undefined {
+  if (!isFramed(buffer)) return undefined;
+  const header = buffer.subarray(0, Math.max(0, buffer.indexOf(0x0a))).toString("utf8");
+  const match = / prev=(\d+)$/.exec(header);
+  return match ? Number(match[1]) : undefined;
+}
+
+/**
+ * Records by index. A record counts only with a valid checksum and an index above the previous good
+ * one; every index not found up to the highest (or `expected`) is damaged. `offsets`: where bad bytes were.
+ */
+function parseFramed(buffer: Buffer, expected: number): { lines: Line[]; damaged: number[]; offsets: number[] } {
+  const text = buffer.toString("utf8");
+  const lines: Line[] = [];
+  const damaged: number[] = [];
+  const offsets: number[] = [];
+  let pos = text.indexOf("\n") + 1;
+  let byte = Buffer.byteLength(text.slice(0, pos));
+  let lastBad = -2;
+  while (pos < text.length) {
+    let nl = text.indexOf("\n", pos);
+    if (nl < 0) nl = text.length;
+    const raw = text.slice(pos, nl);
+    const match = RECORD.exec(raw);
+    const index = match ? Number(match[2]) : -1;
+    const good =
+      match !== null &&
+      index >= lines.length &&
+      (crc32(`${match[2]} ${match[3]}`) >>> 0).toString(16).padStart(8, "0") === match[1];
+    if (good) {
+      while (lines.length < index) {
+        damaged.push(lines.length);
+        lines.push(null);
+      }
+      lines.push(match[3] === LOST ? null : match[3]);
+    } else if (lastBad !== byte) {
+      offsets.push(byte);
+    }
+    const next = Buffer.byteLength(raw) + 1;
+    if (!good) lastBad = byte + next;
+    byte += next;
+    pos = nl + 1;
+  }
+  while (lines.length < expected) {
+    damaged.push(lines.length);
+    lines.push(null);
+  }
+  return { lines, damaged, offsets };
+}
+
+/** `records 4–6 and 9` for a warning. */
+function ranges(indices: readonly number[]): string {
+  const parts: string[] = [];
+  for (let i = 0; i < indices.length;) {
+    let j = i;
+    while (j + 1 < indices.length && indices[j + 1] === indices[j] + 1) j++;
+    parts.push(i === j ? `${indices[i] + 1}` : `${indices[i] + 1}–${indices[j] + 1}`);
+    i = j + 1;
+  }
+  return `record${indices.length > 1 ? "s" : ""} ${parts.join(", ")}`;
 }

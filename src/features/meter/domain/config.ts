@@ -18,6 +18,7 @@ export const DEFAULT_CONFIG: Readonly<EngineConfig> = Object.freeze({
   meterTag: "entity_id",
   madLookback: 8,
   madMinRefs: 4,
+  maxBoundaries: 10_000_000,
 });
 
 /** The configuration as stored on the node (strings from the form), or as a test writes it. */
@@ -36,6 +37,7 @@ export interface RawConfig {
   anomaly?: { method?: unknown };
   consumptionTimestamp?: unknown;
   meterTag?: unknown;
+  maxBoundaries?: unknown;
 }
 
 function isBlank(x: unknown): boolean {
@@ -65,6 +67,14 @@ function parseIntervals(x: unknown): Unit[] {
     if (!out.includes(u as Unit)) out.push(u as Unit);
   }
   return UNITS.filter((u) => out.includes(u));
+}
+
+function parseCount(x: unknown, fallback: number, what: string): number {
+  if (isBlank(x)) return fallback;
+  const n = typeof x === "string" ? Number(x) : x;
+  if (typeof n !== "number" || !Number.isSafeInteger(n) || n < 1)
+    throw new Error(`${what} must be a whole number above 0, not ${JSON.stringify(x)}`);
+  return n;
 }
 
 function parseRatio(x: unknown): number {
@@ -104,6 +114,7 @@ export function engineConfig(raw: RawConfig): EngineConfig {
       "consumptionTimestamp",
     ),
     meterTag: isBlank(raw.meterTag) ? DEFAULT_CONFIG.meterTag : String(raw.meterTag),
+    maxBoundaries: parseCount(raw.maxBoundaries, DEFAULT_CONFIG.maxBoundaries, "maxBoundaries"),
   };
   if (!isBlank(raw.rangeStart)) cfg.rangeStart = requireTime(raw.rangeStart, "rangeStart");
   if (!isBlank(raw.rangeEnd)) cfg.rangeEnd = requireTime(raw.rangeEnd, "rangeEnd");

@@ -53,6 +53,11 @@ export interface EngineConfig {
   /** seasonal-mad: how many previous same-phase values to compare with, and how many are needed. */
   madLookback: number;
   madMinRefs: number;
+  /**
+   * Most hour/day/month boundaries one run may compute, over all its meters and intervals: a run over
+   * more is refused before any grid is built (memory grows with the boundaries, measured at about 65 bytes each).
+   */
+  maxBoundaries: number;
 }
 
 export interface PhysicalDef {
