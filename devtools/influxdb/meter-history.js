@@ -16,7 +16,7 @@ function* meterLines(meter, index, from, to, every = QUARTER) {
   let value = meter.start;
   const tag = meter.id.replace(/([,= \\])/g, "\\$1");
   for (let t = from; t <= to; t += every) {
-    yield `meter_reading,entity_id=${tag} value=${Math.round(value * 1000) / 1000} ${t}`;
+    yield [t, `meter_reading,entity_id=${tag} value=${Math.round(value * 1000) / 1000} ${t}`];
     x = (x * 1103515245 + 12345) % 2 ** 31;
     value += meter.perDay * (every / 86_400_000) * (0.6 + 0.8 * (x / 2 ** 31));
   }
@@ -24,9 +24,13 @@ function* meterLines(meter, index, from, to, every = QUARTER) {
 
 /**
  * Writes `days` of readings up to `end` (ms, on a quarter hour) for `meters` into database `db` of the
- * harness `influx`; resolves with the number of rows written.
+ * harness `influx`; resolves with the number of rows written. `only(t)` writes a part of that same history
+ * (the values are the same whichever part is written, so a later call can add the days after).
  */
-async function writeMeterHistory(influx, { db = influx.db, days = 90, end, meters = DEMO_METERS, batch = 20000 } = {}) {
+async function writeMeterHistory(
+  influx,
+  { db = influx.db, days = 90, end, meters = DEMO_METERS, batch = 20000, only = () => true } = {},
+) {
   const to = Math.floor((end ?? Date.now()) / QUARTER) * QUARTER;
   const from = to - days * 86_400_000;
   let rows = 0;
@@ -42,7 +46,8 @@ async function writeMeterHistory(influx, { db = influx.db, days = 90, end, meter
     lines = [];
   };
   for (let i = 0; i < meters.length; i++) {
-    for (const line of meterLines(meters[i], i, from, to)) {
+    for (const [t, line] of meterLines(meters[i], i, from, to)) {
+      if (!only(t)) continue;
       lines.push(line);
       if (lines.length >= batch) await flush();
     }

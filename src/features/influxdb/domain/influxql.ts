@@ -36,7 +36,7 @@ export function timeBound(value: unknown, what: string): string | undefined {
     return `${Math.round(parseInstant(value, { numericStrings: true }))}ms`;
   } catch {
     throw new ValidationError(
-      `${what} ${JSON.stringify(value)} is not a time: use a relative time like -40d, "now", epoch milliseconds or an ISO time with an offset.`,
+      `${what} ${JSON.stringify(value)} is not a time: use a relative time like -40d (units ns, u, ms, s, m, h, d, w), "now", epoch milliseconds or an ISO time with an offset.`,
       { statusText: `bad ${what}` },
     );
   }
