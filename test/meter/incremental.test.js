@@ -33,7 +33,7 @@ function memoryStore() {
 /** Deterministic 15-minute readings with irregular steps, a meter reset, a glitch and a day-long gap. */
 function readings(seed, from, to, resetAt) {
   let x = seed;
-  const rand = () => ((x = (x * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const rand = () => (x = (x * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
   const t = [];
   const v = [];
   let value = 1000 + seed;

@@ -1,7 +1,7 @@
 // The meter-interpolate node in Node-RED (4 or 5, see test/helpers/node-red.js): batch and live modes,
 // the InfluxDB points output, errors through done(err), and live = batch through the node.
 "use strict";
-const should = require("should");
+require("should");
 const { helper, nodeModules, collect, waitFor } = require("../helpers/node-red");
 const { meterReadings } = require("./random");
 

@@ -1,4 +1,4 @@
-import { batch as pointBatch, type Batch } from "../../shared/reading";
+import { batch as pointBatch } from "../../shared/reading";
 import {
   IsoCache,
   LiveMeter,
@@ -139,11 +139,11 @@ export async function runIncremental<M extends BatchMessage>(
       host.warn(`meter "${def.id}": incremental runs compute physical meters only; run ${def.type} meters in full`);
       continue;
     }
-    const result = runMeter(def as PhysicalDef, cfg, clock, store);
+    const result = runMeter(def, cfg, clock, store);
     done++;
     if (mode.points)
       for (const chunk of pointChunks(result, POINTS_PER_MESSAGE, cfg.consumptionTimestamp))
-        host.send([null, pointBatch(chunk, result.id) as Batch]);
+        host.send([null, pointBatch(chunk, result.id)]);
     if (mode.object) meters[result.id] = meterOut(result, format);
     await new Promise((resolve) => setImmediate(resolve));
   }
