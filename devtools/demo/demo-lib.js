@@ -17,7 +17,13 @@ const SERVICES = [
   { module: "energylive", env: "ENERGYLIVE_BASE_URL", credentialTypes: ["energylive-reader"] },
 ];
 
-const INFLUX_DEMO = { org: "meterflow-demo", db: "meters", bucket: "meters/autogen", token: "demo-token" };
+const INFLUX_DEMO = {
+  org: "meterflow-demo",
+  db: "meters",
+  bucket: "meters/autogen",
+  token: "demo-token",
+  historyDays: 90,
+};
 
 function hasCommand(name) {
   return spawnSync("sh", ["-c", `command -v ${name}`], { stdio: "ignore" }).status === 0;
@@ -175,6 +181,10 @@ async function startDemo(options = {}) {
       stops.push(() => influx.stop());
       env.INFLUX_URL = influx.url;
       log(`InfluxDB (1.x + v2 write proxy) ${influx.url}, database "${INFLUX_DEMO.db}"`);
+      // Raw readings for the "Daily meter analytics" example to read back, as the seed's raw bucket holds.
+      const { writeMeterHistory } = require(path.join(root, "devtools", "influxdb", "meter-history.js"));
+      const rows = await writeMeterHistory(influx, { days: INFLUX_DEMO.historyDays });
+      log(`InfluxDB: ${rows} raw meter readings (${INFLUX_DEMO.historyDays} days) in "meter_reading"`);
     } else {
       // Nothing listens there: the write nodes keep every point in their disk spool and say so.
       env.INFLUX_URL = `http://127.0.0.1:${await freePort()}`;

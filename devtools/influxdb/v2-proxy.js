@@ -3,7 +3,8 @@
 //   POST /api/v2/write?org=O&bucket=db[/rp]&precision=ns|us|ms|s  →  POST /write?db=db[&rp=rp]&precision=n|u|ms|s
 //   GET|POST /query, GET /ping  → passed through;  GET /health → 2.x-style JSON from /ping;  else 501.
 // The body (gzip or not) is forwarded untouched; the Authorization header is never forwarded. With
-// `token` set, a write or health check without `Authorization: Token <token>` gets InfluxDB 2's 401.
+// `token` set, a write or query without `Authorization: Token <token>` gets InfluxDB 2's 401 (2.x checks
+// the token on its v1-compatible /query too: docs.influxdata.com/influxdb/v2/api-guide/influxdb-1x/query/).
 // While `down` is true (or the upstream is unreachable) connections are cut, as with a dead server.
 "use strict";
 const http = require("node:http");
@@ -36,7 +37,11 @@ class InfluxProxy {
     if (this.down) return req.socket.destroy();
     const url = new URL(req.url, "http://proxy");
     if (url.pathname === "/api/v2/write" && req.method === "POST") return this.write(req, res, url);
-    if (url.pathname === "/query" || url.pathname === "/ping") return this.forward(req, res, url.pathname + url.search);
+    if (url.pathname === "/query") {
+      if (this.authorised(req, res)) this.forward(req, res, url.pathname + url.search);
+      return;
+    }
+    if (url.pathname === "/ping") return this.forward(req, res, url.pathname + url.search);
     if (url.pathname === "/health" && req.method === "GET") return this.health(req, res);
     return json(res, 501, {
       code: "not implemented",

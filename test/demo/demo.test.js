@@ -57,6 +57,19 @@ describe(`npm start demo (Node-RED ${major})`, function () {
     flow.values[0][1].should.be.a.Number();
   });
 
+  it("runs the daily meter analytics loop on the raw readings the demo stored", async function () {
+    const influx = demo.influx;
+    (await influx.count("meter_reading")).should.be.above(3 * 90 * 96);
+    // "backfill once" reads the 90 days back, meter-interpolate writes a value per local midnight and meter.
+    await waitFor(
+      async () => (await influx.count("meter_interpolated_daily")) >= 3 * 89,
+      60000,
+      "daily values of the three demo meters",
+    );
+    const series = await influx.query(`SELECT count("value") FROM "meter_interpolated_daily" GROUP BY "meter_id"`);
+    series.map((s) => s.tags.meter_id).should.eql(["gas_total", "strom_total", "wasser"]);
+  });
+
   it("speaks a Flume leak on Alexa exactly once while it lasts", async function () {
     const { flume, voicemonkey } = demo.simulators;
     await waitFor(() => voicemonkey.announcements.length >= 1, 60000, "the leak announcement");

@@ -4,6 +4,8 @@ import { AbortedError } from "../../shared/sleep";
 import { BatchRun, intervalOutSteps, IsoCache, parseInput, pointChunks, requireTime, UNITS } from "./domain";
 import type { EngineConfig, MeterOut, MeterResult } from "./domain";
 import type { MeterSettings, TypedValue } from "./meter-settings";
+import { runIncremental } from "./incremental";
+import type { StateStore } from "./live-store";
 
 /**
  * Batch mode: readings in any of the three input shapes in, per meter the §2.6 object on output 1
@@ -54,8 +56,13 @@ export async function runBatch<M extends BatchMessage>(
   msg: M,
   settings: MeterSettings,
   host: BatchHost<M>,
+  store?: StateStore,
 ): Promise<string> {
   try {
+    if (settings.incremental) {
+      if (!store) throw new ValidationError("incremental runs need the node's state");
+      return await runIncremental(msg, settings, host, store);
+    }
     return await run(msg, settings, host);
   } catch (e) {
     if (e instanceof AbortedError || e instanceof ValidationError) throw e;

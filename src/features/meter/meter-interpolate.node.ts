@@ -1,6 +1,7 @@
 import { runBatch } from "./batch-runner";
 import { LiveStore, type LiveResult } from "./live-store";
-import { parseMeterSettings, type MeterSettings } from "./meter-settings";
+import { parseMeterSettings, type MeterSettings, type TypedValue } from "./meter-settings";
+import type { Batch } from "../../shared/reading";
 import { defineNode } from "../../runtime/kernel";
 import type { FlowMessage, NodeAPI, SendFn } from "../../runtime/types";
 
@@ -42,13 +43,17 @@ const meterInterpolate = defineNode<MeterSettings>({
             return Promise.resolve();
           });
         }
-        const summary = await runBatch(msg, settings, {
+        const host = {
           signal: kit.signal,
           now: () => kit.now(),
-          warn: (text) => kit.warn(text),
-          evaluate: (typed, m) => kit.evaluate(typed.value, typed.type, m),
-          send: (ports) => send(ports),
-        });
+          warn: (text: string) => kit.warn(text),
+          evaluate: (typed: TypedValue, m: FlowMessage) => kit.evaluate(typed.value, typed.type, m),
+          send: (ports: [FlowMessage | null, Batch | null]) => send(ports),
+        };
+        // Incremental batches continue each other's state, so they run one after the other.
+        const summary = settings.incremental
+          ? await kit.serial(() => runBatch(msg, settings, host, kit.state))
+          : await runBatch(msg, settings, host);
         kit.status.ok(summary, kit.now());
       },
     };

@@ -24,6 +24,8 @@ export interface MeterSettings {
   warnings: string[];
   rangeStart?: TypedValue;
   rangeEnd?: TypedValue;
+  /** Batches continue the per-meter state of the batch before (incremental.ts). */
+  incremental: boolean;
 }
 
 export function outputMode(x: unknown): OutputMode {
@@ -64,7 +66,9 @@ export function parseMeterSettings(def: Record<string, unknown>): MeterSettings 
     const mode = outputMode(def.output);
     const warnings: string[] = [];
     const meters = parseMeterDefinitions(def.meters, warnings);
-    const settings: MeterSettings = { cfg, mode, meters, warnings };
+    const incremental = def.incremental === true || def.incremental === "true";
+    if (incremental && cfg.extrapolate !== "none") throw new Error(`incremental runs need extrapolate "none"`);
+    const settings: MeterSettings = { cfg, mode, meters, warnings, incremental };
     const rangeStart = typedValue(def.rangeStart, def.rangeStartType);
     const rangeEnd = typedValue(def.rangeEnd, def.rangeEndType);
     if (rangeStart) settings.rangeStart = rangeStart;

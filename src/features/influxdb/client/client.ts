@@ -150,6 +150,20 @@ export class InfluxConnection {
     return { ok: true, version, message: `Connected to ${server}; bucket "${bucket}" accepts writes.` };
   }
 
+  /**
+   * The body of one request, chunk by chunk as it arrives (the next chunk is read only when the caller
+   * asks for it, so a slow consumer slows the server instead of filling memory). Failures are thrown as
+   * the transport's own errors; the query client turns them into sentences about queries.
+   */
+  stream(path: string, body: string, contentType: string, signal?: AbortSignal): AsyncIterableIterator<Uint8Array> {
+    return this.influx.transport.iterate(path, body, {
+      method: "POST",
+      headers: { "content-type": contentType, accept: "application/json" },
+      gzipThreshold: Infinity,
+      signal,
+    });
+  }
+
   private translate(err: unknown, bucket: string, signal?: AbortSignal): Error {
     if (signal?.aborted || (err instanceof Error && err.name === "AbortError")) return new AbortedError();
     const where = `InfluxDB at ${this.displayUrl}`;

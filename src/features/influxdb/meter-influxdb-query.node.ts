@@ -1,0 +1,71 @@
+import { DEFAULT_CHUNK_SIZE, queryPieces } from "./client/query";
+import { readHistories, type MeterHistory } from "./history-reader";
+import { parseQuerySettings, queryOf, type QuerySettings } from "./query-settings";
+import type { InfluxServer } from "./server";
+import { ValidationError } from "../../shared/errors";
+import { defineNode } from "../../runtime/kernel";
+import type { FlowMessage, NodeAPI } from "../../runtime/types";
+
+/**
+ * `meter-influxdb-query`: meter history read back from InfluxDB with InfluxQL over `/query`, streamed in
+ * chunks and handed on in the shapes `meter-interpolate` takes: one message per meter (`msg.topic` is the
+ * meter id) or all meters in one `{meters: [...]}`.
+ */
+
+const meterInfluxdbQuery = defineNode<QuerySettings>({
+  type: "meter-influxdb-query",
+  settings: parseQuerySettings,
+  start(kit) {
+    const { settings } = kit;
+    const server = kit.configNode<InfluxServer>(settings.server);
+    if (!server) throw new ValidationError("Select a meter-influxdb config node (the InfluxDB server).");
+    const connection = server.connection;
+    if (!connection) throw server.setupError ?? new ValidationError("The InfluxDB config is invalid.");
+    const database = settings.database || server.bucket;
+    if (!database)
+      throw new ValidationError("Set the database (or bucket) on this node or on the meter-influxdb config node.", {
+        statusText: "no database",
+      });
+    kit.status.idle("ready");
+
+    return {
+      input: async (msg, send) => {
+        const query = await queryOf(settings, msg, (t) => kit.evaluate(t.value, t.type, msg));
+        kit.status.waiting("querying");
+        const pieces = queryPieces(connection, {
+          database,
+          query,
+          chunkSize: settings.chunkSize || DEFAULT_CHUNK_SIZE,
+          signal: kit.signal,
+        });
+        const all: Array<{ id: string; readings: MeterHistory["readings"] }> = [];
+        const summary = await readHistories(
+          pieces,
+          {
+            meterTag: settings.meterTag || "entity_id",
+            field: settings.mode === "form" ? settings.field : "",
+            readings: settings.readings,
+          },
+          (meter) => {
+            if (settings.output === "all") return void all.push({ id: meter.id, readings: meter.readings });
+            const out: FlowMessage = kit.cloneMessage(msg);
+            out.topic = meter.id;
+            out.payload = meter.readings;
+            send(out);
+          },
+        );
+        if (settings.output === "all" && summary.meters > 0) {
+          msg.payload = { meters: all };
+          send(msg);
+        }
+        const rows = `${summary.rows} reading${summary.rows === 1 ? "" : "s"}`;
+        if (summary.meters === 0) kit.status.idle("no readings in range");
+        else kit.status.ok(`${summary.meters} meter${summary.meters === 1 ? "" : "s"}, ${rows}`, kit.now());
+      },
+    };
+  },
+});
+
+export = function (RED: NodeAPI): void {
+  meterInfluxdbQuery(RED);
+};

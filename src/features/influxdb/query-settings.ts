@@ -1,0 +1,89 @@
+import { ValidationError } from "../../shared/errors";
+import { meterList, meterQuery } from "./domain/influxql";
+import type { ReadingsShape } from "./history-reader";
+
+/** The editor's properties of a meter-influxdb-query node, and how a message turns them into InfluxQL. */
+
+export interface Typed {
+  value: string;
+  type: string;
+}
+
+export interface QuerySettings {
+  server: string;
+  database: string;
+  mode: "form" | "raw";
+  query: Typed;
+  measurement: string;
+  field: string;
+  meterTag: string;
+  meters: Typed;
+  start: Typed;
+  end: Typed;
+  output: "meter" | "all";
+  readings: ReadingsShape;
+  chunkSize: number;
+}
+
+const text = (x: unknown, fallback = ""): string =>
+  typeof x === "string" ? x : typeof x === "number" ? String(x) : fallback;
+const typed = (value: unknown, type: unknown, fallback = "str"): Typed => ({
+  value: text(value),
+  type: text(type) || fallback,
+});
+
+function oneOf<T extends string>(x: unknown, allowed: readonly T[], what: string): T {
+  const s = text(x) || allowed[0];
+  if ((allowed as readonly string[]).includes(s)) return s as T;
+  throw new ValidationError(`${what} must be one of ${allowed.join(", ")}, not ${JSON.stringify(x)}.`);
+}
+
+export function parseQuerySettings(c: Record<string, unknown>): QuerySettings {
+  const chunk = Number(c.chunkSize === "" || c.chunkSize === undefined ? 10000 : c.chunkSize);
+  if (!Number.isInteger(chunk) || chunk < 1)
+    throw new ValidationError(`Chunk size must be a whole number of rows, not ${JSON.stringify(c.chunkSize)}.`);
+  return {
+    server: text(c.server),
+    database: text(c.database).trim(),
+    mode: oneOf(c.mode, ["form", "raw"], "Query mode"),
+    query: typed(c.query, c.queryType),
+    measurement: text(c.measurement).trim(),
+    field: text(c.field, "value").trim(),
+    meterTag: text(c.meterTag, "entity_id").trim(),
+    meters: typed(c.meters, c.metersType),
+    start: typed(c.start, c.startType),
+    end: typed(c.end, c.endType),
+    output: oneOf(c.output, ["meter", "all"], "Output"),
+    readings: oneOf(c.readings, ["columns", "objects"], "Readings"),
+    chunkSize: chunk,
+  };
+}
+
+export type Evaluate = (t: Typed) => Promise<unknown>;
+
+/** The InfluxQL of one message: the raw query (`msg.query` wins when it is text), or the meter form's. */
+export async function queryOf(
+  settings: QuerySettings,
+  msg: Record<string, unknown>,
+  evaluate: Evaluate,
+  retentionPolicy?: string,
+): Promise<string> {
+  if (settings.mode === "raw") {
+    const q = typeof msg.query === "string" && msg.query.trim() ? msg.query : await evaluate(settings.query);
+    if (typeof q !== "string" || !q.trim())
+      throw new ValidationError("Set the InfluxQL query on the node, or send it in msg.query.", {
+        statusText: "no query",
+      });
+    return q;
+  }
+  const value = async (t: Typed): Promise<unknown> => (t.value === "" && t.type === "str" ? "" : evaluate(t));
+  return meterQuery({
+    measurement: settings.measurement,
+    field: settings.field,
+    meterTag: settings.meterTag,
+    meters: meterList(await value(settings.meters)),
+    start: await value(settings.start),
+    end: await value(settings.end),
+    retentionPolicy,
+  });
+}
