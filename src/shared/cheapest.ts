@@ -38,7 +38,8 @@ export function selectCheapest<T extends PricedSlot>(slots: readonly T[], req: C
   const count = Math.max(Math.floor(req.count), must ? must.count : 0);
   if (!(count > 0) || candidates.length === 0) return undefined;
   if (req.contiguous) return cheapestRun(candidates, count, must);
-  const minRun = Math.max(1, Math.floor(req.minRun ?? 1));
+  // A minimum run longer than the whole request means one block of what is asked.
+  const minRun = Math.min(count, Math.max(1, Math.floor(req.minRun ?? 1)));
   if (minRun === 1 && !must) return cheapestSet(candidates, count);
   return cheapestRuns(candidates, Math.min(count, candidates.length), minRun, must);
 }
