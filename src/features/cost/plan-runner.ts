@@ -34,6 +34,8 @@ export interface PlanPort {
 export const MAX_SLEEP_MS = 15 * 60_000;
 /** Switch a moment after the boundary, so "now" is inside the new slot. */
 const AFTER_MS = 50;
+/** A message sent while the flows start could reach nodes not created yet. */
+export const RESUME_AFTER_MS = 500;
 const KEEP_MS = 2 * 86_400_000;
 const KEY = "pricePlan";
 type Stored = { v: 1; prices: [number, number, number, string][]; on: number[]; sent: boolean | null };
@@ -59,9 +61,9 @@ export class PlanRunner {
     this.plan.slots = this.plan.slots.map((s) => ({ ...s, on: on.has(s.startMs) }));
   }
 
-  /** Resumes after a deploy or a restart: the state due now, then the timer. */
+  /** Resumes after a deploy or a restart: the state due now, then the timer, once the flows run. */
   start(): void {
-    if (this.plan.slots.length) this.tick();
+    if (this.plan.slots.length) this.cancel = this.port.after(RESUME_AFTER_MS, () => this.tick());
   }
 
   /** New prices: plan again, send the plan and the state due now. */

@@ -74,9 +74,12 @@ export function makePlan(
     const inside = slots.filter((s) => s.startMs >= occ.startMs && s.endMs <= occ.endMs);
     const covered = inside.reduce((sum, s) => sum + (s.endMs - s.startMs), 0);
     const complete = covered >= occ.endMs - occ.startMs;
-    const planned = inside.length > 0 && (complete || now >= occ.startMs);
+    // A window that is over keeps what was planned for it; one not begun waits for all its prices.
+    const over = occ.endMs <= now;
+    const planned = !over && inside.length > 0 && (complete || now >= occ.startMs);
     let short = false;
     if (planned) short = !planOccurrence(inside, occ, o, now, previous, on);
+    else if (over) for (const s of inside) if (previous?.get(s.startMs) === true) on.add(s.startMs);
     result.push({ startMs: occ.startMs, endMs: occ.endMs, complete, planned, short });
   }
   return { slots: slots.map((s) => ({ ...s, on: on.has(s.startMs) })), occurrences: result };
