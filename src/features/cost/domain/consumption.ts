@@ -65,7 +65,7 @@ function meterObject(meters: Record<string, unknown>, o: ConsumptionOptions): Pa
       continue;
     }
     const level = ["hour", "day", "month"].find(
-      (k) => isPlainObject(m[k]) && Array.isArray((m[k] as Record<string, unknown>).consumption),
+      (k) => isPlainObject(m[k]) && Array.isArray(m[k].consumption),
     );
     if (!level) continue;
     for (const c of (m[level] as { consumption: unknown[] }).consumption) {
@@ -87,12 +87,12 @@ function meterPoints(points: Record<string, unknown>[], o: ConsumptionOptions): 
   for (const p of points) {
     const t = isRecord(p.tags) ? p.tags : {};
     const rank = FINEST.indexOf(String(t.interval));
-    const id = String(t.meter_id ?? "meter");
+    const id = tagText(t.meter_id, "meter");
     if (rank >= 0) finest.set(id, Math.min(finest.get(id) ?? rank, rank));
   }
   for (const p of points) {
     const t = isRecord(p.tags) ? p.tags : {};
-    const id = String(t.meter_id ?? "meter");
+    const id = tagText(t.meter_id, "meter");
     const rank = FINEST.indexOf(String(t.interval));
     const f = isRecord(p.fields) ? p.fields.consumption : undefined;
     const at = tryParseInstant(p.timestamp);
@@ -119,6 +119,10 @@ function span(at: number, interval: string, o: ConsumptionOptions): [number, num
   return [startOfLocalDay(first, tz), startOfLocalDay(step(first, 1), tz)];
 }
 
+function tagText(value: unknown, fallback: string): string {
+  return typeof value === "string" && value !== "" ? value : fallback;
+}
+
 function addMonths(key: string, n: number): string {
   const [y, m] = key.split("-").map(Number);
   const d = new Date(Date.UTC(y, m - 1 + n, 1));
@@ -134,7 +138,7 @@ function tibberHours(points: Record<string, unknown>[], o: ConsumptionOptions): 
     if (startMs === undefined || typeof f.consumption !== "number") continue;
     const factor = kwhFactor(typeof t.unit === "string" ? t.unit : o.unit) ?? 1;
     const item: Interval = {
-      series: String(t.home_id ?? "tibber"),
+      series: tagText(t.home_id, "tibber"),
       startMs,
       endMs: startMs + HOUR_MS,
       kwh: f.consumption * factor,
