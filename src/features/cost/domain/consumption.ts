@@ -64,9 +64,7 @@ function meterObject(meters: Record<string, unknown>, o: ConsumptionOptions): Pa
       warnings.push(`meter "${id}" counts ${unit}, not energy: set its unit to Wh or kWh`);
       continue;
     }
-    const level = ["hour", "day", "month"].find(
-      (k) => isPlainObject(m[k]) && Array.isArray(m[k].consumption),
-    );
+    const level = ["hour", "day", "month"].find((k) => isPlainObject(m[k]) && Array.isArray(m[k].consumption));
     if (!level) continue;
     for (const c of (m[level] as { consumption: unknown[] }).consumption) {
       if (!isPlainObject(c) || typeof c.v !== "number" || !Number.isFinite(c.v)) continue;
