@@ -85,19 +85,19 @@ describe(`editor in Chromium (Node-RED ${major})`, function () {
   });
 
   it("deployed every example and opens each of our nodes' edit dialogs without a script error", async function () {
-    const ours = await page.evaluate(
-      (prefixes) => {
-        const found = [];
-        RED.nodes.eachNode((n) => {
-          if (prefixes.some((p) => n.type.startsWith(p))) found.push({ id: n.id, type: n.type });
-        });
-        return found;
-      },
-      ["flume-", "voicemonkey-", "energylive-", "tibber-", "meter-"],
-    );
+    // Every node type of the package, read from package.json so a new node is opened too.
+    const types = Object.keys(pkg["node-red"].nodes);
+    const ours = await page.evaluate((all) => {
+      const found = [];
+      RED.nodes.eachNode((n) => {
+        if (all.includes(n.type)) found.push({ id: n.id, type: n.type });
+      });
+      return found;
+    }, types);
     const expected = readExamples()
       .flatMap(([, nodes]) => nodes)
-      .filter((n) => n.x !== undefined && /^(flume|voicemonkey|energylive|tibber|meter)-/.test(n.type));
+      .filter((n) => n.x !== undefined && types.includes(n.type));
+    for (const type of ["energy-cost", "price-plan"]) ours.some((n) => n.type === type).should.be.true(type);
     ours.length.should.equal(expected.length);
     for (const node of ours) {
       await page.evaluate((id) => RED.editor.edit(RED.nodes.node(id)), node.id);
