@@ -128,6 +128,8 @@ export abstract class SimulatorServer {
     const method = (req.method ?? "GET").toUpperCase();
     const rawBody = await readBody(req);
     const entry: LoggedRequest = { method, path: url.pathname, status: 0, at: this.clock.now() };
+    // Conformance tests check what third-party clients send as themselves.
+    if (typeof req.headers["user-agent"] === "string") entry.userAgent = req.headers["user-agent"];
     const isControl = url.pathname.startsWith("/__sim/");
     if (!isControl) this.log.push(entry);
 

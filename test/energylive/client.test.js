@@ -49,6 +49,17 @@ describe("energyLIVE client against the simulator", function () {
     (await rejection(other.listDevices())).should.be.instanceOf(AuthError);
   });
 
+  it("reads the battery in V whether the device sends mV (5540) or V (3.2 in a mock from the docs)", async function () {
+    // The API doc names no unit for batteryVoltage; berwinter/ha-energylive reads mV (5540 → 77 %),
+    // papers-mcce/energyops' mock "based on the API documentation" sends 3.2. A value above 100 is mV.
+    sim.setScenario(UID, "battery-volts");
+    const volts = byName(await client.latest(UID));
+    volts.battery_voltage_v.value.should.equal(5.54);
+    volts.battery_voltage_v.unit.should.equal("V");
+    sim.setScenario(UID, "normal");
+    byName(await client.latest(UID)).battery_voltage_v.value.should.equal(5.54);
+  });
+
   it("reads the latest measurements with OBIS names, units, battery in V and per-measurement timestamps", async function () {
     const latest = await client.latest(UID);
     latest.deviceUid.should.equal(UID);

@@ -25,6 +25,8 @@ describe("energyLIVE OBIS table", function () {
     battery.name.should.equal("battery_voltage_v");
     battery.unit.should.equal("V");
     battery.convert(5540).should.equal(5.54);
+    battery.convert(3.2).should.equal(3.2); // already in V
+    battery.convert(100.5).should.equal(0.1005); // above 100 is mV
     describeKey("loraRssi").should.eql({ name: "loraRssi", unit: "dBm" });
     describeKey("roomHumidity").should.eql({ name: "roomHumidity", unit: "%" });
     describeKey("messageCount").name.should.equal("messageCount");

@@ -64,6 +64,10 @@ export function latest(d: Device, now: number, sampleMs: number): unknown[] {
       { measurement: "fancyNewKey", timestamp: at, value: 7 },
     );
   }
+  if (d.scenario === "battery-volts") {
+    const battery = out.find((e) => e.measurement === "batteryVoltage")!;
+    battery.value = round((battery.value as number) / 1000, 2);
+  }
   if (d.scenario === "non-numeric") {
     out.find((e) => e.measurement === "batteryVoltage")!.value = null;
     out.find((e) => e.measurement === "0100030800")!.value = "n/a";

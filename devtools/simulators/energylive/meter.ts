@@ -10,7 +10,11 @@
  * - `unknown-keys`: adds a tariff register, an ambiguous OBIS code and an unknown status key.
  * - `non-numeric`: some values are `null` or text, as guarded against by public clients.
  */
-export type Scenario = "normal" | "empty" | "stale" | "unknown-keys" | "non-numeric";
+/**
+ * `battery-volts`: `batteryVoltage` in V (3.2 in papers-mcce/energyops' mock "based on the API
+ * documentation") instead of the mV the berwinter/ha-energylive integration reads (5540).
+ */
+export type Scenario = "normal" | "empty" | "stale" | "unknown-keys" | "non-numeric" | "battery-volts";
 
 export interface DeviceOptions {
   type?: "interface" | "gateway";

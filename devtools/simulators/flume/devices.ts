@@ -82,6 +82,12 @@ export interface DeviceState {
   readonly accounts: SimAccount[];
   readonly devices: SimDevice[];
   readonly locations: Json[];
+  /**
+   * No device carries `location`, the bridge included, even with `location=true`: the home's zone is
+   * then only in `/locations/{id}` (HA #116798 captured devices with just id, type, connected,
+   * last_seen, location_id; HA #77739/#81438 crashed on the missing key).
+   */
+  readonly omitLocations: boolean;
 }
 
 /** Every device belongs to the first account; other accounts see none. */
@@ -107,9 +113,11 @@ export function deviceJson(state: DeviceState, d: SimDevice, req: SimRequest): J
   if (d.type === 1) json.supports_ap = true;
   if (d.batteryLevel && !d.noLocation) json.battery_level = d.batteryLevel;
   if (d.product && !d.noLocation) json.product = d.product;
-  if (req.query.get("location") === "true" && !d.noLocation) {
+  if (req.query.get("location") === "true" && !d.noLocation && !state.omitLocations) {
     json.location = state.locations.find((l) => l.id === d.locationId);
   }
+  // `user=true` embeds the owner (reference A4 row 3; pyflume's devices.json fixture).
+  if (req.query.get("user") === "true") json.user = userJson(state.accounts[0]);
   return json;
 }
 
@@ -123,4 +131,16 @@ export function withDevice(
   const d = state.devices.find((x) => x.id === req.params.deviceId);
   if (!d || account.userId !== state.accounts[0].userId) return notFound();
   return fn(d);
+}
+
+/** `GET /users/{id}` and the `user` a device embeds on `user=true` (reference A4 row 2). */
+export function userJson(account: SimAccount): Json {
+  return {
+    id: account.userId,
+    email_address: account.username,
+    first_name: "Flume",
+    last_name: "User",
+    status: "Active",
+    type: "USER",
+  };
 }

@@ -1,7 +1,7 @@
 import type { SimRequest, SimResponse } from "../server";
 import type { AlertBook } from "./alerts";
 import type { SimAccount } from "./auth";
-import { type DeviceState, deviceJson, deviceList, type SimDevice, withDevice } from "./devices";
+import { type DeviceState, deviceJson, deviceList, type SimDevice, userJson, withDevice } from "./devices";
 import { activeFlow, usageQuery } from "./usage";
 import { type Envelope, invalid, type Json, notFound } from "./wire";
 
@@ -27,21 +27,7 @@ export function userRoutes(sim: UserRouteState, wire: Envelope, alerts: AlertBoo
     sim.locations.find((l) => String(l.id) === req.params.locationId);
   const updated = (): SimResponse => wire.ok([], { code: 612, message: "Record successfully updated" });
   return [
-    [
-      "GET",
-      "",
-      (_req, a) =>
-        wire.ok([
-          {
-            id: a.userId,
-            email_address: a.username,
-            first_name: "Flume",
-            last_name: "User",
-            status: "Active",
-            type: "USER",
-          },
-        ]),
-    ],
+    ["GET", "", (_req, a) => wire.ok([userJson(a)])],
     ["GET", "/devices", (req, a) => wire.page(req, deviceList(sim, a, req), "/devices")],
     ["GET", "/devices/:deviceId", (req, a) => device(req, a, (d) => wire.ok([deviceJson(sim, d, req)]))],
     [

@@ -44,6 +44,8 @@ export class FlumeSimulator extends SimulatorServer {
   unverified = false;
   /** `count` that disagrees with `data.length`, as in some captures. */
   miscount = false;
+  /** No device carries `location`, the bridge included; the zone is only in `/locations/{id}` (HA #116798, #77739). */
+  omitLocations = false;
 
   private readonly wire = new Envelope(() => this.miscount);
   private readonly auth = new TokenIssuer(this, this.wire);

@@ -72,7 +72,9 @@ function runQuery(flowAt: FlowAt, deviceId: string, now: number, tz: string, q: 
 
   const sums = new Map<string, number>();
   const offsets = new Map<number, number>();
-  for (let m = Math.floor(since / MINUTE) * MINUTE; m < until; m += MINUTE) {
+  // Minutes that have not happened have no consumption: the range ends at the current minute.
+  const end = Math.min(until, Math.floor(now / MINUTE) * MINUTE);
+  for (let m = Math.floor(since / MINUTE) * MINUTE; m < end; m += MINUTE) {
     const hour = Math.floor(m / HOUR);
     let offset = offsets.get(hour);
     if (offset === undefined) offsets.set(hour, (offset = tzOffsetMs(m, tz)));

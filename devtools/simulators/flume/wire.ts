@@ -12,7 +12,11 @@ export class Envelope {
   /** `miscount`: send a `count` that disagrees with `data.length`, as in some captures. */
   constructor(private readonly miscount: () => boolean) {}
 
-  ok(data: unknown[], extra: { code?: number; message?: string; pagination?: unknown } = {}): SimResponse {
+  ok(
+    data: unknown[],
+    extra: { code?: number; message?: string; pagination?: unknown; total?: number } = {},
+  ): SimResponse {
+    const count = extra.total ?? data.length;
     return {
       status: 200,
       body: {
@@ -23,7 +27,7 @@ export class Envelope {
         http_message: "OK",
         detailed: null,
         data,
-        count: this.miscount() ? data.length + 1 : data.length,
+        count: this.miscount() ? count + 1 : count,
         pagination: extra.pagination ?? null,
       },
     };
@@ -41,15 +45,19 @@ export class Envelope {
     if (!Number.isInteger(limit) || limit < 1) return invalid("Provide a positive limit");
     if (!Number.isInteger(offset) || offset < 0) return invalid("Provide a positive offset");
     const slice = items.slice(offset, offset + limit);
-    let pagination: unknown = null;
-    if (offset + limit < items.length) {
+    const prefix = req.params.userId !== undefined ? `/users/${req.params.userId}` : "/me";
+    const link = (at: number): string => {
       const params = new URLSearchParams(req.query);
-      params.set("offset", String(offset + limit));
+      params.set("offset", String(at));
       params.set("limit", String(limit));
-      const prefix = req.params.userId !== undefined ? `/users/${req.params.userId}` : "/me";
-      pagination = { next: `${prefix}${path}?${params.toString()}`, prev: null };
-    }
-    return this.ok(slice, { pagination });
+      return `${prefix}${path}?${params.toString()}`;
+    };
+    const next = offset + limit < items.length ? link(offset + limit) : null;
+    // `prev` points back a page once offset > 0 (pyflume fixtures usage.json/notification.json carry both keys).
+    const prev = offset > 0 ? link(Math.max(0, offset - limit)) : null;
+    const pagination = next || prev ? { next, prev } : null;
+    // `count` is the total records of the route, not the page size (pyflume usage.json: count 122, 50 items).
+    return this.ok(slice, { pagination, total: items.length });
   }
 }
 

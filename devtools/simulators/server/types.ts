@@ -46,6 +46,7 @@ export interface LoggedRequest {
   status: number;
   at: number;
   fault?: Fault["kind"];
+  userAgent?: string;
 }
 
 export interface Route {

@@ -5,11 +5,14 @@ import { consumption, type ConsumptionState } from "./consumption";
 import { GraphQLFailure } from "./graphql/parser";
 import type { GqlObject } from "./graphql/execute";
 import { HOUR_MS, type PriceModel, QUARTER_MS } from "./prices";
+import { priceConnection } from "./ranges";
 import { PRICE_RESOLUTIONS, text } from "./wire";
 
 /**
- * The object graph a query runs against (reference A2 schema subset): the viewer, its homes, their
- * subscription with `priceInfo` at either resolution, and hourly `consumption`.
+ * The object graph a query runs against (reference A2 schema subset): the viewer, its homes with owner,
+ * metering point and contracts (`currentSubscription`, `subscriptions`), `priceInfo` at either
+ * resolution with the deprecated `range`, `priceInfoRange`, and `consumption`/`production` at every
+ * resolution. The fields are those bisand/tibber-api 5.6.0 asks for (`lib/src/gql/*.gql.js`).
  */
 
 /** What the graph reads from the simulator at query time. */
@@ -17,6 +20,12 @@ export interface GraphState extends ConsumptionState {
   readonly clock: SimClock;
   readonly publishAtMinutes: number;
   readonly neverPublish: boolean;
+  /**
+   * Local dates (YYYY-MM-DD) on which `priceInfo(resolution: QUARTER_HOURLY)` answers
+   * `{"current": null, "today": [], "tomorrow": []}` while HOURLY still has its prices, as Tibber did on
+   * 2026-05-17 for homes with a running contract (evcc-io/evcc#29947).
+   */
+  readonly emptyQuarterDays: ReadonlySet<string>;
 }
 
 export function viewerRoot(state: GraphState, prices: PriceModel, account: SimAccount): GqlObject {
@@ -62,19 +71,54 @@ function homeNode(state: GraphState, prices: PriceModel, home: SimHome): GqlObje
       latitude: null,
       longitude: null,
     },
+    owner: legalEntity(home),
+    meteringPointData: {
+      __typename: "MeteringPointData",
+      consumptionEan: `7070575000${String(home.seed).padStart(8, "0")}`,
+      gridCompany: home.currency === "EUR" ? "Stromnetz Berlin" : "Elvia AS",
+      gridAreaCode: home.currency === "EUR" ? "10YDE-VE-------2" : "10YNO-1--------2",
+      priceAreaCode: home.currency === "EUR" ? "DE" : "NO1",
+      productionEan: null,
+      energyTaxType: "normal",
+      vatType: "normal",
+      estimatedAnnualConsumption: 16000,
+    },
     features: { __typename: "HomeFeatures", realTimeConsumptionEnabled: home.realTime ?? false },
     currentSubscription: home.subscription ? subscriptionNode(state, prices, home) : null,
+    // Past contracts are not modelled: the list is the running one, or empty for a home without one.
+    subscriptions: home.subscription ? [subscriptionNode(state, prices, home)] : [],
     consumption: (args: Record<string, unknown>) => consumption(state, prices, home, args),
+    production: (args: Record<string, unknown>) => consumption(state, prices, home, args, "production"),
+  };
+}
+
+function legalEntity(home: SimHome): GqlObject {
+  return {
+    __typename: "LegalEntity",
+    id: `owner-${home.id.slice(0, 8)}`,
+    firstName: "Arya",
+    isCompany: false,
+    name: "Arya Stark",
+    middleName: null,
+    lastName: "Stark",
+    organizationNo: null,
+    language: "en-US",
+    contactInfo: { __typename: "ContactInfo", email: "arya@winterfell.com", mobile: "+4799999999" },
+    address: null,
   };
 }
 
 function subscriptionNode(state: GraphState, prices: PriceModel, home: SimHome): GqlObject {
+  const published = (): boolean => isPublished(state, home);
   return {
     __typename: "Subscription",
     id: `sub-${home.id.slice(0, 8)}`,
     status: "running",
     validFrom: "2021-01-01T00:00:00+01:00",
     validTo: null,
+    subscriber: legalEntity(home),
+    priceInfoRange: (args: Record<string, unknown>) =>
+      priceConnection(state.clock.now(), prices, home, args, ["DAILY", "HOURLY", "QUARTER_HOURLY"], published),
     priceInfo: (args: Record<string, unknown>) => {
       const resolution = text(args.resolution ?? "HOURLY");
       if (!PRICE_RESOLUTIONS.includes(resolution)) {
@@ -88,14 +132,27 @@ function subscriptionNode(state: GraphState, prices: PriceModel, home: SimHome):
   };
 }
 
+function isPublished(state: GraphState, home: SimHome): boolean {
+  const now = state.clock.now();
+  const today = localDateKey(now, home.timeZone);
+  return !state.neverPublish && now >= atLocalTime(today, state.publishAtMinutes, home.timeZone);
+}
+
 function priceInfo(state: GraphState, prices: PriceModel, home: SimHome, stepMs: number): GqlObject {
   const now = state.clock.now();
   const today = localDateKey(now, home.timeZone);
-  const published = !state.neverPublish && now >= atLocalTime(today, state.publishAtMinutes, home.timeZone);
+  const published = isPublished(state, home);
+  // The deprecated range never answers QUARTER_HOURLY (reference A2: `PriceResolution { HOURLY DAILY }`).
+  const range = (args: Record<string, unknown>): GqlObject =>
+    priceConnection(now, prices, home, args, ["HOURLY", "DAILY"], () => published, "PriceResolution");
+  if (stepMs === QUARTER_MS && state.emptyQuarterDays.has(today)) {
+    return { __typename: "PriceInfo", current: null, today: [], tomorrow: [], range };
+  }
   return {
     __typename: "PriceInfo",
     current: () => prices.priceObject(home, Math.floor(now / stepMs) * stepMs, stepMs),
     today: () => prices.dayPrices(home, today, stepMs),
     tomorrow: () => (published ? prices.dayPrices(home, addDays(today, 1), stepMs) : []),
+    range,
   };
 }

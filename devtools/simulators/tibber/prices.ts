@@ -5,11 +5,13 @@ import type { SimHome } from "./accounts";
 
 /**
  * Tibber's prices (reference A4, E1): a deterministic spot price per quarter hour for any date, an hour
- * as the mean of its quarters, and the level against the trailing day, all in the home's time zone.
+ * as the mean of its quarters, and the level against the trailing three days, all in the home's time zone.
  */
 
 export const QUARTER_MS = 15 * 60_000;
 export const HOUR_MS = 60 * 60_000;
+/** Three days of quarters: the trailing window of `level`. */
+const TRAILING_QUARTERS = 3 * 96;
 const SCALE: Record<SimHome["currency"], number> = { EUR: 1, NOK: 11, SEK: 11.5 };
 
 export interface Quarter {
@@ -77,11 +79,15 @@ export class PriceModel {
     return q;
   }
 
-  /** Tibber's level: the price against the trailing 24-hour average (A4 thresholds). */
+  /**
+   * Tibber's level: the price against the trailing average the schema describes ("Price level based on
+   * trailing price average (3 days for hourly values and 30 days for daily values)", Tibber API
+   * reference, enum PriceLevel), with the A4 thresholds. Quarter prices use the same 3 days.
+   */
   private level(home: SimHome, startMs: number, total: number): string {
     let sum = 0;
-    for (let i = 1; i <= 96; i++) sum += this.quarter(home, startMs - i * QUARTER_MS).total;
-    const ratio = total / (sum / 96);
+    for (let i = 1; i <= TRAILING_QUARTERS; i++) sum += this.quarter(home, startMs - i * QUARTER_MS).total;
+    const ratio = total / (sum / TRAILING_QUARTERS);
     if (ratio <= 0.6) return "VERY_CHEAP";
     if (ratio < 0.9) return "CHEAP";
     if (ratio < 1.15) return "NORMAL";

@@ -11,7 +11,8 @@ import { banned, coerceVariables, errorBody, failureResponse, faultStatusRespons
  * A loopback Tibber GraphQL API (`POST /v1-beta/gql`) after Part A and E1 of the API reference:
  * deterministic prices for any date in each home's time zone at both resolutions (an hour is the mean
  * of its quarters, DST days have 92/100 quarters), tomorrow published at a settable local time, homes
- * with and without a contract, hourly consumption with a lag, Tibber's error shapes (UNAUTHENTICATED on
+ * with and without a contract, consumption and production at every resolution with a lag, price
+ * history (`priceInfoRange`, `range`), the empty 15-minute day of 2026-05-17, Tibber's error shapes (UNAUTHENTICATED on
  * HTTP 200, 400 for bad queries, plain-text 429 with an IP ban), and its rate limit of 100 requests per
  * 5 minutes per IP.
  */
@@ -39,6 +40,12 @@ export class TibberSimulator extends SimulatorServer {
   authErrorStatus: 200 | 400;
   /** The next N answers carry partial data and an INTERNAL_SERVER_ERROR, as when a resolver fails. */
   internalErrors = 0;
+  /**
+   * Scenario switch: local dates (YYYY-MM-DD, the home's zone) on which QUARTER_HOURLY `priceInfo` is
+   * `{"current": null, "today": [], "tomorrow": []}` while HOURLY has its 24 prices (evcc-io/evcc#29947,
+   * 2026-05-17).
+   */
+  readonly emptyQuarterDays = new Set<string>();
   /** Consumption hours (epoch ms of their start) that come back as null nodes. */
   readonly consumptionGaps = new Set<number>();
   readonly limiter: RollingWindow;

@@ -10,6 +10,13 @@ import { GraphQLFailure, type Operation } from "./graphql/parser";
 export const BAN_TEXT = "Too many requests. Your IP is now temporarily banned for calling API for a few minutes.";
 export const PRICE_RESOLUTIONS = ["HOURLY", "QUARTER_HOURLY"];
 export const ENERGY_RESOLUTIONS = ["HOURLY", "DAILY", "WEEKLY", "MONTHLY", "ANNUAL"];
+/** Enum types a variable may be declared with, and their values (reference A2). */
+const ENUMS: Record<string, string[]> = {
+  PriceInfoResolution: PRICE_RESOLUTIONS,
+  EnergyResolution: ENERGY_RESOLUTIONS,
+  PriceInfoRangeResolution: ["DAILY", "HOURLY", "QUARTER_HOURLY"],
+  PriceResolution: ["HOURLY", "DAILY"],
+};
 
 /** A faked HTTP status, answered the way Tibber or its proxy does. */
 export function faultStatusResponse(status: number): SimResponse {
@@ -58,8 +65,7 @@ export function coerceVariables(operation: Operation, given: Record<string, unkn
       );
     }
     const base = def.type.replace(/[![\]]/g, "");
-    const allowed =
-      base === "PriceInfoResolution" ? PRICE_RESOLUTIONS : base === "EnergyResolution" ? ENERGY_RESOLUTIONS : undefined;
+    const allowed = ENUMS[base];
     if (allowed && value !== undefined && !allowed.includes(text(value))) {
       throw new GraphQLFailure(
         `Variable "$${def.name}" got invalid value "${text(value)}"; Value "${text(value)}" does not exist in "${base}" enum.`,

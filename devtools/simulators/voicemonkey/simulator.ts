@@ -34,6 +34,8 @@ export class VoiceMonkeySimulator extends SimulatorServer {
   routineAnnounce: "accept" | 400 | 404;
   v2ErrorsAs200: boolean;
   onSpoken?: (spoken: SpokenAnnouncement) => void;
+  /** Variables the `var-<NAME>` parameters set, by name. */
+  readonly variables = new Map<string, string>();
   /** Requests counted against the quota, per token and month. */
   readonly usage = new Map<string, number>();
   private readonly lockouts = new Map<string, number>();
@@ -43,6 +45,10 @@ export class VoiceMonkeySimulator extends SimulatorServer {
     super();
     this.v3Tokens = new Set(options.v3Tokens ?? [DEMO_TOKEN]);
     this.v2Tokens = new Set(options.v2Tokens ?? []);
+    // "Tokens are tied to an account's API generation" (reference B1): one token is never both.
+    const both = [...this.v3Tokens].filter((t) => this.v2Tokens.has(t));
+    if (both.length)
+      throw new Error(`A VoiceMonkey token belongs to one API generation, not v2 and v3: ${both.length} given as both`);
     this.orphanTokens = new Set(options.orphanTokens ?? []);
     this.devices = options.devices ?? DEMO_DEVICES.map((d) => ({ ...d }));
     this.monthlyQuota = options.monthlyQuota ?? 200;
@@ -142,7 +148,12 @@ export class VoiceMonkeySimulator extends SimulatorServer {
     if (gen === "v3" && !known) return this.fail(gen, 404, "DEVICE_NOT_FOUND");
     if (gen === "v3" && known?.capability === "routines" && this.routineAnnounce !== "accept")
       return this.fail(gen, this.routineAnnounce, this.routineAnnounce === 404 ? "DEVICE_NOT_FOUND" : "INVALID_DEVICE");
-    const media = ["audio", "image", "video", "website_url", "website"].some((k) => str(c.params[k]));
+    // Media alone is an announcement: speech is "Required unless you're playing media or showing on-screen
+    // text only" (reference B2), and `background_audio` and the `audio_tracks` array are media too.
+    const media =
+      ["audio", "background_audio", "image", "video", "website_url", "website"].some((k) => str(c.params[k])) ||
+      (Array.isArray(c.params.audio_tracks) && c.params.audio_tracks.length > 0) ||
+      (typeof c.params.audio_tracks === "string" && c.params.audio_tracks !== "");
     // The service's code for a missing text is not documented; this name is an assumption.
     if (!text && !media) return this.fail(gen, 400, gen === "v3" ? "MISSING_SPEECH" : "MISSING_TEXT");
 
@@ -159,7 +170,26 @@ export class VoiceMonkeySimulator extends SimulatorServer {
     };
     this.announcements.push(spoken);
     this.onSpoken?.(spoken);
-    return { status: 200, body: gen === "v3" ? { success: true, data: "OK" } : { success: true } };
+    return this.ok(c, gen);
+  }
+
+  /**
+   * Success, after the `var-<NAME>` parameters have upserted their variables, a side effect of every
+   * endpoint (reference B2 `var-<NAME>`); v3 lists them in `variableUpdates` (B2 trigger).
+   */
+  private ok(c: Caller, gen: Generation): SimResponse {
+    const updates: Array<{ name: string; value: string }> = [];
+    for (const [key, value] of Object.entries(c.params)) {
+      if (!key.startsWith("var-") || key.length <= 4) continue;
+      const name = key.slice(4);
+      this.variables.set(name, str(value));
+      updates.push({ name, value: str(value) });
+    }
+    if (gen === "v2") return { status: 200, body: { success: true } };
+    return {
+      status: 200,
+      body: { success: true, data: "OK", ...(updates.length ? { variableUpdates: updates } : {}) },
+    };
   }
 
   private listDevices(): SimResponse {
@@ -171,7 +201,7 @@ export class VoiceMonkeySimulator extends SimulatorServer {
     if (!device) return this.fail(gen, 400, "MISSING_DEVICE");
     if (gen === "v3" && !this.devices.some((d) => d.id === device)) return this.fail(gen, 404, "DEVICE_NOT_FOUND");
     this.triggers.push({ apiVersion: gen, device, at: this.clock.now() });
-    return { status: 200, body: gen === "v3" ? { success: true, data: "OK" } : { success: true } };
+    return this.ok(c, gen);
   }
 
   private flow(c: Caller, gen: Generation): SimResponse {
@@ -179,7 +209,7 @@ export class VoiceMonkeySimulator extends SimulatorServer {
     const flow = this.flows.find((f) => f.id === id);
     if (!flow) return this.fail(gen, 404, "FLOW_NOT_FOUND");
     if (!flow.enabled) return this.fail(gen, 400, "FLOW_DISABLED");
-    return { status: 200, body: gen === "v3" ? { success: true, data: "OK" } : { success: true } };
+    return this.ok(c, gen);
   }
 
   private throttled(until: number): SimResponse {

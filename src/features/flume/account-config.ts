@@ -14,6 +14,8 @@ export interface AccountOptions {
   budget: number;
   /** Test-only: how much faster than real time budgets and intervals run (1 in flows). */
   timeScale: number;
+  /** The home's IANA zone, for accounts whose devices and locations carry none; blank = ask Flume. */
+  timeZone?: string;
 }
 
 export interface ConfigHooks {
@@ -42,6 +44,7 @@ export class FlumeConfig {
       },
       budgetPerHour: options.budget,
       timeScale: options.timeScale,
+      timeZone: options.timeZone,
     });
   }
 

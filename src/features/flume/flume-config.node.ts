@@ -2,6 +2,7 @@ import { budgetOf, FlumeConfig } from "./account-config";
 import { FLUME_API, type FlumeAccount, type FlumeCredentials } from "./client";
 import { FLUME_ENV, flumeDevicesLookup } from "./flume-lookup";
 import { resolveBaseUrl } from "../../shared/base-url";
+import { isValidTimeZone } from "../../shared/time/zone";
 import { defineNode } from "../../runtime/kernel";
 import { registerLookup } from "../../runtime/lookup";
 import { numberProp, textProp } from "../../runtime/props";
@@ -18,6 +19,8 @@ interface Settings {
   budget: number;
   /** Test-only: how much faster than real time budgets and intervals run (1 in flows). */
   timeScale: number;
+  /** The home's time zone when Flume's devices and locations give none (blank: Flume's own). */
+  timeZone: string;
 }
 
 /** The deployed config nodes' accounts, so the sensor picker can share their token and budget. */
@@ -35,10 +38,21 @@ const flumeConfig = defineNode<Settings, FlumeCredentials>({
     baseUrl: resolveBaseUrl(textProp(config.baseUrl), FLUME_ENV, FLUME_API),
     budget: budgetOf(numberProp(config.budget, 100)),
     timeScale: numberProp(config.timeScale, 1),
+    timeZone: textProp(config.timezone).trim(),
   }),
   start(kit) {
+    const { timeZone } = kit.settings;
+    if (timeZone && !isValidTimeZone(timeZone)) {
+      kit.warn(
+        `"${timeZone}" is not a time zone this host knows (IANA names such as America/Los_Angeles); it is ignored.`,
+      );
+    }
     const feature = new FlumeConfig(
-      { ...kit.settings, credentials: kit.credentials },
+      {
+        ...kit.settings,
+        timeZone: timeZone && isValidTimeZone(timeZone) ? timeZone : undefined,
+        credentials: kit.credentials,
+      },
       { defer: (work) => void kit.after(0, work), warn: (text) => kit.warn(text) },
     );
     accounts.set(kit.node, feature.account);

@@ -139,7 +139,12 @@ export class SensorPoller {
     const device = await this.account.resolveSensor(deviceId ?? this.settings.device, signal);
     const tz = await this.account.timeZone(device, signal);
     const since = localTime(query.since, tz, "since") ?? formatLocal(this.now() - DAY_MS, tz);
-    const until = localTime(query.until, tz, "until");
+    // Minutes that have not happened have no usage: the range ends at "now" on the home's wall clock, and
+    // a range wholly in the future is empty without a call. (The strings compare in time order.)
+    const now = formatLocal(this.now(), tz);
+    const asked = localTime(query.until, tz, "until");
+    if (since >= now) return { batch: usageBatch(sensorOf(device), [], unit, bucket), count: 0, bucket };
+    const until = asked === undefined || asked > now ? now : asked;
     const units = unit === "L" ? "LITERS" : "GALLONS";
     const values = await this.account.readUsage(device, { bucket, since, until, units }, signal);
     return { batch: usageBatch(sensorOf(device), values, unit, bucket), count: values.length, bucket };

@@ -22,7 +22,8 @@ export function summaryPayload(
     homeId: view.home.id,
     home: view.home.nickname ?? view.home.address1,
     currency: view.currency,
-    resolution,
+    // What Tibber really delivered: "HOURLY" while hourly prices stand in for a missing 15-minute day.
+    resolution: current.delivered ?? resolution,
     current: slotOut(current),
     today: view.today.map(slotOut),
     tomorrow: view.tomorrow.map(slotOut),
@@ -53,7 +54,15 @@ function cheapestOut(view: PriceView, cheapest: CheapestSetting, now: number): R
 }
 
 function slotOut(slot: PriceSlot): Record<string, unknown> {
-  return { startsAt: slot.startsAt, total: slot.total, energy: slot.energy, tax: slot.tax, level: slot.level };
+  const out: Record<string, unknown> = {
+    startsAt: slot.startsAt,
+    total: slot.total,
+    energy: slot.energy,
+    tax: slot.tax,
+    level: slot.level,
+  };
+  if (slot.delivered) out.resolution = slot.delivered;
+  return out;
 }
 
 /** The status line's price: total, currency and Tibber's level, e.g. `0.2412 NOK CHEAP`. */

@@ -101,6 +101,12 @@ export class PricesService {
         `Tibber sent no price for the current ${resolution === "HOURLY" ? "hour" : "quarter"}; the next refresh retries.`,
       );
     }
+    if (current.delivered === "HOURLY" && resolution === "QUARTER_HOURLY") {
+      this.port.warnOnce(
+        `tibber-hourly-standin:${localDateKey(now, view.home.timeZone)}`,
+        `Tibber sent no 15-minute prices for today (it answered an empty day, as on 2026-05-17); each hour's price stands for its four quarters meanwhile (resolution "HOURLY" in the output), and the node asks again every 15 minutes.`,
+      );
+    }
     const known = view.today.length + view.tomorrow.length;
     const changed = !this.lastSent || this.lastSent.slotStartMs !== current.startMs || this.lastSent.known !== known;
     const storage = this.freshSlots(view, now);

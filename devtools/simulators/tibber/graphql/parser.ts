@@ -3,7 +3,9 @@ import { tokenize, type Token } from "./lexer";
 
 /**
  * A small GraphQL reader and executor, enough for the Tibber simulator to answer the queries real
- * clients send: operations with variables and defaults, aliases, arguments, nested selections. It
+ * clients send: operations with variables and defaults, aliases, arguments, nested selections, named
+ * fragments (`...HomeFields` with `fragment HomeFields on Home { … }`, GraphQL spec §2.8) and
+ * inline fragments (`... on Home { … }`). It
  * honours the selection (a client that asks for `total startsAt` gets just those) and reports unknown
  * fields and syntax errors the way Apollo Server does, which Tibber runs.
  */
@@ -112,7 +114,11 @@ export function parseOperation(source: string): Operation {
     while (peek().value !== "}") {
       if (peek().kind === "eof") fail(peek(), `Expected Name, found <EOF>`);
       const start = peek();
-      if (start.value === "...") fail(start, "fragments are not supported by this simulator");
+      if (start.value === "...") {
+        p++;
+        fields.push(...spread(start));
+        continue;
+      }
       let fieldName = name();
       let alias: string | undefined;
       if (peek().value === ":") {
@@ -138,6 +144,48 @@ export function parseOperation(source: string): Operation {
     return fields;
   };
 
+  // A spread is kept as a marker and replaced by the fragment's fields once the whole document is read
+  // (fragments may be defined after the operation that uses them).
+  const fragments = new Map<string, Field[]>();
+  const spread = (start: Token): Field[] => {
+    if (peek().kind === "name" && peek().value === "on") {
+      p++;
+      name(); // the type condition: every type here is concrete, so the fields always apply
+      return selectionSet();
+    }
+    if (peek().kind === "name") {
+      const fragment = name();
+      return [{ name: `...${fragment}`, args: {}, line: start.line, column: start.column }];
+    }
+    if (peek().value === "{") return selectionSet();
+    return fail(peek());
+  };
+  const fragmentDefinition = (): void => {
+    expect("fragment");
+    const fragmentName = name();
+    expect("on");
+    name();
+    fragments.set(fragmentName, selectionSet());
+  };
+  const expand = (fields: Field[], depth = 0): Field[] => {
+    const out: Field[] = [];
+    for (const f of fields) {
+      if (f.name.startsWith("...")) {
+        const body = fragments.get(f.name.slice(3));
+        if (!body || depth > 20)
+          throw new GraphQLFailure(
+            `Unknown fragment "${f.name.slice(3)}".`,
+            "GRAPHQL_VALIDATION_FAILED",
+            f.line,
+            f.column,
+          );
+        out.push(...expand(body, depth + 1));
+      } else out.push(f.selections ? { ...f, selections: expand(f.selections, depth) } : f);
+    }
+    return out;
+  };
+
+  while (peek().kind === "name" && peek().value === "fragment") fragmentDefinition();
   let opType: Operation["type"] = "query";
   let opName: string | undefined;
   const variables: Operation["variables"] = [];
@@ -169,6 +217,7 @@ export function parseOperation(source: string): Operation {
     fail(first);
   }
   const selections = selectionSet();
+  while (peek().kind === "name" && peek().value === "fragment") fragmentDefinition();
   if (peek().kind !== "eof") fail(peek());
-  return { type: opType, name: opName, variables, selections };
+  return { type: opType, name: opName, variables, selections: expand(selections) };
 }

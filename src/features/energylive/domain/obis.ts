@@ -25,9 +25,14 @@ const KNOWN_OBIS: Record<string, KeyInfo> = {
   "0100040800": { obis: "1-0:4.8.0", name: "reactive_energy_export_varh", unit: "varh" },
 };
 
-/** Status keys: battery voltage is converted from mV; the others keep their own names. */
+/**
+ * Status keys keep their own names, except the battery voltage, given in V. smartENERGY's API page
+ * documents no unit for it (only Wh for registers and W for power); berwinter/ha-energylive reads mV
+ * (5540 shown as 77 %), a mock "based on the API documentation" (papers-mcce/energyops) sends 3.2. Both
+ * are accepted: the interface's battery is a few volts, so a value above 100 can only be mV.
+ */
 const STATUS_KEYS: Record<string, KeyInfo> = {
-  batteryVoltage: { name: "battery_voltage_v", unit: "V", convert: (mv) => mv / 1000 },
+  batteryVoltage: { name: "battery_voltage_v", unit: "V", convert: (v) => (Math.abs(v) > 100 ? v / 1000 : v) },
   messageCount: { name: "messageCount", unit: "count" },
   loraRssi: { name: "loraRssi", unit: "dBm" },
   loraSnr: { name: "loraSnr", unit: "dB" },

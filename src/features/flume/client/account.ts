@@ -3,7 +3,7 @@ import { ValidationError } from "../../../shared/errors";
 import { RateBudget } from "../../../shared/rate-budget";
 import { tryParseInstant } from "../../../shared/time/instant";
 import type { AlertNotification } from "../domain/flume-signals";
-import { parseLocal } from "../domain/local-time";
+import { isValidTimeZone, parseLocal } from "../domain/local-time";
 import { alertPeriodMs, planPolling, type PollDemand, type PollPlan } from "../domain/poll-plan";
 import { FlumeClient, HOUR_MS, type FlumeClientOptions, type SharedAccountState, type UsageQuery } from "./client";
 import { DEVICE_TYPE_SENSOR, type Device, type Notification } from "./models";
@@ -39,10 +39,13 @@ export class FlumeAccount {
   readonly timeScale: number;
   /** The polls of every node on this account, including nodes of other config nodes with the same login. */
   private readonly demands: Map<string, PollDemand>;
-  private devices: { at: number; list: Promise<Device[]> } | undefined;
+  private devices: { at: number; list: Promise<Device[]>; zones: Map<number, Promise<string | undefined>> } | undefined;
+  /** The flume-config node's `timezone`, for accounts whose locations carry none. */
+  private readonly configuredZone: string | undefined;
   private notes: { at: number; list: Promise<Notification[]> } | undefined;
 
-  constructor(options: FlumeClientOptions) {
+  constructor(options: FlumeClientOptions & { timeZone?: string }) {
+    this.configuredZone = options.timeZone?.trim() || undefined;
     this.timeScale = options.timeScale && options.timeScale > 0 ? options.timeScale : 1;
     const shared = sharedState(options, this.timeScale);
     this.demands = shared.demands;
@@ -63,7 +66,7 @@ export class FlumeAccount {
     const now = Date.now();
     if (fresh || !this.devices || now - this.devices.at > this.scaled(DEVICE_CACHE_MS)) {
       const list = this.client.devices(signal);
-      this.devices = { at: now, list };
+      this.devices = { at: now, list, zones: new Map() };
       list.catch(() => (this.devices = undefined));
     }
     const all = await this.devices.list;
@@ -90,12 +93,35 @@ export class FlumeAccount {
     );
   }
 
-  /** The home's time zone for a device; falls back to another device at the same location, then UTC. */
+  /**
+   * The home's time zone for a device, which every usage and flow time is written in: its `location.tz`,
+   * another device's at the same location, `GET /locations/{id}` (real device lists often carry no
+   * `location`, HA #116798 and #77739; cached with the devices), the flume-config node's `timezone`, else
+   * an error — a silent UTC would shift every time by the home's offset.
+   */
   async timeZone(device: Device, signal?: AbortSignal): Promise<string> {
     if (device.location?.tz) return device.location.tz;
-    const all = await (this.devices?.list ?? this.client.devices(signal));
+    if (!this.devices) await this.sensors(signal);
+    const cache = this.devices!;
+    const all = await cache.list;
     const sibling = all.find((d) => d.locationId === device.locationId && d.location?.tz);
-    return sibling?.location?.tz ?? "UTC";
+    if (sibling?.location?.tz) return sibling.location.tz;
+    if (device.locationId !== undefined) {
+      let zone = cache.zones.get(device.locationId);
+      if (!zone) {
+        zone = this.client
+          .location(device.locationId, signal)
+          .then((l) => (l?.tz && isValidTimeZone(l.tz) ? l.tz : undefined));
+        cache.zones.set(device.locationId, zone);
+        zone.catch(() => cache.zones.delete(device.locationId!));
+      }
+      const tz = await zone;
+      if (tz) return tz;
+    }
+    if (this.configuredZone) return this.configuredZone;
+    throw new ValidationError(
+      `Flume did not say which time zone sensor ${device.id} is in (no location in the device list${device.locationId !== undefined ? ` and none at location ${device.locationId}` : ""}), and Flume writes usage times on the home's wall clock. Set "Time zone" in the Flume account node (e.g. America/Los_Angeles).`,
+    );
   }
 
   /** The current flow; Flume writes its time on the home's wall clock, read here in the home's zone. */

@@ -8,11 +8,13 @@ import {
   parseDevice,
   parseFlowRate,
   parseList,
+  parseLocation,
   parseNotification,
   parseUsageAlert,
   parseUsagePoints,
   type Device,
   type FlowRate,
+  type Location,
   type Notification,
   type UsageAlert,
   type UsageBucket,
@@ -111,6 +113,12 @@ export class FlumeClient {
     const device = parseDevice(env.data[0]);
     if (!device) throw new ValidationError(`Flume returned no device ${deviceId}; pick a sensor from the list.`);
     return device;
+  }
+
+  /** One location of the account: its name and `tz`, where the device list left `location` out. */
+  async location(locationId: number, signal?: AbortSignal): Promise<Location | undefined> {
+    const env = await this.call("GET", `/locations/${locationId}`, {}, undefined, "the location", signal);
+    return parseLocation(env.data[0]);
   }
 
   /** Whether water runs now and how fast (gal/min). */

@@ -4,7 +4,7 @@ import { parseSlots, slotAt, type Resolution } from "../domain/slots";
 import { isValidTimeZone } from "../../../shared/time/zone";
 import { tryParseInstant } from "../../../shared/time/instant";
 import { HttpTransport } from "../../../shared/http";
-import { CONSUMPTION_QUERY, HOMES_QUERY, PRICES_QUERY } from "./queries";
+import { CONSUMPTION_QUERY, HOMES_QUERY, PRICES_QUERY, QUARTER_PRICES_QUERY } from "./queries";
 import { readGraphQL } from "./responses";
 import type { ConsumptionHour, HomePrices, TibberHome, WireHome } from "./models";
 
@@ -48,9 +48,10 @@ export class TibberClient {
   }
 
   async prices(homeId: string, resolution: Resolution, signal?: AbortSignal): Promise<HomePrices> {
+    const quarter = resolution === "QUARTER_HOURLY";
     const data = await this.query<{ viewer?: { home?: WireHome | null } }>(
-      PRICES_QUERY,
-      { homeId, resolution },
+      quarter ? QUARTER_PRICES_QUERY : PRICES_QUERY,
+      quarter ? { homeId } : { homeId, resolution },
       signal,
     );
     const home = data.viewer?.home;
@@ -69,7 +70,23 @@ export class TibberClient {
     const timeZone = home.timeZone && isValidTimeZone(home.timeZone) ? home.timeZone : "Europe/Oslo";
     const currency = today[0]?.currency || info.current?.currency || "";
     const current = slotAt(today, this.now()) ?? parseSlots(info.current ? [info.current] : [], resolution)[0];
-    return { homeId: home.id, timeZone, resolution, currency, current, today, tomorrow };
+    const hourlyInfo = home.currentSubscription.hourly;
+    const hourly = hourlyInfo
+      ? {
+          today: parseSlots(hourlyInfo.today ?? [], "HOURLY"),
+          tomorrow: parseSlots(hourlyInfo.tomorrow ?? [], "HOURLY"),
+        }
+      : undefined;
+    return {
+      homeId: home.id,
+      timeZone,
+      resolution,
+      currency: currency || hourly?.today[0]?.currency || "",
+      current,
+      today,
+      tomorrow,
+      ...(hourly ? { hourly } : {}),
+    };
   }
 
   /** The last `hours` hourly consumption values; hours Tibber has no data for are left out. */

@@ -19,6 +19,8 @@ export interface HomePrices {
   current: PriceSlot | undefined;
   today: PriceSlot[];
   tomorrow: PriceSlot[];
+  /** With a QUARTER_HOURLY request: the hourly prices asked for beside them (QUARTER_PRICES_QUERY). */
+  hourly?: { today: PriceSlot[]; tomorrow: PriceSlot[] };
 }
 
 export interface ConsumptionHour {
@@ -40,12 +42,19 @@ export interface WireHome {
   address?: { address1?: string | null } | null;
   currentSubscription?: {
     status?: string | null;
-    priceInfo?: { current?: RawPrice | null; today?: (RawPrice | null)[]; tomorrow?: (RawPrice | null)[] } | null;
+    priceInfo?: WirePriceInfo | null;
+    hourly?: WirePriceInfo | null;
   } | null;
   consumption?: {
     pageInfo?: { currency?: string | null } | null;
     nodes?: (WireConsumption | null)[] | null;
   } | null;
+}
+
+export interface WirePriceInfo {
+  current?: RawPrice | null;
+  today?: (RawPrice | null)[];
+  tomorrow?: (RawPrice | null)[];
 }
 
 export interface WireConsumption {

@@ -3,7 +3,7 @@ import { createHash } from "node:crypto";
 import { AuthError, RateLimitError, ValidationError } from "../../../shared/errors";
 import { backoffDelay, type RetryPolicy } from "../../../shared/retry";
 import { planRefresh, type RefreshPlan } from "../domain/schedule";
-import { coversDay, slotAt, type PriceSlot, type Resolution } from "../domain/slots";
+import { coversDay, quartersFromHours, slotAt, type PriceSlot, type Resolution } from "../domain/slots";
 import { addDays, localDateKey, startOfLocalDay } from "../../../shared/time/calendar";
 import { TibberClient } from "./client";
 import { selectHome } from "./homes";
@@ -47,6 +47,8 @@ interface PriceEntry {
   failures: number;
   lastError?: Error;
   inFlight?: Promise<void>;
+  /** Calls for this entry on one local day, against DAILY_CALL_CAP. */
+  callsOn?: { dateKey: string; count: number };
 }
 
 export interface FeedOptions {
@@ -131,6 +133,8 @@ export class TibberAccount {
     const today = localDateKey(now, home.timeZone);
     const haveToday = entry.fetchedDateKey === today || coversDay(entry.slots, today, home.timeZone, entry.resolution);
     const retryAt = Math.max(entry.retryAtMs ?? 0, this.bannedUntilMs) || undefined;
+    const todayStart = startOfLocalDay(today, home.timeZone);
+    const degraded = entry.slots.some((s) => s.delivered === "HOURLY" && s.startMs >= todayStart);
     return planRefresh({
       nowMs: now,
       timeZone: home.timeZone,
@@ -140,6 +144,8 @@ export class TibberAccount {
       lastAttemptMs: entry.lastError ? undefined : entry.lastAttemptMs,
       retryAtMs: retryAt,
       jitterMs: this.jitterMs,
+      degraded,
+      callsToday: entry.callsOn?.dateKey === today ? entry.callsOn.count : 0,
     });
   }
 
@@ -151,11 +157,20 @@ export class TibberAccount {
   ): Promise<void> {
     const now = clock.now();
     entry.lastAttemptMs = now;
+    const dateKey = localDateKey(now, home.timeZone);
+    entry.callsOn = { dateKey, count: (entry.callsOn?.dateKey === dateKey ? entry.callsOn.count : 0) + 1 };
     try {
       const prices = await this.call(() => this.client.prices(home.id, resolution, signal));
-      const dayStart = startOfLocalDay(localDateKey(now, home.timeZone), home.timeZone);
+      const dayStart = startOfLocalDay(dateKey, home.timeZone);
       const merged = new Map<number, PriceSlot>();
-      for (const s of [...entry.slots, ...prices.today, ...prices.tomorrow])
+      // Hourly prices stand in for a 15-minute day Tibber left empty; real quarters replace them later.
+      const standIn = (quarters: PriceSlot[], hours: PriceSlot[] | undefined): PriceSlot[] =>
+        quarters.length === 0 && hours?.length ? quartersFromHours(hours, home.timeZone) : [];
+      const fallback = [
+        ...standIn(prices.today, prices.hourly?.today),
+        ...standIn(prices.tomorrow, prices.hourly?.tomorrow),
+      ];
+      for (const s of [...fallback, ...entry.slots, ...prices.today, ...prices.tomorrow])
         if (s.startMs >= dayStart) merged.set(s.startMs, s);
       entry.slots = [...merged.values()].sort((a, b) => a.startMs - b.startMs);
       entry.currency = prices.currency || entry.currency;

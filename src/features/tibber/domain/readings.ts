@@ -11,7 +11,7 @@ import type { PriceSlot, Resolution } from "./slots";
 export function priceReading(homeId: string, resolution: Resolution, slot: PriceSlot): Reading {
   const p = point(
     "tibber_price",
-    tags({ home_id: homeId, resolution, currency: slot.currency, level: slot.level }),
+    tags({ home_id: homeId, resolution: slot.delivered ?? resolution, currency: slot.currency, level: slot.level }),
     fields({ total: slot.total, energy: slot.energy, tax: slot.tax }),
     slot.startMs,
   );

@@ -6,7 +6,15 @@ import { addDays, atLocalTime, localDateKey, startOfLocalDay } from "../../../sh
  * are published. The day-ahead auction closes about 12:45 CET and Tibber often publishes much later, so
  * the polling runs until 21:00; after that tomorrow's prices come with the first fetch after midnight.
  * Worst case (never published): 1 + 33 calls a day per home and resolution.
+ *
+ * A day Tibber sent no 15-minute prices for (hourly prices stand in, evcc-io/evcc#29947) is retried
+ * every 15 minutes, all through the polling window and outside it while the day's calls stay within
+ * DAILY_CALL_CAP with the window's polls still reserved: worst case (empty all day, tomorrow never
+ * published) 1 + 6 early retries + 33 window polls = 40 calls.
  */
+
+/** Calls per home and resolution a local day may take at most, retries of a missing 15-minute day included. */
+export const DAILY_CALL_CAP = 40;
 
 export const TOMORROW_POLL = {
   /** Local wall time the polling starts, minutes after midnight. */
@@ -32,6 +40,10 @@ export interface RefreshState {
   retryAtMs?: number;
   /** Spreads the 13:00 start so every installation does not call at the same second. */
   jitterMs?: number;
+  /** Today's 15-minute prices are missing (hourly ones stand in): retry every 15 minutes within the cap. */
+  degraded?: boolean;
+  /** Calls made for this home and resolution on the current local day. */
+  callsToday?: number;
 }
 
 export interface RefreshPlan {
@@ -49,10 +61,13 @@ export function planRefresh(state: RefreshState): RefreshPlan {
     return { due: false, nextAtMs: state.retryAtMs, reason: "backoff" };
   }
   if (state.todayKey !== today) return { due: true, nextAtMs: nowMs, reason: "no-data" };
-  if (state.tomorrowComplete) return { due: false, nextAtMs: midnight, reason: "idle" };
-
   const from = atLocalTime(today, TOMORROW_POLL.fromMinutes, timeZone) + (state.jitterMs ?? 0);
   const until = atLocalTime(today, TOMORROW_POLL.untilMinutes, timeZone) + (state.jitterMs ?? 0);
+  if (state.degraded && (nowMs < from - EARLY_SLACK_MS || nowMs > until + EARLY_SLACK_MS)) {
+    return degradedRetry(state, from, until, midnight);
+  }
+  if (state.tomorrowComplete && !state.degraded) return { due: false, nextAtMs: midnight, reason: "idle" };
+
   if (nowMs < from - EARLY_SLACK_MS) return { due: false, nextAtMs: from, reason: "idle" };
   if (nowMs > until + EARLY_SLACK_MS) {
     // Past the window: tomorrow's prices will come with the first fetch of the new day.
@@ -66,4 +81,23 @@ export function planRefresh(state: RefreshState): RefreshPlan {
   }
   const next = from + (slotOf(nowMs) + 1) * TOMORROW_POLL.everyMs;
   return { due: false, nextAtMs: next > until + EARLY_SLACK_MS ? midnight : next, reason: "idle" };
+}
+
+/** Polls of the window (13:00 … 21:00 every 15 minutes) still ahead of `nowMs`. */
+function windowPollsLeft(nowMs: number, from: number, until: number): number {
+  if (nowMs > until) return 0;
+  const first = Math.max(from, nowMs);
+  return Math.floor((until - first) / TOMORROW_POLL.everyMs) + 1;
+}
+
+/** Outside the window, a missing 15-minute day is retried every 15 minutes while the cap allows it. */
+function degradedRetry(state: RefreshState, from: number, until: number, midnight: number): RefreshPlan {
+  const { nowMs } = state;
+  const calls = state.callsToday ?? 0;
+  const fits = calls + 1 + windowPollsLeft(nowMs, from, until) <= DAILY_CALL_CAP;
+  const after = nowMs < from ? from : midnight;
+  if (!fits) return { due: false, nextAtMs: after, reason: "idle" };
+  const next = (state.lastAttemptMs ?? -Infinity) + TOMORROW_POLL.everyMs;
+  if (nowMs >= next - EARLY_SLACK_MS) return { due: true, nextAtMs: nowMs, reason: "tomorrow" };
+  return { due: false, nextAtMs: Math.min(next, after), reason: "idle" };
 }

@@ -1,6 +1,7 @@
 import { ApiError } from "../../../shared/errors";
 import { addDays, startOfLocalDay } from "../../../shared/time/calendar";
 import { tryParseInstant } from "../../../shared/time/instant";
+import { formatLocalIso } from "../../../shared/time/zone";
 
 /**
  * Price slots as Tibber sends them, parsed into instants. Slots are keyed by `startsAt` read with its
@@ -33,6 +34,8 @@ export interface PriceSlot {
   tax: number;
   level: PriceLevel | null;
   currency: string;
+  /** Set when the slot is an hourly price standing in for a quarter Tibber did not deliver. */
+  delivered?: "HOURLY";
 }
 
 export function slotMinutes(resolution: Resolution): number {
@@ -70,6 +73,21 @@ export function parseSlots(raw: readonly (RawPrice | null)[], resolution: Resolu
   }
   slots.sort((a, b) => a.startMs - b.startMs);
   return slots;
+}
+
+/**
+ * Hourly prices as quarters: each hour's price stands for its four quarters, marked as delivered
+ * hourly, for a day Tibber sent no 15-minute prices for (evcc-io/evcc#29947).
+ */
+export function quartersFromHours(hours: readonly PriceSlot[], timeZone: string): PriceSlot[] {
+  const quarter = slotMs("QUARTER_HOURLY");
+  return hours.flatMap((h) =>
+    [0, 1, 2, 3].map((i) => {
+      const startMs = h.startMs + i * quarter;
+      const startsAt = i === 0 ? h.startsAt : formatLocalIso(startMs, timeZone);
+      return { ...h, startsAt, startMs, endMs: startMs + quarter, delivered: "HOURLY" as const };
+    }),
+  );
 }
 
 /** How many slots the local day `dateKey` has: 24/96, or 23/92 and 25/100 on DST days. */
