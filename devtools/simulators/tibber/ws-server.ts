@@ -58,6 +58,8 @@ export class TibberLiveServer {
   silent = false;
   /** Fault: the next N `connection_init` are answered with 4429 whatever the count. */
   refuseTooMany = 0;
+  /** Fault: the next N `connection_init` are refused with 4403 Invalid token, as for a revoked token. */
+  refuseToken = 0;
   /** Fault: the next N subscribes get "unable to start stream" and `complete`. */
   streamErrors = 0;
   /** Fault: the next N measurements are sent twice, as a feed that repeats itself. */
@@ -199,7 +201,8 @@ export class TibberLiveServer {
     }
     const token = (payload as { token?: unknown } | undefined)?.token;
     const account = this.host.revoked ? undefined : this.host.accounts.find((a) => a.token === token);
-    if (!account) {
+    if (!account || this.refuseToken > 0) {
+      if (this.refuseToken > 0) this.refuseToken--;
       peer.ws.close(4403, "Invalid token");
       return;
     }
