@@ -41,7 +41,9 @@ export class EnergyLiveSimulator extends SimulatorServer {
     this.route("GET", "/devices/:id/measurements/latest", (req) =>
       this.withDevice(req, (d) => ({ status: 200, body: latest(d, this.clock.now(), this.sampleMs) })),
     );
-    this.route("GET", "/devices/:id/measurements/live", (req) => this.withDevice(req, (d) => this.streams.respond(req, d)));
+    this.route("GET", "/devices/:id/measurements/live", (req) =>
+      this.withDevice(req, (d) => this.streams.respond(req, d)),
+    );
   }
 
   /** Lets `apiKey` read the given devices (added with `addDevice`). */

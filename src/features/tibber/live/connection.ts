@@ -289,9 +289,7 @@ function describeHttpFailure(err: unknown): Failure {
 
 function errorText(errors: unknown[]): string {
   return errors
-    .map((e) =>
-      typeof e === "object" && e && "message" in e ? String((e as { message: unknown }).message) : String(e),
-    )
+    .map((e) => (typeof e === "object" && e && "message" in e ? String(e.message) : String(e)))
     .join("; ")
     .slice(0, 160);
 }
