@@ -122,6 +122,15 @@ describe("energyLIVE live stream client", function () {
     liveRequests().should.equal(4);
   });
 
+  it("many reconnects leave no abort listeners behind (found by the soak)", async function () {
+    const { getEventListeners } = require("node:events");
+    sim.inject({ kind: "status", status: 503, times: 15, path: "/measurements/live" });
+    const seen = open(KEY, { baseMs: 2, maxMs: 4, silentMs: 5000 });
+    await waitFor(() => seen.readings.length >= 1, 5000, "readings after 15 refusals");
+    stream.reconnects.should.equal(15);
+    getEventListeners(stream.controller.signal, "abort").length.should.be.belowOrEqual(1);
+  });
+
   it("429: waits the Retry-After it was given", async function () {
     clock.now = () => 5_000_000;
     sim.inject({ kind: "rate-limit", retryAfterSeconds: 0.2, times: 1, path: "/measurements/live" });

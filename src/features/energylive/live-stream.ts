@@ -3,6 +3,7 @@ import { resolveBaseUrl } from "../../shared/base-url";
 import { ApiError, AuthError, RateLimitError } from "../../shared/errors";
 import { retryAfterMs, USER_AGENT } from "../../shared/http";
 import { backoffDelay } from "../../shared/retry";
+import { sleep } from "../../shared/sleep";
 import {
   ENERGYLIVE_BASE_URL,
   ENERGYLIVE_BASE_URL_ENV,
@@ -96,10 +97,8 @@ export class EnergyLiveStream {
       const backoff = backoffDelay(this.attempts, this.timings, clock.random);
       const delay = Math.max(backoff, outcome.retryMs ?? 0, this.timings.baseMs / 2);
       this.hooks.state({ kind: "reconnecting", atMs: clock.now() + delay, reason: outcome.reason });
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, delay);
-        signal.addEventListener("abort", () => (clearTimeout(timer), resolve()), { once: true });
-      });
+      // sleep() removes its abort listener when the timer fires: one per reconnect would pile up on the signal.
+      await sleep(delay, signal).catch(() => undefined);
     }
   }
 
