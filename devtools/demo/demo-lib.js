@@ -13,7 +13,7 @@ const { freePort } = require(path.join(root, "devtools", "free-port.js"));
 const SERVICES = [
   { module: "flume", env: "FLUME_BASE_URL", credentialTypes: ["flume-config"] },
   { module: "voicemonkey", env: "VOICEMONKEY_BASE_URL", credentialTypes: ["voicemonkey-announce"] },
-  { module: "tibber", env: "TIBBER_BASE_URL", credentialTypes: ["tibber-prices"] },
+  { module: "tibber", env: "TIBBER_BASE_URL", credentialTypes: ["tibber-prices", "tibber-live"] },
   { module: "energylive", env: "ENERGYLIVE_BASE_URL", credentialTypes: ["energylive-reader"] },
 ];
 

@@ -1,4 +1,5 @@
 import { SimulatorServer, type SimRequest, type SimResponse } from "../server";
+import { EnergyLiveStreams } from "./live-stream";
 import { keysOf, latest } from "./measurements";
 import {
   type Device,
@@ -25,6 +26,8 @@ export class EnergyLiveSimulator extends SimulatorServer {
   sampleMs = 20_000;
   private readonly keys = new Map<string, Set<string>>();
   private readonly devices = new Map<string, Device>();
+  /** The SSE live stream of each device (`measurements/live`). */
+  readonly streams = new EnergyLiveStreams(this);
 
   constructor() {
     super();
@@ -37,6 +40,9 @@ export class EnergyLiveSimulator extends SimulatorServer {
     );
     this.route("GET", "/devices/:id/measurements/latest", (req) =>
       this.withDevice(req, (d) => ({ status: 200, body: latest(d, this.clock.now(), this.sampleMs) })),
+    );
+    this.route("GET", "/devices/:id/measurements/live", (req) =>
+      this.withDevice(req, (d) => this.streams.respond(req, d)),
     );
   }
 

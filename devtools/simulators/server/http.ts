@@ -30,6 +30,11 @@ export function parseBody(raw: string, contentType: string | undefined): unknown
 }
 
 export function send(res: http.ServerResponse, response: SimResponse): void {
+  if (response.stream) {
+    res.writeHead(response.status, response.headers);
+    response.stream(res);
+    return;
+  }
   const headers: Record<string, string | number> = { ...response.headers };
   let payload: string | Buffer = "";
   if (Buffer.isBuffer(response.body) || typeof response.body === "string") payload = response.body;

@@ -19,6 +19,8 @@ export interface SimResponse {
   headers?: Record<string, string | number>;
   /** Objects are sent as JSON; strings and buffers as they are. */
   body?: unknown;
+  /** A streamed answer (server-sent events): called after the head is written, owns the response. */
+  stream?: (res: import("node:http").ServerResponse) => void;
 }
 
 export type SimHandler = (req: SimRequest) => SimResponse | Promise<SimResponse>;

@@ -26,6 +26,7 @@ export interface GraphState extends ConsumptionState {
    * 2026-05-17 for homes with a running contract (evcc-io/evcc#29947).
    */
   readonly emptyQuarterDays: ReadonlySet<string>;
+  readonly websocketUrl: string;
 }
 
 export function viewerRoot(state: GraphState, prices: PriceModel, account: SimAccount): GqlObject {
@@ -36,7 +37,7 @@ export function viewerRoot(state: GraphState, prices: PriceModel, account: SimAc
     login: `${account.name.split(" ")[0].toLowerCase()}@winterfell.com`,
     userId: `user-${account.token.slice(0, 6)}`,
     accountType: ["tibber", "customer"],
-    websocketSubscriptionUrl: "wss://websocket-api.tibber.com/v1-beta/gql/subscriptions",
+    websocketSubscriptionUrl: state.websocketUrl,
     homes: () => account.homes.map((h) => homeObject(h)),
     home: (args: Record<string, unknown>) => {
       const home = account.homes.find((h) => h.id === args.id);

@@ -6,6 +6,7 @@ import { type Operation, parseOperation } from "./graphql/parser";
 import { viewerRoot } from "./graph";
 import { PriceModel, type Quarter } from "./prices";
 import { banned, coerceVariables, errorBody, failureResponse, faultStatusResponse } from "./wire";
+import { TibberLiveServer } from "./ws-server";
 
 /**
  * A loopback Tibber GraphQL API (`POST /v1-beta/gql`) after Part A and E1 of the API reference:
@@ -52,6 +53,8 @@ export class TibberSimulator extends SimulatorServer {
   private readonly banMs: number;
   private readonly bans = new Map<string, number>();
   private readonly prices = new PriceModel();
+  /** The real-time endpoint (`liveMeasurement` over graphql-transport-ws), on a port of its own. */
+  readonly live = new TibberLiveServer(this);
 
   constructor(options: TibberSimOptions = {}) {
     super();
@@ -63,6 +66,20 @@ export class TibberSimulator extends SimulatorServer {
     this.limiter = new RollingWindow(this.clock, rate.limit, rate.windowMs);
     this.banMs = rate.banMs;
     this.route("POST", "", (req) => this.graphql(req));
+  }
+
+  override async start(port = 0): Promise<string> {
+    await this.live.start();
+    return super.start(port);
+  }
+
+  override async stop(): Promise<void> {
+    await Promise.all([this.live.stop(), super.stop()]);
+  }
+
+  /** What `viewer.websocketSubscriptionUrl` answers: this simulator's live endpoint once it runs. */
+  get websocketUrl(): string {
+    return this.live.url || "wss://websocket-api.tibber.com/v1-beta/gql/subscriptions";
   }
 
   /** Requests that reached the GraphQL endpoint. */

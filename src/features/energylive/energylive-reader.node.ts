@@ -1,5 +1,6 @@
 import { normalizeDeviceUid } from "./client";
 import { energyLiveDevicesLookup } from "./energylive-lookup";
+import { startLiveStream, type EnergyLiveStream } from "./live-stream";
 import { EnergyLiveReader, USEFUL_INTERVAL_S, type ReadResult } from "./reader";
 import { AuthError, ValidationError } from "../../shared/errors";
 import { defineNode, type NodeKit } from "../../runtime/kernel";
@@ -17,6 +18,8 @@ interface Settings {
   intervalS: number;
   onlyNew: boolean;
   timeoutMs: number;
+  /** Poll `/latest`, or keep the SSE live stream open (polling only when the stream is refused). */
+  mode: "poll" | "live";
 }
 
 type Credentials = { apiKey: string };
@@ -42,6 +45,7 @@ const energyLiveReader = defineNode<Settings, Credentials>({
     intervalS: Math.max(0, numberProp(config.interval, 300)),
     onlyNew: config.onlyNew !== false,
     timeoutMs: numberProp(config.timeout, 15) * 1000,
+    mode: config.mode === "live" ? "live" : "poll",
   }),
   start(kit) {
     const { settings } = kit;
@@ -54,7 +58,7 @@ const energyLiveReader = defineNode<Settings, Credentials>({
       return result.output;
     };
 
-    if (settings.intervalS > 0) {
+    const startPolling = (): void => {
       let uid: string | undefined;
       let problem = reader.problem;
       try {
@@ -94,7 +98,14 @@ const energyLiveReader = defineNode<Settings, Credentials>({
         kit.status.idle("starting");
         poller.start(settings.intervalS * 1000);
       }
-    } else if (reader.problem) kit.status.failed(reader.problem);
+    };
+    let stream: EnergyLiveStream | undefined;
+    if (settings.mode === "live" && !reader.problem) {
+      const uid = normalizeDeviceUid(settings.deviceUid);
+      const options = { ...settings, apiKey: kit.credentials.apiKey ?? "", deviceUid: uid };
+      stream = startLiveStream({ ...options, timings: kit.runtimeSetting("energyliveStream") }, kit, startPolling);
+    } else if (settings.intervalS > 0) startPolling();
+    else if (reader.problem) kit.status.failed(reader.problem);
     else kit.status.idle("reads on input");
 
     return {
@@ -102,6 +113,7 @@ const energyLiveReader = defineNode<Settings, Credentials>({
         const output = await read(normalizeDeviceUid(msg.deviceUid ?? settings.deviceUid));
         if (output) send(Object.assign(msg, output));
       },
+      close: () => stream?.stop(),
     };
   },
 });
