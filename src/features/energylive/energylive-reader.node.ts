@@ -1,8 +1,8 @@
 import { normalizeDeviceUid } from "./client";
 import { energyLiveDevicesLookup } from "./energylive-lookup";
 import { startLiveStream, type EnergyLiveStream } from "./live-stream";
-import { EnergyLiveReader, USEFUL_INTERVAL_S, type ReadResult } from "./reader";
-import { AuthError, ValidationError } from "../../shared/errors";
+import { EnergyLiveReader, KeyRefusals, pollingTooFast, type ReadResult } from "./reader";
+import { ValidationError } from "../../shared/errors";
 import { defineNode, type NodeKit } from "../../runtime/kernel";
 import { registerLookup } from "../../runtime/lookup";
 import { numberProp, textProp } from "../../runtime/props";
@@ -32,9 +32,6 @@ function show(kit: NodeKit<Settings, Credentials>, result: ReadResult): void {
     kit.status.waiting(`no new reading since ${clock(new Date(s.since))} · interface offline?`);
   else kit.status.waiting(`no measurements yet from ${s.uid} · ${clock()}`);
 }
-
-/** The slowest retry of a refused key (20 polling intervals, at most this). */
-const REFUSED_RETRY_MAX_MS = 15 * 60_000;
 
 const energyLiveReader = defineNode<Settings, Credentials>({
   type: "energylive-reader",
@@ -69,29 +66,22 @@ const energyLiveReader = defineNode<Settings, Credentials>({
       if (problem || !uid) {
         kit.fail(problem ?? new ValidationError("Set the device UID to poll."));
       } else {
-        if (settings.intervalS < USEFUL_INTERVAL_S) {
-          kit.warn(
-            `Polling every ${settings.intervalS} s: energyLIVE records a new value only about every 20–30 s, so faster polling fetches the same values again. ${USEFUL_INTERVAL_S} s or more is enough.`,
-          );
-        }
+        const tooFast = pollingTooFast(settings.intervalS);
+        if (tooFast) kit.warn(tooFast);
         const pollUid = uid;
-        // A refused key may be restored in the portal: keep asking, slowly, and say once that it was refused.
-        const refusedRetryMs = Math.min(REFUSED_RETRY_MAX_MS, settings.intervalS * 1000 * 20);
-        let refused = false;
+        const refusals = new KeyRefusals(settings.intervalS);
         const poller = kit.every(async () => {
           let output;
           try {
             output = await read(pollUid);
           } catch (err) {
-            if (!(err instanceof AuthError)) throw err;
-            if (!refused) kit.fail(err);
-            refused = true;
-            const s = Math.ceil(refusedRetryMs / 1000);
-            kit.status.error(`API key refused · retry in ${s < 60 ? `${s} s` : `${Math.ceil(s / 60)} min`}`);
-            return refusedRetryMs;
+            const refused = refusals.failed(err);
+            if (!refused) throw err;
+            if (refused.first) kit.fail(err);
+            kit.status.error(refused.status);
+            return refused.retryMs;
           }
-          if (refused) kit.log("energyLIVE accepts the API key again; polling resumes.");
-          refused = false;
+          if (refusals.succeeded()) kit.log("energyLIVE accepts the API key again; polling resumes.");
           if (output) kit.send({ ...output });
           return undefined;
         });

@@ -85,3 +85,45 @@ function skippedValues(latest: LatestReadings): ReadResult["skipped"] {
     text: `energyLIVE sent no usable value for ${s.key} (${s.reason}); it is left out of the output.`,
   }));
 }
+
+/** A warning when the polling interval is shorter than energyLIVE's own recording interval. */
+export function pollingTooFast(intervalS: number): string | undefined {
+  if (intervalS >= USEFUL_INTERVAL_S) return undefined;
+  return `Polling every ${intervalS} s: energyLIVE records a new value only about every 20–30 s, so faster polling fetches the same values again. ${USEFUL_INTERVAL_S} s or more is enough.`;
+}
+
+/** The slowest retry of a refused key (20 polling intervals, at most this). */
+const REFUSED_RETRY_MAX_MS = 15 * 60_000;
+
+/**
+ * A refused key may be restored in the portal: the poller keeps asking, slowly, reports the refusal once
+ * and says when the key works again.
+ */
+export class KeyRefusals {
+  private refused = false;
+  private readonly retryMs: number;
+
+  constructor(intervalS: number) {
+    this.retryMs = Math.min(REFUSED_RETRY_MAX_MS, intervalS * 1000 * 20);
+  }
+
+  /** For a refused key: whether it is the first refusal, the status, and when to ask again. */
+  failed(err: unknown): { first: boolean; status: string; retryMs: number } | undefined {
+    if (!(err instanceof AuthError)) return undefined;
+    const first = !this.refused;
+    this.refused = true;
+    const s = Math.ceil(this.retryMs / 1000);
+    return {
+      first,
+      status: `API key refused · retry in ${s < 60 ? `${s} s` : `${Math.ceil(s / 60)} min`}`,
+      retryMs: this.retryMs,
+    };
+  }
+
+  /** True when this success ends a refusal. */
+  succeeded(): boolean {
+    const was = this.refused;
+    this.refused = false;
+    return was;
+  }
+}
