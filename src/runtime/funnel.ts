@@ -37,7 +37,7 @@ export function funnelInput(
     const finish = (err?: Error): void => {
       if (settled) return;
       settled = true;
-      if (!err) return done();
+      if (!err) return complete(host.node, done, msg);
       const clean = host.redactError(err);
       show(host, clean, showError);
       completeWithError(host.node, done, clean, msg);
@@ -78,17 +78,49 @@ function show(host: FunnelHost, err: Error, showError?: ShowError): void {
 }
 
 /**
- * `done(err)` makes Node-RED clone the message for Catch nodes; a message with an exotic prototype or
- * a self-made `hasOwnProperty` can make that throw. Then the error is reported without the message.
+ * `done()` and `done(err)` make Node-RED deep-copy the message for each Complete or Catch node; a message
+ * with an exotic prototype, an own `hasOwnProperty` (JSON.parse of an HTTP body gives one), 10,000-deep
+ * nesting or a typed-array look-alike makes that copy throw, synchronously, inside our promise callback,
+ * where it would be an unhandled rejection and the message would reach neither node. Then the Complete or
+ * Catch nodes get a shallow copy of the message's plain values instead.
  */
+function complete(node: Node<object>, done: DoneFn, msg: FlowMessage): void {
+  try {
+    done();
+  } catch {
+    // done() got as far as Node-RED's hand-over to Complete nodes (metrics and hooks ran); redo only that.
+    const flow = (node as unknown as { _flow?: { handleComplete?: (n: unknown, m: unknown) => void } })._flow;
+    try {
+      flow?.handleComplete?.(node, safeCopy(msg));
+    } catch {
+      // nothing left that could be told
+    }
+  }
+}
+
 function completeWithError(node: Node<object>, done: DoneFn, err: Error, msg: FlowMessage): void {
   try {
     done(err);
   } catch {
     try {
-      node.error(err, { _msgid: typeof msg?._msgid === "string" ? msg._msgid : undefined });
+      node.error(err, safeCopy(msg));
     } catch {
       node.error(err.message, {});
     }
   }
+}
+
+/** The message's own properties with plain values (strings, finite numbers, booleans), nothing deeper. */
+export function safeCopy(msg: unknown): NodeMessage {
+  const copy: Record<string, unknown> = {};
+  try {
+    for (const key of Object.keys(msg as object)) {
+      if (key === "__proto__") continue;
+      const value = (msg as Record<string, unknown>)[key];
+      if (typeof value === "string" || typeof value === "boolean" || Number.isFinite(value)) copy[key] = value;
+    }
+  } catch {
+    // a getter or proxy that throws: keep what was copied
+  }
+  return copy;
 }

@@ -2,7 +2,7 @@
 // The kernel's promises, on a probe node: one answer per message, redaction of the node's and its config
 // node's secrets, status from the error class, warn-once, state across a redeploy, nothing left after close.
 const path = require("node:path");
-const { helper, waitFor } = require("../helpers/node-red");
+const { helper, major, waitFor } = require("../helpers/node-red");
 const { NodeKit } = require("../../dist/runtime/kernel");
 
 const probeModule = require(path.join(__dirname, "fixtures", "kernel-probe.js"));
@@ -76,6 +76,40 @@ describe("runtime: the kernel (defineNode)", function () {
     process.off("unhandledRejection", onUnhandled);
     unhandled.should.eql([]);
     (errors.length + caught.length).should.be.above(0);
+  });
+
+  it("hands a message Node-RED cannot copy to Complete and Catch nodes once each, nothing unhandled", async function () {
+    const runtimeDir = path.dirname(
+      require.resolve(major === "5" ? "node-red-5/package.json" : "node-red/package.json"),
+    );
+    const core = (f) => require(require.resolve(`@node-red/nodes/core/common/${f}`, { paths: [runtimeDir] }));
+    const nodes = [
+      ...flow(),
+      { id: "k", z: "f1", type: "complete", scope: ["p"], x: 1, y: 2, wires: [["done"]] },
+      { id: "done", z: "f1", type: "helper" },
+    ];
+    await helper.load([probeModule, core("25-catch.js"), core("24-complete.js")], nodes, creds);
+    const caught = [];
+    const completed = [];
+    helper.getNode("caught").on("input", (m) => caught.push(m));
+    helper.getNode("done").on("input", (m) => completed.push(m));
+    const unhandled = [];
+    const onUnhandled = (e) => unhandled.push(e);
+    process.on("unhandledRejection", onUnhandled);
+    try {
+      // done() deep-copies for the Complete node: an own hasOwnProperty or a null prototype breaks the copy
+      helper.getNode("p").receive(JSON.parse('{"action":"count","hasOwnProperty":1,"topic":"t"}'));
+      helper.getNode("p").receive(Object.assign(Object.create(null), { action: "auth", topic: "u" }));
+      await waitFor(() => completed.length === 1 && caught.length === 1, 3000, "both answers");
+      await new Promise((r) => setTimeout(r, 50));
+    } finally {
+      process.off("unhandledRejection", onUnhandled);
+    }
+    unhandled.should.eql([]);
+    completed.should.have.length(1);
+    completed[0].topic.should.equal("t");
+    caught.should.have.length(1);
+    caught[0].topic.should.equal("u");
   });
 
   it("warns once per key and gives the config node's feature", async function () {

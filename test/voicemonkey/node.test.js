@@ -120,6 +120,30 @@ describe(`voicemonkey: voicemonkey-announce node (Node-RED ${major})`, function 
     sim.spoken().should.eql(["echo-show-bedroom: Water has been running for 30 minutes at 0.42 gallons per minute"]);
   });
 
+  it("takes a 200 without the documented success body as an error that counts against neither cap nor cooldown", async function () {
+    const { vm, out } = await load({ cooldown: 900, maxPerDay: 1 });
+    // a cut-off body behind a 200 (a proxy, a gateway): not {"success": true}, so nothing was confirmed spoken
+    sim.inject({ kind: "malformed", times: 1 });
+    const failed = nextError(vm);
+    vm.receive({ payload: "leak" });
+    const [err] = await failed;
+    String(err.message || err).should.match(/did not confirm the announcement \(HTTP 200/);
+    vm.receive({ payload: "leak" });
+    const msg = await nextMessage(out);
+    msg.payload.should.eql({ sent: true, device: "echo-kitchen", text: "leak" });
+    sim.announcements.should.have.length(1);
+  });
+
+  it("refuses an announcement longer than Alexa's 8,000-character speech limit, without calling VoiceMonkey", async function () {
+    const { vm } = await load();
+    const failed = nextError(vm);
+    vm.receive({ payload: "a".repeat(8001) });
+    const [err] = await failed;
+    String(err.message || err).should.match(/8001 characters.*at most 8000/);
+    String(err.message || err).length.should.be.below(300);
+    sim.announcements.should.have.length(0);
+  });
+
   it("does not repeat the same text within the cooldown, and does after it", async function () {
     const { vm, out } = await load({ cooldown: 600 });
     const got = collect(out);

@@ -9,6 +9,9 @@ import { ApiError, AuthError, QuotaError, RateLimitError } from "../../../shared
 /** How long we wait when a throttled answer says nothing about its lockout. */
 export const DEFAULT_LOCKOUT_MS = 60_000;
 
+/** The code of a 2xx answer without the documented `{"success": true}`. */
+export const NOT_CONFIRMED = "NOT_CONFIRMED";
+
 interface ErrorBody {
   success?: unknown;
   error?: unknown;
@@ -28,7 +31,8 @@ export function parseBody(res: TextResponse): ErrorBody | undefined {
 export function errorCode(res: TextResponse): string | undefined {
   const body = parseBody(res);
   const code = typeof body?.error === "string" && body.error !== "" ? body.error : undefined;
-  if (res.status >= 200 && res.status < 300) return code ?? (body?.success === false ? "UNKNOWN" : undefined);
+  // Both API versions confirm with {"success": true}; any other 2xx body (cut off, a proxy's page) confirms nothing.
+  if (res.status >= 200 && res.status < 300) return code ?? (body?.success === true ? undefined : NOT_CONFIRMED);
   return code ?? `HTTP_${res.status}`;
 }
 
@@ -115,6 +119,12 @@ export function toError(res: TextResponse, code: string, ctx: ErrorContext): Err
         excerpt(res.body),
       );
   }
+  if (code === NOT_CONFIRMED)
+    return new ApiError(
+      `VoiceMonkey did not confirm the announcement (HTTP ${status} without "success": true: ${excerpt(res.body)}); it may not have been spoken and does not count against the cooldown or the daily cap.`,
+      status,
+      res.body,
+    );
   if (status === 401 || status === 403)
     return new AuthError(
       `VoiceMonkey refused the token (HTTP ${status}): copy it again from the VoiceMonkey console (API Tokens).`,

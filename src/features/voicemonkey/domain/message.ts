@@ -15,8 +15,16 @@ export function announcementText(payload: unknown): string {
     throw new ValidationError(
       "Nothing to announce: set msg.payload to the text, or to an object with message, text or speech.",
     );
-  return text.trim();
+  const spoken = text.trim();
+  if (spoken.length > MAX_TEXT)
+    throw new ValidationError(
+      `The announcement has ${spoken.length} characters; Alexa speaks at most ${MAX_TEXT} (its output speech limit): shorten or split it.`,
+    );
+  return spoken;
 }
+
+/** Alexa's limit on one response's output speech (Alexa Skills Kit, response format: 8000 characters). */
+export const MAX_TEXT = 8000;
 
 /** The device: `msg.device` when it is set, else the node's own. */
 export function announcementDevice(msgDevice: unknown, configured: string): string {

@@ -1,0 +1,228 @@
+// Every node with an input, in a flow against the simulators (InfluxDB: a loopback stub that accepts
+// writes), with message templates close to what each node expects so fuzzing reaches past the first check.
+"use strict";
+const http = require("node:http");
+const { nodeModules } = require("../helpers/node-red");
+const { FlumeSimulator } = require("../../build/devtools/simulators/flume");
+const { VoiceMonkeySimulator } = require("../../build/devtools/simulators/voicemonkey");
+const { EnergyLiveSimulator } = require("../../build/devtools/simulators/energylive");
+const { TibberSimulator, DEMO_TOKEN } = require("../../build/devtools/simulators/tibber");
+
+const FLUME = { clientId: "fz-cid", clientSecret: "fz-csecret", username: "fz@example.com", password: "fz-pw" };
+const VM_TOKEN = "fz-vm3-token-5c2e";
+const EL_KEY = "fz-el-key-77aa";
+const EL_UID = "fz-device-1";
+const INFLUX_TOKEN = "fz-influx-token";
+
+/** An InfluxDB stand-in on 127.0.0.1: 204 for every write, as /api/v2/write answers a stored batch. */
+async function influxStub() {
+  let writes = 0;
+  const server = http.createServer((req, res) => {
+    req.resume();
+    req.on("end", () => {
+      writes++;
+      res.writeHead(req.url.startsWith("/ping") || req.url.startsWith("/health") ? 200 : 204);
+      res.end();
+    });
+  });
+  await new Promise((r) => server.listen(0, "127.0.0.1", r));
+  return {
+    url: `http://127.0.0.1:${server.address().port}`,
+    writes: () => writes,
+    stop: () => new Promise((r) => server.close(() => r())),
+  };
+}
+
+const now = () => Date.now();
+const SETUPS = {
+  "meter-interpolate": {
+    modules: () => nodeModules("meter-interpolate"),
+    // Open defect (issue 19): its RSS grows ~80 MB over 2,000 messages while its heap grows ~5 MB, so
+    // the fuzz holds it to the heap bound and to this RSS ceiling until the cause is found.
+    rssCeilingMb: 120,
+    flow: () => [{ id: "n", type: "meter-interpolate", name: "fz", z: "fuzz-tab", wires: [["o1"], ["o2"]] }],
+    extra: [
+      { id: "o1", type: "helper", z: "fuzz-tab" },
+      { id: "o2", type: "helper", z: "fuzz-tab" },
+    ],
+    templates: [
+      (rnd) => ({ topic: "gas", payload: 1000 + rnd() * 10, timestamp: now() }),
+      (rnd) => ({
+        payload: [
+          [now() - 7200e3, 1],
+          [now(), 1 + rnd()],
+        ],
+      }),
+      () => ({
+        payload: {
+          readings: [
+            [0, 1],
+            [253402300799000, 2],
+          ],
+        },
+      }),
+    ],
+  },
+  "meter-influxdb-write": {
+    async services() {
+      return { influx: await influxStub() };
+    },
+    modules: () => nodeModules("meter-influxdb", "meter-influxdb-write"),
+    flow: ({ influx }) => [
+      { id: "cfg", type: "meter-influxdb", name: "fz", url: influx.url, org: "home", bucket: "fz" },
+      {
+        id: "n",
+        z: "fuzz-tab",
+        type: "meter-influxdb-write",
+        server: "cfg",
+        bucket: "",
+        measurement: "",
+        integerFields: "",
+        batchSize: 100,
+        flushInterval: 50,
+        spoolLimit: 5,
+        retryMax: 0.05,
+        wires: [["o1"]],
+      },
+    ],
+    extra: [{ id: "o1", type: "helper", z: "fuzz-tab" }],
+    credentials: () => ({ cfg: { token: INFLUX_TOKEN } }),
+    templates: [
+      (rnd) => ({ measurement: "power", payload: { w: rnd() * 1000 }, tags: { room: "k" }, timestamp: now() }),
+      (rnd) => ({ payload: [{ measurement: "m", fields: { v: rnd() }, tags: {}, timestamp: now() }] }),
+      (rnd) => ({ payload: rnd() * 10 }),
+    ],
+  },
+  "voicemonkey-announce": {
+    async services() {
+      const sim = new VoiceMonkeySimulator({ v3Tokens: [VM_TOKEN], retryAfterHeader: false });
+      await sim.start();
+      return { sim };
+    },
+    settings: { voicemonkeyAnnounce: { maxThrottleWaitMs: 50, retryDelayMs: 5, timeoutMs: 1000 } },
+    modules: () => nodeModules("voicemonkey-announce"),
+    flow: ({ sim }) => [
+      {
+        id: "n",
+        z: "fuzz-tab",
+        type: "voicemonkey-announce",
+        name: "",
+        apiVersion: "v3",
+        baseUrl: sim.url,
+        device: "echo-kitchen",
+        voice: "",
+        language: "",
+        chime: "",
+        cooldown: 1,
+        quietStart: "",
+        quietEnd: "",
+        holdQuiet: false,
+        maxPerDay: 1000000,
+        wires: [["o1"]],
+      },
+    ],
+    extra: [{ id: "o1", type: "helper", z: "fuzz-tab" }],
+    credentials: () => ({ n: { token: VM_TOKEN } }),
+    templates: [
+      (rnd) => ({ payload: `leak ${Math.floor(rnd() * 1e6)}` }),
+      (rnd) => ({ payload: { text: `gas ${rnd()}`, device: "echo-kitchen", voice: "Brian" } }),
+    ],
+  },
+  "flume-flow": {
+    async services() {
+      const sim = new FlumeSimulator({ account: FLUME });
+      await sim.start();
+      return { sim };
+    },
+    modules: () => nodeModules("flume-config", "flume-flow"),
+    flow: ({ sim }) => [
+      { id: "acct", type: "flume-config", name: "home", baseUrl: sim.url, budget: 100000 },
+      {
+        id: "n",
+        z: "fuzz-tab",
+        type: "flume-flow",
+        flume: "acct",
+        device: "",
+        interval: 0,
+        unit: "gal",
+        leakThreshold: 0.5,
+        leakMinutes: 30,
+        useFlumeAlerts: true,
+        wires: [["o1"], ["o2"]],
+      },
+    ],
+    extra: [
+      { id: "o1", type: "helper", z: "fuzz-tab" },
+      { id: "o2", type: "helper", z: "fuzz-tab" },
+    ],
+    credentials: () => ({ acct: FLUME }),
+    templates: [
+      () => ({ payload: { usage: { since: "2026-01-01 00:00:00", until: "2026-01-02 00:00:00", bucket: "HR" } } }),
+      (rnd) => ({ payload: { usage: { since: rnd() * 1e17, until: -1, bucket: "MIN" } } }),
+      () => ({ payload: { usage: { since: "0001-01-01T00:00:00Z", until: "9999-12-31T00:00:00Z" } } }),
+      () => ({ payload: "poll" }),
+    ],
+  },
+  "energylive-reader": {
+    async services() {
+      const sim = new EnergyLiveSimulator();
+      sim.addDevice(EL_UID, { fixedLoadW: 1380 });
+      sim.addApiKey(EL_KEY, [EL_UID]);
+      await sim.start();
+      return { sim };
+    },
+    modules: () => nodeModules("energylive-reader"),
+    flow: ({ sim }) => [
+      {
+        id: "n",
+        z: "fuzz-tab",
+        type: "energylive-reader",
+        name: "",
+        deviceUid: EL_UID,
+        baseUrl: sim.url,
+        interval: 0,
+        onlyNew: false,
+        timeout: 1,
+        wires: [["o1"]],
+      },
+    ],
+    extra: [{ id: "o1", type: "helper", z: "fuzz-tab" }],
+    credentials: () => ({ n: { apiKey: EL_KEY } }),
+    templates: [() => ({ payload: "read" }), (rnd) => ({ device: rnd() < 0.5 ? EL_UID : "other" })],
+  },
+  "tibber-prices": {
+    async services() {
+      const sim = new TibberSimulator();
+      await sim.start();
+      return { sim };
+    },
+    modules: () => nodeModules("tibber-prices"),
+    flow: ({ sim }) => [
+      {
+        id: "n",
+        z: "fuzz-tab",
+        type: "tibber-prices",
+        baseUrl: sim.url,
+        home: "",
+        resolution: "HOURLY",
+        emit: "input",
+        cheapestMinutes: 60,
+        cheapestContiguous: true,
+        consumptionHours: 48,
+        wires: [["o1"], ["o2"]],
+      },
+    ],
+    extra: [
+      { id: "o1", type: "helper", z: "fuzz-tab" },
+      { id: "o2", type: "helper", z: "fuzz-tab" },
+    ],
+    credentials: () => ({ n: { token: DEMO_TOKEN } }),
+    templates: [() => ({ payload: "consumption" }), () => ({ payload: "prices" })],
+  },
+};
+
+async function stopServices(services) {
+  for (const s of Object.values(services || {})) await s.stop();
+}
+
+module.exports = { SETUPS, stopServices };
