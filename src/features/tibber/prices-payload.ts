@@ -18,15 +18,18 @@ export function summaryPayload(
   cheapest: CheapestSetting,
   now: number,
 ): Record<string, unknown> {
+  const tz = view.home.timeZone;
   const payload: Record<string, unknown> = {
     homeId: view.home.id,
     home: view.home.nickname ?? view.home.address1,
     currency: view.currency,
     resolution,
-    current: slotOut(current),
-    today: view.today.map(slotOut),
-    tomorrow: view.tomorrow.map(slotOut),
+    current: slotOut(current, tz),
+    today: view.today.map((slot) => slotOut(slot, tz)),
+    tomorrow: view.tomorrow.map((slot) => slotOut(slot, tz)),
   };
+  // One flat list as well, so a chart takes today and tomorrow from one property.
+  payload.slots = [...(payload.today as unknown[]), ...(payload.tomorrow as unknown[])];
   const window = cheapestOut(view, cheapest, now);
   if (window) payload.cheapest = window;
   return payload;
@@ -52,8 +55,15 @@ function cheapestOut(view: PriceView, cheapest: CheapestSetting, now: number): R
   };
 }
 
-function slotOut(slot: PriceSlot): Record<string, unknown> {
-  return { startsAt: slot.startsAt, total: slot.total, energy: slot.energy, tax: slot.tax, level: slot.level };
+function slotOut(slot: PriceSlot, timeZone: string): Record<string, unknown> {
+  return {
+    startsAt: slot.startsAt,
+    endsAt: formatLocalIso(slot.endMs, timeZone),
+    total: slot.total,
+    energy: slot.energy,
+    tax: slot.tax,
+    level: slot.level,
+  };
 }
 
 /** The status line's price: total, currency and Tibber's level, e.g. `0.2412 NOK CHEAP`. */

@@ -1,5 +1,5 @@
 import { RateLimitError, ValidationError } from "../../shared/errors";
-import type { Reading } from "../../shared/reading";
+import { seriesName, type Reading } from "../../shared/reading";
 import { AbortedError } from "../../shared/sleep";
 import { addDays, atLocalTime, localDateKey } from "../../shared/time/calendar";
 import type { ConsumptionHour, TibberHome } from "./client/models";
@@ -108,6 +108,7 @@ export class PricesService {
     if (force || changed) {
       const msg: Message = base ?? {};
       msg.payload = summaryPayload(view, current, resolution, this.options.cheapest, now);
+      msg.topic = seriesName("tibber_prices", view.home.id);
       outputs = [msg, storage.length ? storage : null];
       this.lastSent = { slotStartMs: current.startMs, known };
     } else if (storage.length) {
