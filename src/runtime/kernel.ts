@@ -131,7 +131,8 @@ export class NodeKit<Settings, Creds extends object> {
 
   /** Background failure: red status (or what `showError` says) and an error Catch nodes receive. */
   fail(err: unknown, msg?: NodeMessage, showError?: ShowError): void {
-    if (!(err instanceof AbortedError) && !this.closed) this.health.error(this.redact(toError(err).message), this.now());
+    if (!(err instanceof AbortedError) && !this.closed)
+      this.health.error(this.redact(toError(err).message), this.now());
     reportFailure(this, toError(err), msg, showError);
   }
 

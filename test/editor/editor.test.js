@@ -5,7 +5,7 @@ const fs = require("node:fs");
 const os = require("node:os");
 const path = require("node:path");
 const { chromium } = require("playwright-core");
-const { startDemo, readExamples } = require("../../devtools/demo/demo-lib");
+const { startDemo, readExamples, readDashboards } = require("../../devtools/demo/demo-lib");
 const { requireChromium, LAUNCH_ARGS } = require("../helpers/chromium");
 const { major } = require("../helpers/node-red");
 
@@ -95,7 +95,8 @@ describe(`editor in Chromium (Node-RED ${major})`, function () {
       },
       ["flume-", "voicemonkey-", "energylive-", "tibber-", "meter-"],
     );
-    const expected = readExamples()
+    // The demo deploys the dashboard flow beside the examples; its nodes of ours open here too.
+    const expected = [...readExamples(), ...readDashboards()]
       .flatMap(([, nodes]) => nodes)
       .filter((n) => n.x !== undefined && /^(flume|voicemonkey|energylive|tibber|meter)-/.test(n.type));
     ours.length.should.equal(expected.length);

@@ -108,7 +108,8 @@ export class PricesService {
     if (force || changed) {
       const msg: Message = base ?? {};
       msg.payload = summaryPayload(view, current, resolution, this.options.cheapest, now);
-      msg.topic = seriesName("tibber_prices", view.home.id);
+      // The series name for a chart, unless the input message brought a topic of its own (kept, as before).
+      if (typeof msg.topic !== "string" || msg.topic === "") msg.topic = seriesName("tibber_prices", view.home.id);
       outputs = [msg, storage.length ? storage : null];
       this.lastSent = { slotStartMs: current.startMs, known };
     } else if (storage.length) {

@@ -60,7 +60,10 @@ const tibberPrices = defineNode<Settings, Credentials>({
     const account = token ? acquireAccount(settings.baseUrl, token) : undefined;
     if (!account) kit.status.error("no token");
     else {
-      const callsToday = perDay(() => account.calls, () => kit.now());
+      const callsToday = perDay(
+        () => account.calls,
+        () => kit.now(),
+      );
       kit.facts(() => ({ tibberCallsToday: callsToday() }));
     }
     const showError = (err: Error) => show(kit, prices.failureStatus(err));
