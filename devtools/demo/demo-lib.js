@@ -39,6 +39,17 @@ function readExamples() {
     .map((f) => [f.replace(/\.json$/, ""), JSON.parse(fs.readFileSync(path.join(dir, f), "utf8"))]);
 }
 
+/** The Dashboard 2 flows users import (dashboards/), as [label, nodes]; deployed beside the examples. */
+function readDashboards() {
+  const dir = path.join(root, "dashboards");
+  if (!fs.existsSync(dir)) return [];
+  return fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith(".json"))
+    .sort()
+    .map((f) => [f.replace(/\.json$/, ""), JSON.parse(fs.readFileSync(path.join(dir, f), "utf8"))]);
+}
+
 /** Gives an example's nodes fresh ids where they clash with ids already used, updating every reference. */
 function remapClashes(nodes, usedIds, suffix) {
   const map = new Map();
@@ -58,7 +69,7 @@ function buildFlows(credentialsByType) {
   const flows = [];
   const credentials = {};
   const usedIds = new Set();
-  readExamples().forEach(([label, example], index) => {
+  [...readExamples(), ...readDashboards()].forEach(([label, example], index) => {
     let nodes = remapClashes(example, usedIds, `demo${index}`);
     let tab = nodes.find((n) => n.type === "tab");
     if (!tab) {
@@ -212,6 +223,7 @@ async function startDemo(options = {}) {
     const url = nodeRed.url;
     return {
       url,
+      dashboardUrl: `${url}dashboard`,
       port,
       userDir,
       simulators,
@@ -228,4 +240,4 @@ async function startDemo(options = {}) {
   }
 }
 
-module.exports = { startDemo, startNodeRed, buildFlows, readExamples, freePort, hasCommand };
+module.exports = { startDemo, startNodeRed, buildFlows, readExamples, readDashboards, freePort, hasCommand };

@@ -7,6 +7,7 @@ const { startDemo } = require("./demo-lib");
   const port = Number(process.env.PORT || 1880);
   const demo = await startDemo({ port, log: (line) => console.log(`demo: ${line}`) });
   console.log(`\ndemo: Node-RED editor with every example deployed: ${demo.url}`);
+  console.log(`demo: Dashboard 2 with water, power, prices, consumption, cost and health: ${demo.dashboardUrl}`);
   console.log("demo: spoken announcements appear below as [alexa ...] lines. Ctrl-C stops everything.\n");
   let stopping = false;
   const stop = async () => {

@@ -2,6 +2,7 @@ import { clock } from "../shared/clock";
 import { Poller, type PollTask } from "../shared/poller";
 import { Redactor } from "../shared/redact";
 import { AbortedError } from "../shared/sleep";
+import { registerHealthRoute, track, type Facts, type NodeTracker } from "./health";
 import { funnelInput, reportFailure, toError, type ShowError } from "./funnel";
 import { NodeState, type CarriedStates } from "./state";
 import { StatusLine } from "./status";
@@ -47,6 +48,7 @@ export class NodeKit<Settings, Creds extends object> {
   readonly signal: AbortSignal;
   readonly status: StatusLine;
   readonly state: NodeState;
+  private readonly health: NodeTracker;
   private readonly controller = new AbortController();
   private readonly pollers = new Set<Poller>();
   private readonly timers = new Set<NodeJS.Timeout>();
@@ -62,7 +64,12 @@ export class NodeKit<Settings, Creds extends object> {
     carried: CarriedStates,
   ) {
     this.signal = this.controller.signal;
-    this.status = new StatusLine((s) => node.status({ ...s, text: s.text && this.redact(s.text) }));
+    this.health = track(node.id, node.type, node.name);
+    this.status = new StatusLine((s) => {
+      const shown = { ...s, text: s.text && this.redact(s.text) };
+      node.status(shown);
+      this.health.status(shown, this.now());
+    });
     this.state = new NodeState(node, carried);
   }
 
@@ -124,7 +131,14 @@ export class NodeKit<Settings, Creds extends object> {
 
   /** Background failure: red status (or what `showError` says) and an error Catch nodes receive. */
   fail(err: unknown, msg?: NodeMessage, showError?: ShowError): void {
+    if (!(err instanceof AbortedError) && !this.closed)
+      this.health.error(this.redact(toError(err).message), this.now());
     reportFailure(this, toError(err), msg, showError);
+  }
+
+  /** Figures the health view shows for this node (calls against a budget, a backlog); no secrets. */
+  facts(read: () => Facts): void {
+    this.health.facts(read);
   }
 
   /** Background work under the funnel: an error is reported, a close ends it quietly. */
@@ -199,6 +213,7 @@ export class NodeKit<Settings, Creds extends object> {
 
   /** @internal Stops everything the kit started. */
   shutdown(): void {
+    this.health.forget();
     this.controller.abort(new AbortedError());
     for (const poller of this.pollers) poller.stop();
     this.pollers.clear();
@@ -216,6 +231,7 @@ export function defineNode<Settings, Creds extends object = Record<string, never
   spec: NodeSpec<Settings, Creds>,
 ): (RED: NodeAPI) => void {
   return (RED) => {
+    registerHealthRoute(RED);
     const carried: CarriedStates = new Map();
     function MeterflowNode(this: KernelNode, config: NodeDef & Record<string, unknown>): void {
       RED.nodes.createNode(this, config);

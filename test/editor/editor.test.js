@@ -5,7 +5,7 @@ const fs = require("node:fs");
 const os = require("node:os");
 const path = require("node:path");
 const { chromium } = require("playwright-core");
-const { startDemo, readExamples } = require("../../devtools/demo/demo-lib");
+const { startDemo, readExamples, readDashboards } = require("../../devtools/demo/demo-lib");
 const { requireChromium, LAUNCH_ARGS } = require("../helpers/chromium");
 const { major } = require("../helpers/node-red");
 
@@ -94,7 +94,8 @@ describe(`editor in Chromium (Node-RED ${major})`, function () {
       });
       return found;
     }, types);
-    const expected = readExamples()
+    // The demo deploys the dashboard flow beside the examples; its nodes of ours open here too.
+    const expected = [...readExamples(), ...readDashboards()]
       .flatMap(([, nodes]) => nodes)
       .filter((n) => n.x !== undefined && types.includes(n.type));
     for (const type of ["energy-cost", "price-plan"]) ours.some((n) => n.type === type).should.be.true(type);

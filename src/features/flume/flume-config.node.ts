@@ -56,6 +56,8 @@ const flumeConfig = defineNode<Settings, FlumeCredentials>({
       { defer: (work) => void kit.after(0, work), warn: (text) => kit.warn(text) },
     );
     accounts.set(kit.node, feature.account);
+    const budget = feature.account.client.budget;
+    kit.facts(() => ({ flumeCallsThisHour: budget.used(), flumeBudgetPerHour: budget.limit }));
     return { feature };
   },
 });

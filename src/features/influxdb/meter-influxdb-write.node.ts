@@ -68,6 +68,7 @@ const meterInfluxdbWrite = defineNode<Settings>({
       { ...settings, connection: server.connection, bucket, userDir, nodeId: kit.id },
       reporter,
     );
+    kit.facts(() => ({ spoolBacklog: writer.buffered }));
     let notReady: Error | undefined;
     writer.ready.then(
       () =>

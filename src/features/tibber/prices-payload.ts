@@ -18,16 +18,19 @@ export function summaryPayload(
   cheapest: CheapestSetting,
   now: number,
 ): Record<string, unknown> {
+  const tz = view.home.timeZone;
   const payload: Record<string, unknown> = {
     homeId: view.home.id,
     home: view.home.nickname ?? view.home.address1,
     currency: view.currency,
     // What Tibber really delivered: "HOURLY" while hourly prices stand in for a missing 15-minute day.
     resolution: current.delivered ?? resolution,
-    current: slotOut(current),
-    today: view.today.map(slotOut),
-    tomorrow: view.tomorrow.map(slotOut),
+    current: slotOut(current, tz),
+    today: view.today.map((slot) => slotOut(slot, tz)),
+    tomorrow: view.tomorrow.map((slot) => slotOut(slot, tz)),
   };
+  // One flat list as well, so a chart takes today and tomorrow from one property.
+  payload.slots = [...(payload.today as unknown[]), ...(payload.tomorrow as unknown[])];
   const window = cheapestOut(view, cheapest, now);
   if (window) payload.cheapest = window;
   return payload;
@@ -53,9 +56,10 @@ function cheapestOut(view: PriceView, cheapest: CheapestSetting, now: number): R
   };
 }
 
-function slotOut(slot: PriceSlot): Record<string, unknown> {
+function slotOut(slot: PriceSlot, timeZone: string): Record<string, unknown> {
   const out: Record<string, unknown> = {
     startsAt: slot.startsAt,
+    endsAt: formatLocalIso(slot.endMs, timeZone),
     total: slot.total,
     energy: slot.energy,
     tax: slot.tax,

@@ -1,5 +1,5 @@
 import { RateLimitError, ValidationError } from "../../shared/errors";
-import type { Reading } from "../../shared/reading";
+import { seriesName, type Reading } from "../../shared/reading";
 import { AbortedError } from "../../shared/sleep";
 import { addDays, atLocalTime, localDateKey } from "../../shared/time/calendar";
 import type { ConsumptionHour, TibberHome } from "./client/models";
@@ -114,6 +114,8 @@ export class PricesService {
     if (force || changed) {
       const msg: Message = base ?? {};
       msg.payload = summaryPayload(view, current, resolution, this.options.cheapest, now);
+      // The series name for a chart, unless the input message brought a topic of its own (kept, as before).
+      if (typeof msg.topic !== "string" || msg.topic === "") msg.topic = seriesName("tibber_prices", view.home.id);
       outputs = [msg, storage.length ? storage : null];
       this.lastSent = { slotStartMs: current.startMs, known };
     } else if (storage.length) {

@@ -5,6 +5,7 @@ import type { Resolution } from "./domain/slots";
 import { PricesService, type PricesStatus } from "./prices-service";
 import { tibberHomesLookup } from "./tibber-lookup";
 import { defineNode, type NodeKit } from "../../runtime/kernel";
+import { perDay } from "../../runtime/health";
 import { registerLookup } from "../../runtime/lookup";
 import { numberProp, textProp } from "../../runtime/props";
 import { clock } from "../../runtime/status";
@@ -58,6 +59,13 @@ const tibberPrices = defineNode<Settings, Credentials>({
     // One account per token and base URL, shared by every node that uses it: one cache, one IP budget.
     const account = token ? acquireAccount(settings.baseUrl, token) : undefined;
     if (!account) kit.status.error("no token");
+    else {
+      const callsToday = perDay(
+        () => account.calls,
+        () => kit.now(),
+      );
+      kit.facts(() => ({ tibberCallsToday: callsToday() }));
+    }
     const showError = (err: Error) => show(kit, prices.failureStatus(err));
     const prices = new PricesService(
       account,

@@ -37,6 +37,10 @@ const voiceMonkeyAnnounce = defineNode<Settings, Credentials>({
       retryDelayMs: timing.retryDelayMs,
     });
     const announcer = new Announcer<FlowMessage>(client, settings, () => kit.now(), kit.state.get(STATE_KEY));
+    kit.facts(() => ({
+      announcementsToday: announcer.policy.countToday(kit.now()),
+      announcementCap: announcer.policy.maxPerDay,
+    }));
     let cancelRelease: (() => void) | undefined;
 
     const announce = (msg: FlowMessage, device: string, text: string, mayHold: boolean) =>
