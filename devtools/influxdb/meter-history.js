@@ -7,7 +7,8 @@ const QUARTER = 900_000;
 const DEMO_METERS = [
   { id: "strom_total", perDay: 9, start: 21500 },
   { id: "gas_total", perDay: 4, start: 5030 },
-  { id: "wasser", perDay: 0.35, start: 812 },
+  // A day with a running toilet 30 days back, so the anomaly detection has something to find.
+  { id: "wasser", perDay: 0.35, start: 812, surge: { daysAgo: 30, factor: 10 } },
 ];
 
 /** The readings of one meter as line protocol, deterministic from its index. */
@@ -15,10 +16,13 @@ function* meterLines(meter, index, from, to, every = QUARTER) {
   let x = 12345 + index * 7919;
   let value = meter.start;
   const tag = meter.id.replace(/([,= \\])/g, "\\$1");
+  const surgeFrom = meter.surge ? to - meter.surge.daysAgo * 86_400_000 : Infinity;
+  const surgeTo = surgeFrom + 86_400_000;
   for (let t = from; t <= to; t += every) {
     yield [t, `meter_reading,entity_id=${tag} value=${Math.round(value * 1000) / 1000} ${t}`];
     x = (x * 1103515245 + 12345) % 2 ** 31;
-    value += meter.perDay * (every / 86_400_000) * (0.6 + 0.8 * (x / 2 ** 31));
+    const factor = t >= surgeFrom && t < surgeTo ? meter.surge.factor : 1;
+    value += factor * meter.perDay * (every / 86_400_000) * (0.6 + 0.8 * (x / 2 ** 31));
   }
 }
 
