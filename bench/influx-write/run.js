@@ -17,6 +17,7 @@ const os = require("node:os");
 const { helper, nodeRedVersion } = require("../../test/helpers/node-red");
 const { startInfluxDB, findInfluxd } = require("../../devtools/influxdb/harness");
 const profile = require("./profile");
+const { bodiesFor, runCeiling } = require("./ceiling");
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const ours = [
@@ -32,6 +33,7 @@ const SCENARIOS = [
 const BATCH_SIZE = Number(process.env.BENCH_BATCH_SIZE || 5000); // meter-influxdb-write's "Batch size"
 const ONLY = process.env.BENCH_ONLY; // "ours" or "theirs", for profiling one side
 const IN_FLIGHT = 100; // messages handed to the node and not yet done()
+const WRITES_IN_FLIGHT = 4; // meter-influxdb-write's batches on their way (durable-writer's default)
 const T0 = Date.UTC(2026, 0, 1);
 
 function messagesFor({ messages, perMessage }) {
@@ -176,13 +178,22 @@ async function main() {
     )) {
       const total = scenario.messages * scenario.perMessage;
       const results = {};
-      for (const who of ["theirs", "ours"].filter((w) => !ONLY || w === ONLY)) {
+      for (const who of ["ceiling", "proxy ceiling", "theirs", "ours"].filter((w) => !ONLY || w === ONLY)) {
         const db = `bench${++dbIndex}`;
         await influx.createDatabase(db);
         const msgs = messagesFor(scenario);
         global.gc?.();
+        let bodies;
+        if (who.includes("ceiling")) bodies = bodiesFor(msgs, BATCH_SIZE);
         const probe = await profile.begin(influx);
-        const r = who === "ours" ? await runOurs(influx, db, msgs, total) : await runTheirs(influx, db, msgs);
+        const r =
+          who === "ceiling"
+            ? await runCeiling(`${influx.influxUrl}/write?db=${db}&precision=ms`, bodies, WRITES_IN_FLIGHT)
+            : who === "proxy ceiling"
+              ? await runCeiling(`${influx.url}/api/v2/write?org=&bucket=${db}&precision=ms`, bodies, WRITES_IN_FLIGHT)
+              : who === "ours"
+                ? await runOurs(influx, db, msgs, total)
+                : await runTheirs(influx, db, msgs);
         r.profile = await probe.end();
         const found = (await influx.query('SELECT count("v") FROM "bench"', db))[0]?.values[0][1] ?? 0;
         results[who] = { ...r, found, rate: total / (r.ms / 1000) };
@@ -197,6 +208,8 @@ async function main() {
       rows.push({ scenario, total, results, ratio });
       console.log(`\n${scenario.name}: ${total} points in ${scenario.messages} messages`);
       for (const [label, who] of [
+        [`ceiling: raw POST → influxd /write`, "ceiling"],
+        [`ceiling: raw POST → proxy /api/v2`, "proxy ceiling"],
         ["node-red-contrib-influxdb batch", "theirs"],
         ["meter-influxdb-write", "ours"],
       ]) {
@@ -208,11 +221,26 @@ async function main() {
         );
         console.log(profile.describe(r.profile, who === "ours"));
       }
-      console.log(`  ratio ours/theirs: ${ratio.toFixed(1)}x`);
+      const c = results.ceiling.rate;
+      const pc = results["proxy ceiling"].rate;
+      console.log(
+        `  ours ${(results.ours.rate / c).toFixed(2)} of the ceiling (${(results.ours.rate / pc).toFixed(2)} of the proxy path's), ` +
+          `theirs ${(results.theirs.rate / c).toFixed(2)}; ratio ours/theirs: ${ratio.toFixed(1)}x`,
+      );
     }
   } finally {
     await new Promise((resolve) => helper.stopServer(resolve));
     await influx.stop();
+  }
+  if (rows.length) {
+    console.log("\nsummary: points/s (fraction of the ceiling)");
+    for (const { scenario, results: r, ratio } of rows) {
+      const f = (x) => `${Math.round(x.rate).toLocaleString("en-US")} (${(x.rate / r.ceiling.rate).toFixed(2)})`;
+      console.log(
+        `  ${String(scenario.perMessage).padStart(3)} point(s)/msg: ceiling ${Math.round(r.ceiling.rate).toLocaleString("en-US")}, ` +
+          `proxy ceiling ${f(r["proxy ceiling"])}, ours ${f(r.ours)}, theirs ${f(r.theirs)}, ours/theirs ${ratio.toFixed(1)}×`,
+      );
+    }
   }
   const lost = rows.some((r) => r.results.ours.found !== r.total);
   process.exitCode = lost ? 1 : 0;

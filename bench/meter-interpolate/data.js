@@ -28,14 +28,20 @@ function writeData(dir, seed) {
   return manifest;
 }
 
-function readData(dir) {
-  const manifest = JSON.parse(fs.readFileSync(path.join(dir, "manifest.json"), "utf8"));
-  const meters = manifest.meters.map((m) => {
-    const buf = fs.readFileSync(path.join(dir, m.file));
-    const all = new Float64Array(buf.buffer, buf.byteOffset, m.n * 2).slice();
-    return { id: m.id, unit: m.unit, t: all.subarray(0, m.n), v: all.subarray(m.n) };
-  });
-  return { manifest, meters };
+function readManifest(dir) {
+  return JSON.parse(fs.readFileSync(path.join(dir, "manifest.json"), "utf8"));
 }
 
-module.exports = { writeData, readData };
+/** One meter's readings as Float64Array columns. */
+function readMeter(dir, m) {
+  const buf = fs.readFileSync(path.join(dir, m.file));
+  const all = new Float64Array(buf.buffer, buf.byteOffset, m.n * 2).slice();
+  return { id: m.id, unit: m.unit, t: all.subarray(0, m.n), v: all.subarray(m.n) };
+}
+
+function readData(dir) {
+  const manifest = readManifest(dir);
+  return { manifest, meters: manifest.meters.map((m) => readMeter(dir, m)) };
+}
+
+module.exports = { writeData, readData, readManifest, readMeter };

@@ -150,16 +150,16 @@ describe("flume spoken sentences and polling plan", function () {
     const H = 3_600_000;
     const one = planPolling([{ intervalMs: 60_000, useFlumeAlerts: true }], 100, H, 300_000);
     one.factor.should.equal(1);
-    one.wanted.should.equal(84);
+    one.wanted.should.equal(74);
     const three = planPolling(
       [1, 2, 3].map(() => ({ intervalMs: 60_000, useFlumeAlerts: true })),
       100,
       H,
       300_000,
     );
-    three.wanted.should.equal(228);
+    three.wanted.should.equal(198);
     three.available.should.equal(90);
-    three.factor.should.be.approximately(228 / 90, 1e-9);
+    three.factor.should.be.approximately(198 / 90, 1e-9);
     planPolling([{ intervalMs: 0, useFlumeAlerts: true }], 100, H, 300_000).wanted.should.equal(0);
   });
 

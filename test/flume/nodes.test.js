@@ -307,7 +307,7 @@ describe("flume-flow node", function () {
     out1.length.should.be.above(30);
     const acctWarns = warn.getCalls().filter((c) => c.thisValue.id === "acct");
     acctWarns.length.should.equal(1);
-    acctWarns[0].args[0].should.match(/228 calls an hour, more than the 90 .* spaced 2\.5× further apart/);
+    acctWarns[0].args[0].should.match(/198 calls an hour, more than the 90 .* spaced 2\.2× further apart/);
     status
       .getCalls()
       .filter((c) => c.thisValue.id === "b")

@@ -41,6 +41,7 @@ function fakeAccount(over = {}) {
       return { leakActive: false, notifications: [] };
     },
     alertPeriodMs: () => 5 * MIN,
+    leakStatePeriodMs: () => 30 * MIN,
     intervalMs: (ms) => ms * account.factor,
     plan: () => ({ factor: account.factor, wanted: 0, available: 90 }),
     register: (id, demand) => (account.registered = { id, demand }),

@@ -12,6 +12,9 @@ import {
   type SensorAlert,
   type SensorIdentity,
   type SensorState,
+  type AlertNotification,
+  LEAK_RULE_NAME,
+  NOTIFICATION_FRESH_MS,
 } from "./domain";
 import { RateLimitError, ValidationError } from "../../shared/errors";
 import type { Batch, Reading } from "../../shared/reading";
@@ -42,6 +45,7 @@ export type SensorAccount = Pick<
   | "readUsage"
   | "flumeSignals"
   | "alertPeriodMs"
+  | "leakStatePeriodMs"
   | "intervalMs"
   | "plan"
   | "register"
@@ -66,6 +70,25 @@ interface SensorTracking {
   state: SensorState;
   /** When Flume's own signals were last fetched for this sensor (runtime clock). */
   lastAlertCheck: number;
+  /** When `leaks/active` was last asked for this sensor (runtime clock). */
+  lastLeakCheck: number;
+}
+
+/**
+ * Whether a check should ask `leaks/active` beside the notifications: while a leak is raised or Flume's
+ * leak state was on (to see it end), or an unread, fresh leak notification newer than the last clear
+ * announces one (to follow its state). Otherwise the notifications alone see a new leak.
+ */
+function followsLeak(flume: SensorState["flume"], notes: AlertNotification[], deviceId: string, at: number): boolean {
+  if (flume.leak.raised || flume.leakActive === true) return true;
+  return notes.some(
+    (n) =>
+      n.ruleName === LEAK_RULE_NAME &&
+      !n.read &&
+      (!n.deviceId || n.deviceId === deviceId) &&
+      n.createdAt > flume.leakClearedAt &&
+      !(at - n.createdAt > NOTIFICATION_FRESH_MS),
+  );
 }
 
 const GALLON_IN_LITERS = 3.785411784;
@@ -114,8 +137,17 @@ export class SensorPoller {
     let signals = {};
     const period = this.account.alertPeriodMs(intervalMs);
     if (useFlumeAlerts && this.now() - sensor.lastAlertCheck >= period) {
-      sensor.lastAlertCheck = this.now();
-      signals = await this.account.flumeSignals(device.id, period * 0.9, signal);
+      const checkAt = this.now();
+      sensor.lastAlertCheck = checkAt;
+      const stateDue = checkAt - sensor.lastLeakCheck >= this.account.leakStatePeriodMs(intervalMs);
+      const fetched = await this.account.flumeSignals(
+        device.id,
+        period * 0.9,
+        signal,
+        (notes) => stateDue || followsLeak(sensor.state.flume, notes, device.id, at),
+      );
+      if (fetched.leakActive !== undefined) sensor.lastLeakCheck = checkAt;
+      signals = fetched;
     }
     const reading = { deviceId: device.id, flowRate: rate, flowActive: flow.active, at, ...signals };
     const observed = observeSensor(sensor.state, reading, this.settings);
@@ -168,7 +200,11 @@ export class SensorPoller {
 
   private sensorFor(deviceId: string): SensorTracking {
     let s = this.sensors.get(deviceId);
-    if (!s) this.sensors.set(deviceId, (s = { state: initialSensorState(), lastAlertCheck: 0 }));
+    if (!s)
+      this.sensors.set(
+        deviceId,
+        (s = { state: initialSensorState(), lastAlertCheck: 0, lastLeakCheck: Number.NEGATIVE_INFINITY }),
+      );
     return s;
   }
 

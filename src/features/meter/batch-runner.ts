@@ -1,7 +1,7 @@
 import { ValidationError } from "../../shared/errors";
 import { batch as pointBatch, type Batch } from "../../shared/reading";
 import { AbortedError } from "../../shared/sleep";
-import { BatchRun, intervalOutSteps, IsoCache, parseInput, pointChunks, requireTime, UNITS } from "./domain";
+import { BatchRun, intervalOutSteps, sharedIsoCache, parseInput, pointChunks, requireTime, UNITS } from "./domain";
 import type { EngineConfig, MeterOut, MeterResult } from "./domain";
 import type { MeterSettings, TypedValue } from "./meter-settings";
 import { runIncremental } from "./incremental";
@@ -92,7 +92,11 @@ async function run<M extends BatchMessage>(msg: M, settings: MeterSettings, host
   for (const w of parsed.warnings ?? []) host.warn(w);
   const c = await rangeFrom(msg, settings, host);
   const batchRun = new BatchRun(parsed.defs, c, parsed.range, { retainAll: false });
-  const iso = new IsoCache();
+  parsed.defs = [];
+  // Output 1 replaces the payload with the result anyway; letting go of the readings now lets the
+  // collector drop each meter's input once it is read, instead of carrying it through the whole run.
+  if (mode.object) (msg as BatchMessage).payload = undefined;
+  const iso = sharedIsoCache;
   const meters: Record<string, MeterOut> = {};
   const format = { consumptionTimestamp: c.consumptionTimestamp, iso };
   // Each meter's computation, each interval of its result object and each points message gets its own

@@ -1,6 +1,6 @@
 import { batch as pointBatch } from "../../shared/reading";
 import {
-  IsoCache,
+  sharedIsoCache,
   LiveMeter,
   meterOut,
   normalizeReadings,
@@ -129,7 +129,7 @@ export async function runIncremental<M extends BatchMessage>(
 ): Promise<string> {
   const { cfg, mode } = settings;
   const parsed = parseInput(msg, cfg.meterTag, settings.meters);
-  const iso = new IsoCache();
+  const iso = sharedIsoCache;
   const format = { consumptionTimestamp: cfg.consumptionTimestamp, iso };
   const meters: Record<string, MeterOut> = {};
   const clock = zoneClock(cfg.timezone);

@@ -1,6 +1,6 @@
 import { ValidationError } from "../../shared/errors";
 import { batch as pointBatch, type Batch } from "../../shared/reading";
-import { IsoCache, LiveMeter, meterOut, pointChunks, requireTime, zoneClock } from "./domain";
+import { sharedIsoCache, LiveMeter, meterOut, pointChunks, requireTime, zoneClock } from "./domain";
 import type { EngineConfig, LiveMeterState, MeterResult, MeterStats, PhysicalDef } from "./domain";
 import { POINTS_PER_MESSAGE, type MetersPayload } from "./batch-runner";
 import type { MeterSettings } from "./meter-settings";
@@ -91,7 +91,7 @@ export class LiveStore {
     }
     const { mode } = this.settings;
     const unit = this.settings.meters.find((d) => d.id === id)?.unit;
-    const iso = new IsoCache();
+    const iso = sharedIsoCache;
     const format = { consumptionTimestamp: this.cfg.consumptionTimestamp, iso };
     const outputs = outcome.emitted.map((iv): LiveOutput => {
       const r: MeterResult = { id, type: "physical", intervals: { [iv.unit]: iv }, stats: liveStats(outcome.state) };

@@ -4,7 +4,7 @@ import { RateBudget } from "../../../shared/rate-budget";
 import { tryParseInstant } from "../../../shared/time/instant";
 import type { AlertNotification } from "../domain/flume-signals";
 import { isValidTimeZone, parseLocal } from "../domain/local-time";
-import { alertPeriodMs, planPolling, type PollDemand, type PollPlan } from "../domain/poll-plan";
+import { alertPeriodMs, leakStatePeriodMs, planPolling, type PollDemand, type PollPlan } from "../domain/poll-plan";
 import { FlumeClient, HOUR_MS, type FlumeClientOptions, type SharedAccountState, type UsageQuery } from "./client";
 import { DEVICE_TYPE_SENSOR, type Device, type Notification } from "./models";
 
@@ -151,18 +151,16 @@ export class FlumeAccount {
   }
 
   /**
-   * Flume's own signals for a sensor: its `leaks/active` state and the account's unread notifications
-   * (one fetch shared by every sensor while younger than `maxAgeMs`).
+   * Flume's own signals for a sensor: the account's unread notifications (one fetch shared by every sensor
+   * while younger than `maxAgeMs`) and, when `wantLeakState` says so after seeing them, its `leaks/active`.
    */
   async flumeSignals(
     deviceId: string,
     maxAgeMs: number,
     signal?: AbortSignal,
-  ): Promise<{ leakActive: boolean; notifications: AlertNotification[] }> {
-    const [leakActive, notes] = await Promise.all([
-      this.client.activeLeak(deviceId, signal),
-      this.unreadNotifications(maxAgeMs, signal),
-    ]);
+    wantLeakState: (notifications: AlertNotification[]) => boolean = () => true,
+  ): Promise<{ leakActive?: boolean; notifications: AlertNotification[] }> {
+    const notes = await this.unreadNotifications(maxAgeMs, signal);
     const notifications = notes.map((n) => ({
       id: n.id,
       deviceId: n.deviceId,
@@ -171,7 +169,8 @@ export class FlumeAccount {
       // Flume writes event times in UTC, with or without the "Z".
       createdAt: n.createdAt ? (tryParseInstant(n.createdAt, { timeZone: "UTC" }) ?? Number.NaN) : Number.NaN,
     }));
-    return { leakActive, notifications };
+    if (!wantLeakState(notifications)) return { notifications };
+    return { leakActive: await this.client.activeLeak(deviceId, signal), notifications };
   }
 
   // ----- polling plan -------------------------------------------------------------------------
@@ -198,6 +197,11 @@ export class FlumeAccount {
   /** Time between checks of Flume's own alerts for a node polling every `intervalMs`. */
   alertPeriodMs(intervalMs: number): number {
     return this.scaled(alertPeriodMs(intervalMs, MIN_ALERT_PERIOD_MS) * this.plan().factor);
+  }
+
+  /** Time between `leaks/active` calls for a sensor with no leak raised or announced. */
+  leakStatePeriodMs(intervalMs: number): number {
+    return this.scaled(leakStatePeriodMs(intervalMs, MIN_ALERT_PERIOD_MS) * this.plan().factor);
   }
 }
 

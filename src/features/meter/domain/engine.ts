@@ -267,6 +267,7 @@ export class BatchRun {
     const stats = emptyStats();
     const st = this.physicalState(def, stats);
     if (this.retainAll || this.sourcesOfMasters.has(def.id)) this.physical.set(def.id, st);
+    else this.releaseReadings(def);
     Object.assign(stats, {
       raw: st.norm.raw,
       dropped: st.norm.dropped,
@@ -294,6 +295,14 @@ export class BatchRun {
       result.intervals[unit] = this.intervalResult(unit, grid, ev.value, ev.quality, st.series.resetTimes);
     }
     return result;
+  }
+
+  /** A meter no later one reads: the run keeps its typed arrays only, not the input's readings. */
+  private releaseReadings(def: PhysicalDef): void {
+    const released: PhysicalDef = { ...def, readings: [] };
+    this.defs.set(def.id, released);
+    const i = this.order.indexOf(def);
+    if (i >= 0) this.order[i] = released;
   }
 
   private intervalResult(

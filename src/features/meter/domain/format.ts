@@ -19,9 +19,15 @@ import { point, tags, type Point } from "../../../shared/reading";
 
 const CHUNK_MS = 4096 * 15 * 60e3;
 
+/** Chunks (43 days each) and other instants an IsoCache keeps before it starts afresh: about 30 years. */
+const MAX_CHUNKS = 256;
+const MAX_OTHER = 65536;
+
 /**
- * ISO strings of instants, made once per run. Boundaries are whole quarter hours in every current zone,
- * so they index small arrays per 43-day chunk, which is much cheaper than hashing a double per lookup.
+ * ISO strings of instants. Boundaries are whole quarter hours in every current zone, so they index small
+ * arrays per 43-day chunk, which is much cheaper than hashing a double per lookup. Bounded, so one cache
+ * can serve every message of a node: a flow that sends one message per meter would otherwise build the
+ * same 35,000 hourly strings again for each meter.
  */
 export class IsoCache {
   private readonly chunks = new Map<number, string[]>();
@@ -32,6 +38,7 @@ export class IsoCache {
       const chunkIndex = Math.floor(t / CHUNK_MS);
       let chunk = this.chunks.get(chunkIndex);
       if (chunk === undefined) {
+        if (this.chunks.size >= MAX_CHUNKS) this.chunks.clear();
         chunk = new Array<string>(4096).fill("");
         this.chunks.set(chunkIndex, chunk);
       }
@@ -42,12 +49,16 @@ export class IsoCache {
     }
     let s = this.other.get(t);
     if (s === undefined) {
+      if (this.other.size >= MAX_OTHER) this.other.clear();
       s = isoString(t);
       this.other.set(t, s);
     }
     return s;
   }
 }
+
+/** The one cache of the process: ISO strings do not depend on a node's settings. */
+export const sharedIsoCache = new IsoCache();
 
 export interface ReadingOut {
   t: string;

@@ -8,7 +8,15 @@ export type { RangeOverride } from "./engine";
 export { engineConfig, DEFAULT_CONFIG } from "./config";
 export type { RawConfig } from "./config";
 export { parseInput, parseMeterDefinitions } from "./input";
-export { IsoCache, meterOut, intervalOut, intervalOutSteps, pointChunks, INTERVAL_NAMES } from "./format";
+export {
+  IsoCache,
+  sharedIsoCache,
+  meterOut,
+  intervalOut,
+  intervalOutSteps,
+  pointChunks,
+  INTERVAL_NAMES,
+} from "./format";
 export type { MeterOut, IntervalOut } from "./format";
 export { zoneClock, ZoneClock } from "./zone";
 export { parseDuration, parseTime, requireTime, isoString } from "./time";
