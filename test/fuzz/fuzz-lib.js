@@ -212,10 +212,24 @@ async function fuzzNode({
     helper.getNode("fz-caught").on("input", () => caught++);
     helper.getNode("fz-completed").on("input", () => completed++);
     // Every done()/done(err) of the node passes through _complete once, whatever Complete/Catch can copy.
-    const answers = new Map();
+    // Weakly held, and tallied wave by wave, so the sent messages do not stay alive for the memory figures.
+    const answers = new WeakMap();
+    const tallied = new WeakSet();
+    let answered = 0;
+    let twice = 0;
+    const tally = (msg) => {
+      tallied.add(msg);
+      const n = answers.get(msg) || 0;
+      if (n >= 1) answered++;
+      if (n > 1) twice++;
+    };
     const realComplete = node._complete;
     node._complete = function (msg, err) {
-      answers.set(msg, (answers.get(msg) || 0) + 1);
+      const n = (answers.get(msg) || 0) + 1;
+      answers.set(msg, n);
+      // an answer that comes after its wave was tallied still counts
+      if (tallied.has(msg) && n === 1) answered++;
+      if (tallied.has(msg) && n === 2) twice++;
       return realComplete.call(this, msg, err);
     };
     const rnd = mulberry32(seed);
@@ -227,7 +241,6 @@ async function fuzzNode({
     const warmUp = Math.max(200, Math.floor(count / 4));
     const block = blockWatch();
     let sent = 0;
-    const started = [];
     while (sent < count) {
       if (rssBefore === undefined && sent >= warmUp) {
         forget();
@@ -238,12 +251,12 @@ async function fuzzNode({
       const wave = [];
       for (let i = 0; i < parallel && sent < count; i++, sent++) {
         const msg = fuzzMessage(rnd, templates);
-        started.push(msg);
         wave.push(msg);
         node.receive(msg);
       }
       const until = Date.now() + perMessageMs;
       while (wave.some((m) => !answers.has(m)) && Date.now() < until) await new Promise((r) => setTimeout(r, 2));
+      for (const m of wave) tally(m);
       forget();
     }
     await new Promise((r) => setTimeout(r, 20));
@@ -251,15 +264,7 @@ async function fuzzNode({
     forget();
     gc();
     const rssAfter = process.memoryUsage().rss;
-    let answered = 0;
-    let twice = 0;
-    for (const msg of started) {
-      const n = answers.get(msg) || 0;
-      if (n >= 1) answered++;
-      if (n > 1) twice++;
-    }
-    started.length = 0;
-    answers.clear();
+
     return {
       sent,
       answered,
