@@ -3,6 +3,7 @@ import { Poller, type PollTask } from "../shared/poller";
 import { Redactor } from "../shared/redact";
 import { AbortedError } from "../shared/sleep";
 import { registerHealthRoute, track, type Facts, type NodeTracker } from "./health";
+import { localiseError, translate, type Vars } from "./i18n";
 import { funnelInput, reportFailure, toError, type ShowError } from "./funnel";
 import { NodeState, type CarriedStates } from "./state";
 import { StatusLine } from "./status";
@@ -201,8 +202,21 @@ export class NodeKit<Settings, Creds extends object> {
     return this.redactor().text(text);
   }
 
+  /** An error as the user reads it: in the runtime's language when it carries catalog keys, then redacted. */
   redactError<E extends Error>(err: E): E {
-    return this.redactor().error(err);
+    return this.redactor().error(localiseError(err, (key, vars) => this.text(key, vars)));
+  }
+
+  /**
+   * A runtime text of this node set's catalog (`status.noToken`, or `<set>:<key>` for another set's) in the
+   * runtime's language; `fallback` (else the key) when no catalog has it.
+   */
+  t(key: string, vars?: Vars, fallback?: string): string {
+    return this.text(key, vars) ?? fallback ?? key;
+  }
+
+  private text(key: string, vars?: Vars): string | undefined {
+    return translate((k, v) => this.RED._(k, v as Record<string, string>), this.node.type, key, vars);
   }
 
   /** Every credential value this node's texts must never show. */

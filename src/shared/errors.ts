@@ -9,16 +9,27 @@ export interface ErrorOptions {
   cause?: unknown;
   /** The few words a node's status line shows for this error; without it, the message's first clause. */
   statusText?: string;
+  /** The texts in the user's language: catalog keys (`<key>` of the node's set, or `<set>:<key>`) and their vars. */
+  i18n?: ErrorTexts;
+}
+
+export interface ErrorTexts {
+  key: string;
+  statusKey?: string;
+  vars?: Record<string, string | number>;
 }
 
 export class MeterflowError extends Error {
   readonly code: ErrorCode;
-  readonly statusText?: string;
+  statusText?: string;
+  /** Beside the English message: what the kernel translates it from (the English stays the fallback). */
+  readonly i18n?: ErrorTexts;
   constructor(code: ErrorCode, message: string, options?: ErrorOptions) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.name = new.target.name;
     if (options?.statusText) this.statusText = options.statusText;
+    if (options?.i18n) this.i18n = options.i18n;
   }
 }
 

@@ -67,6 +67,7 @@ export class HttpTransport {
         `${this.service} sent an answer that is not valid JSON (HTTP ${res.status}); this is usually a passing fault on their side, the next poll retries.`,
         res.status >= 500 ? res.status : 0,
         excerpt(res.body),
+        { i18n: { key: "shared.errors.notJson", vars: { service: this.service, status: res.status } } },
       );
     }
   }
@@ -79,12 +80,21 @@ export class HttpTransport {
       return new TimeoutError(
         `${this.service} did not answer within ${Math.round(this.timeoutMs / 1000)} s; will retry.`,
         this.timeoutMs,
-        { cause: safeCause(err) },
+        {
+          cause: safeCause(err),
+          i18n: {
+            key: "shared.errors.timeout",
+            vars: { service: this.service, seconds: Math.round(this.timeoutMs / 1000) },
+          },
+        },
       );
     }
     return new NetworkError(
       `Cannot reach ${this.service} (${e.code ?? e.message}); check the base URL and the network.`,
-      { cause: safeCause(err) },
+      {
+        cause: safeCause(err),
+        i18n: { key: "shared.errors.unreachable", vars: { service: this.service, code: String(e.code ?? e.message) } },
+      },
     );
   }
 }

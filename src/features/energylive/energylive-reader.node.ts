@@ -28,9 +28,8 @@ function show(kit: NodeKit<Settings, Credentials>, result: ReadResult): void {
   for (const skipped of result.skipped) kit.warnOnce(skipped.key, skipped.text);
   const s = result.status;
   if (s.kind === "ok") kit.status.ok(s.power, s.at);
-  else if (s.kind === "stale")
-    kit.status.waiting(`no new reading since ${clock(new Date(s.since))} · interface offline?`);
-  else kit.status.waiting(`no measurements yet from ${s.uid} · ${clock()}`);
+  else if (s.kind === "stale") kit.status.waiting(kit.t("status.stale", { at: clock(new Date(s.since)) }));
+  else kit.status.waiting(kit.t("status.noMeasurements", { uid: s.uid, at: clock() }));
 }
 
 const energyLiveReader = defineNode<Settings, Credentials>({
@@ -49,7 +48,12 @@ const energyLiveReader = defineNode<Settings, Credentials>({
     const reader = new EnergyLiveReader({ ...settings, apiKey: kit.credentials.apiKey ?? "" });
     const read = async (uid: string) => {
       const onRetry = (err: unknown, delayMs: number) =>
-        kit.status.waiting(`retrying in ${Math.max(1, Math.round(delayMs / 1000))} s · ${shortReason(err)}`);
+        kit.status.waiting(
+          kit.t("shared.status.retrying", {
+            seconds: Math.max(1, Math.round(delayMs / 1000)),
+            reason: shortReason(err),
+          }),
+        );
       const result = await reader.read(uid, kit.signal, onRetry, kit.now());
       show(kit, result);
       return result.output;
@@ -85,7 +89,7 @@ const energyLiveReader = defineNode<Settings, Credentials>({
           if (output) kit.send({ ...output });
           return undefined;
         });
-        kit.status.idle("starting");
+        kit.status.idle(kit.t("status.starting"));
         poller.start(settings.intervalS * 1000);
       }
     };
@@ -96,7 +100,7 @@ const energyLiveReader = defineNode<Settings, Credentials>({
       stream = startLiveStream({ ...options, timings: kit.runtimeSetting("energyliveStream") }, kit, startPolling);
     } else if (settings.intervalS > 0) startPolling();
     else if (reader.problem) kit.status.failed(reader.problem);
-    else kit.status.idle("reads on input");
+    else kit.status.idle(kit.t("status.readsOnInput"));
 
     return {
       input: async (msg, send) => {

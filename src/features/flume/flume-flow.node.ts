@@ -22,7 +22,7 @@ type Kit = NodeKit<Settings, Record<string, never>>;
 type Send = (msg: Array<NodeMessage | NodeMessage[] | null>) => void;
 
 function show(kit: Kit, status: PollStatus): void {
-  if (status.kind === "stretched") kit.status.waiting(`rate budget: next poll ${clock(new Date(status.nextAt))}`);
+  if (status.kind === "stretched") kit.status.waiting(kit.t("status.budget", { at: clock(new Date(status.nextAt)) }));
   // A raised leak stays visible between alerts.
   else if (status.kind === "raised")
     kit.status.attention(`${status.condition} · ${status.value} · ${clock(new Date(kit.now()))}`);
@@ -46,6 +46,7 @@ const flumeFlow = defineNode<Settings>({
     if (!config) {
       throw new ValidationError("No Flume account: choose a Flume account node in this node, then deploy.", {
         statusText: "no Flume account",
+        i18n: { key: "errors.noAccount", statusKey: "status.noAccount" },
       });
     }
     const poller = new SensorPoller(config.account, kit.settings, () => kit.now());
@@ -75,7 +76,7 @@ const flumeFlow = defineNode<Settings>({
       config.notePlanChanged();
       timer.start(poller.nextPollMs());
     } else {
-      kit.status.idle("polls on input");
+      kit.status.idle(kit.t("status.pollsOnInput"));
     }
 
     return {

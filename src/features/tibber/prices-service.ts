@@ -217,6 +217,7 @@ export class PricesService {
     if (this.source) return this.source;
     throw new ValidationError(
       "No Tibber token is set: create one at developer.tibber.com/settings/access-token and paste it into the node.",
+      { i18n: { key: "tibber-prices:errors.noToken" } },
     );
   }
 }

@@ -29,11 +29,11 @@ type Credentials = { token: string };
 type Kit = NodeKit<Settings, Credentials>;
 
 function showState(kit: Kit, s: LiveState): void {
-  if (s.kind === "connecting") kit.status.idle("connecting");
+  if (s.kind === "connecting") kit.status.idle(kit.t("status.connecting"));
   else if (s.kind === "live") kit.status.ok("live");
   else if (s.kind === "reconnecting") {
     const inS = Math.max(1, Math.round((s.atMs - kit.now()) / 1000));
-    kit.status.waiting(`reconnecting in ${inS} s · ${s.reason.slice(0, 40)}`);
+    kit.status.waiting(kit.t("status.reconnecting", { seconds: inS, reason: s.reason.slice(0, 40) }));
   } else kit.fail(s.error);
 }
 
@@ -51,7 +51,7 @@ const tibberLive = defineNode<Settings, Credentials>({
     const { settings } = kit;
     const token = kit.credentials.token?.trim();
     if (!token) {
-      kit.status.error("no token");
+      kit.status.error(kit.t("tibber-prices:status.noToken"));
       return;
     }
     // settings.js `tibberLive: {...}` may tune the reconnect timings (tests and the soak use short ones).
@@ -69,7 +69,7 @@ const tibberLive = defineNode<Settings, Credentials>({
         kit.status.ok(typeof power === "number" ? `live · ${power} W` : "live", r.timestamp);
       }
     };
-    kit.status.idle("finding home");
+    kit.status.idle(kit.t("status.findingHome"));
     kit.run(async (signal) => {
       const client = new TibberClient({ baseUrl: settings.baseUrl, token });
       const homeId = await withRetry(
@@ -78,7 +78,12 @@ const tibberLive = defineNode<Settings, Credentials>({
         {
           signal,
           onRetry: (err, delayMs) =>
-            kit.status.waiting(`retrying in ${Math.max(1, Math.round(delayMs / 1000))} s · ${shortReason(err)}`),
+            kit.status.waiting(
+              kit.t("shared.status.retrying", {
+                seconds: Math.max(1, Math.round(delayMs / 1000)),
+                reason: shortReason(err),
+              }),
+            ),
         },
       );
       if (kit.closed) return;

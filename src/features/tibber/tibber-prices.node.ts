@@ -33,10 +33,10 @@ type Kit = NodeKit<Settings, Credentials>;
 
 function show(kit: Kit, s: PricesStatus): void {
   if (s.kind === "price" && s.bannedUntil !== undefined)
-    kit.status.waiting(`${s.price} · rate-limited, retry ${clock(new Date(s.bannedUntil))}`);
+    kit.status.waiting(kit.t("status.priceBanned", { price: s.price, at: clock(new Date(s.bannedUntil)) }));
   else if (s.kind === "price") kit.status.ok(s.price, s.at);
-  else if (s.kind === "consumption") kit.status.ok(`${s.hours} h consumption`, s.at);
-  else if (s.kind === "rate-limited") kit.status.waiting(`rate-limited · retry ${clock(new Date(s.until))}`);
+  else if (s.kind === "consumption") kit.status.ok(kit.t("status.consumption", { hours: s.hours }), s.at);
+  else if (s.kind === "rate-limited") kit.status.waiting(kit.t("status.rateLimited", { at: clock(new Date(s.until)) }));
   else kit.status.failed(s.error);
 }
 
@@ -58,7 +58,7 @@ const tibberPrices = defineNode<Settings, Credentials>({
     const token = kit.credentials.token?.trim();
     // One account per token and base URL, shared by every node that uses it: one cache, one IP budget.
     const account = token ? acquireAccount(settings.baseUrl, token) : undefined;
-    if (!account) kit.status.error("no token");
+    if (!account) kit.status.error(kit.t("status.noToken"));
     else {
       const callsToday = perDay(
         () => account.calls,

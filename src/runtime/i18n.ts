@@ -1,0 +1,83 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import type { ErrorTexts } from "../shared/errors";
+
+/**
+ * Runtime texts in the runtime's language (`settings.lang`, else the process locale): a key of the node
+ * set's catalog goes through Node-RED's `RED._`. When Node-RED does not know the key (the test helper's
+ * `RED._` knows no catalog, a set may be disabled), the English catalog shipped beside the code answers,
+ * then the caller's English fallback, so a missing translation never shows a bare key.
+ */
+
+export const MODULE = "@meterflow/node-red";
+/** Texts every service shares (`shared.*`: unreachable, timeout) live once, in this set's catalog. */
+export const SHARED_HOME = "meter-interpolate";
+
+export type Vars = Record<string, string | number>;
+export type Translate = (key: string, vars?: object) => unknown;
+
+const english = new Map<string, Record<string, unknown> | null>();
+
+function englishCatalog(set: string): Record<string, unknown> | null {
+  if (!english.has(set)) {
+    // Bundled into dist/nodes/<set>.js (locales beside it), or compiled to dist/runtime/i18n.js.
+    const dirs = [path.join(__dirname, "locales"), path.join(__dirname, "..", "nodes", "locales")];
+    english.set(set, null);
+    for (const dir of dirs) {
+      try {
+        const all = JSON.parse(fs.readFileSync(path.join(dir, "en-US", `${set}.json`), "utf8")) as Record<
+          string,
+          unknown
+        >;
+        english.set(set, (all[set] as Record<string, unknown>) ?? null);
+        break;
+      } catch {
+        // not in this layout
+      }
+    }
+  }
+  return english.get(set) ?? null;
+}
+
+function lookup(catalog: Record<string, unknown> | null, dotted: string): string | undefined {
+  let at: unknown = catalog;
+  for (const part of dotted.split("."))
+    at = at && typeof at === "object" ? (at as Record<string, unknown>)[part] : undefined;
+  return typeof at === "string" ? at : undefined;
+}
+
+/** Node-RED's `__name__` placeholders. */
+export function interpolate(text: string, vars?: Vars): string {
+  return vars
+    ? text.replace(/__([A-Za-z0-9_]+?)__/g, (all, name: string) => (name in vars ? String(vars[name]) : all))
+    : text;
+}
+
+/** `key` is `<path>` in `set`'s catalog or `<set>:<path>` in another set's; returns undefined if none has it. */
+export function translate(RED: Translate | undefined, set: string, key: string, vars?: Vars): string | undefined {
+  const colon = key.indexOf(":");
+  const owner = colon > 0 ? key.slice(0, colon) : key.startsWith("shared.") ? SHARED_HOME : set;
+  const dotted = colon > 0 ? key.slice(colon + 1) : key;
+  // A catalog nests its keys under the set name, as the editor reads them (`tibber-prices.status.noToken`).
+  const full = `${MODULE}/${owner}:${owner}.${dotted}`;
+  try {
+    const text = RED?.(full, vars);
+    if (typeof text === "string" && text && text !== full && !full.endsWith(`:${text}`)) return text;
+  } catch {
+    // an i18n that throws is an i18n that does not know the key
+  }
+  const fallback = lookup(englishCatalog(owner), dotted);
+  return fallback === undefined ? undefined : interpolate(fallback, vars);
+}
+
+/** Translates an error that carries catalog keys, in place (the kernel owns the errors it reports). */
+export function localiseError<E extends Error>(err: E, t: (key: string, vars?: Vars) => string | undefined): E {
+  const texts = (err as { i18n?: ErrorTexts }).i18n;
+  if (!texts || (err as { localised?: boolean }).localised) return err;
+  const message = t(texts.key, texts.vars);
+  if (message) err.message = message;
+  const status = texts.statusKey ? t(texts.statusKey, texts.vars) : undefined;
+  if (status) (err as { statusText?: string }).statusText = status;
+  Object.defineProperty(err, "localised", { value: true });
+  return err;
+}
