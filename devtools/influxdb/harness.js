@@ -141,7 +141,10 @@ async function startInfluxDB({ db = "meters", token, proxyProcess = false } = {}
       } catch {
         /* not listening yet */
       }
-      if (Date.now() > until) throw new Error("influxd did not answer /ping within 15 s");
+      if (Date.now() > until) {
+        await stopServer(); // not left running when the caller gives up
+        throw new Error("influxd did not answer /ping within 15 s");
+      }
       await new Promise((r) => setTimeout(r, 30));
     }
   }
@@ -181,16 +184,23 @@ async function startInfluxDB({ db = "meters", token, proxyProcess = false } = {}
     await query(`CREATE DATABASE "${name}"`, name);
   }
 
-  await startServer();
-  await createDatabase(db);
   let proxy;
   let url;
-  if (proxyProcess) {
-    proxy = await startProxyProcess(influxUrl, token);
-    url = proxy.url;
-  } else {
-    proxy = new InfluxProxy(influxUrl, { token });
-    url = await proxy.start();
+  try {
+    await startServer();
+    await createDatabase(db);
+    if (proxyProcess) {
+      proxy = await startProxyProcess(influxUrl, token);
+      url = proxy.url;
+    } else {
+      proxy = new InfluxProxy(influxUrl, { token });
+      url = await proxy.start();
+    }
+  } catch (err) {
+    // An influxd that is not 1.x (2.x takes no -config) fails here: leave no process and no folder behind.
+    await stopServer().catch(() => undefined);
+    fs.rmSync(dir, { recursive: true, force: true });
+    throw err;
   }
   const influxdPid = () => child?.pid;
 
