@@ -4,6 +4,7 @@ import type { InfluxServer } from "./server";
 import { defineNode } from "../../runtime/kernel";
 import { registerLookup } from "../../runtime/lookup";
 import { textProp } from "../../runtime/props";
+import { ValidationError } from "../../shared/errors";
 import type { NodeAPI } from "../../runtime/types";
 
 /**
@@ -29,7 +30,11 @@ const meterInfluxdb = defineNode<Settings, Credentials>({
     bucket: textProp(config.bucket).trim(),
   }),
   start(kit) {
-    const server: InfluxServer = { bucket: kit.settings.bucket };
+    const server: InfluxServer = { bucket: kit.settings.bucket, missingUrl: missingUrl(kit.settings.url) };
+    if (server.missingUrl) {
+      server.setupError = new ValidationError(`The meter-influxdb config node ${server.missingUrl}.`);
+      return { feature: server };
+    }
     try {
       server.connection = new InfluxConnection({ ...kit.settings, token: kit.credentials.token });
     } catch (err) {
@@ -38,6 +43,13 @@ const meterInfluxdb = defineNode<Settings, Credentials>({
     return { feature: server };
   },
 });
+
+/** Node-RED leaves a whole-value `${VAR}` as it is when it has no such variable. */
+function missingUrl(url: string): string | undefined {
+  const unset = /^\$\{([^}]+)\}$/.exec(url.trim());
+  if (unset) return `reads its URL from the environment variable ${unset[1]}, which Node-RED does not have`;
+  return url.trim() ? undefined : "has no URL";
+}
 
 export = function (RED: NodeAPI): void {
   meterInfluxdb(RED);
