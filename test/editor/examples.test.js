@@ -65,7 +65,8 @@ describe(`examples in the editor (Node-RED ${major})`, function () {
     });
     const expected = {};
     for (const [, nodes] of readExamples())
-      for (const n of nodes) if (n.x === undefined && n.type !== "tab" && OUR_TYPES.includes(n.type)) expected[n.type] = 1;
+      for (const n of nodes)
+        if (n.x === undefined && n.type !== "tab" && OUR_TYPES.includes(n.type)) expected[n.type] = 1;
     Object.keys(expected).length.should.be.above(1);
     const ours = Object.fromEntries(Object.entries(counts).filter(([type]) => OUR_TYPES.includes(type)));
     ours.should.eql(expected);
@@ -87,7 +88,7 @@ describe(`examples in the editor (Node-RED ${major})`, function () {
     );
     influx.length.should.be.above(0);
     for (const [label, n] of influx) {
-      should(n.credentials, label).eql({ token: "${INFLUX_TOKEN}" });
+      n.should.have.property("credentials").eql({ token: "${INFLUX_TOKEN}" }, label);
       n.url.should.equal("${INFLUX_URL}");
     }
   });

@@ -24,14 +24,12 @@ function anchors(markdownFile) {
 
 function helpPages() {
   const locales = path.join(root, "nodes", "locales");
-  return fs
-    .readdirSync(locales)
-    .flatMap((lang) =>
-      fs
-        .readdirSync(path.join(locales, lang))
-        .filter((f) => f.endsWith(".html"))
-        .map((f) => path.join(locales, lang, f)),
-    );
+  return fs.readdirSync(locales).flatMap((lang) =>
+    fs
+      .readdirSync(path.join(locales, lang))
+      .filter((f) => f.endsWith(".html"))
+      .map((f) => path.join(locales, lang, f)),
+  );
 }
 
 describe("links and search words", function () {
