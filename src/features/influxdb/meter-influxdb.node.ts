@@ -17,6 +17,8 @@ interface Settings {
   url: string;
   org: string;
   bucket: string;
+  /** A core `tls-config` node, for https servers with their own CA or client certificates. */
+  tls: string;
 }
 
 type Credentials = { token: string };
@@ -28,6 +30,7 @@ const meterInfluxdb = defineNode<Settings, Credentials>({
     url: textProp(config.url),
     org: textProp(config.org),
     bucket: textProp(config.bucket).trim(),
+    tls: textProp(config.tls),
   }),
   start(kit) {
     const server: InfluxServer = { bucket: kit.settings.bucket, missingUrl: missingUrl(kit.settings.url) };
@@ -36,7 +39,8 @@ const meterInfluxdb = defineNode<Settings, Credentials>({
       return { feature: server };
     }
     try {
-      server.connection = new InfluxConnection({ ...kit.settings, token: kit.credentials.token });
+      const tls = kit.tlsOptions(kit.settings.tls);
+      server.connection = new InfluxConnection({ ...kit.settings, token: kit.credentials.token, tls });
     } catch (err) {
       server.setupError = err instanceof Error ? err : new Error(String(err));
     }
