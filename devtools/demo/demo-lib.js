@@ -91,13 +91,14 @@ function buildFlows(credentialsByType) {
   return { flows, credentials };
 }
 
-function settingsFile(port) {
+/** nodesDir: where Node-RED also looks for nodes (this package's folder; [] for only the user dir's node_modules). */
+function settingsFile(port, nodesDir = [root]) {
   return `module.exports = {
   uiHost: "127.0.0.1",
   uiPort: ${port},
   flowFile: "flows.json",
   credentialSecret: false,
-  nodesDir: [${JSON.stringify(root)}],
+  nodesDir: ${JSON.stringify(nodesDir)},
   telemetry: { enabled: false },
   diagnostics: { enabled: false },
   externalModules: { palette: { allowInstall: false } },
@@ -124,14 +125,24 @@ async function waitForEditor(url, child, ms = 60000) {
 
 /**
  * Starts a Node-RED (4.1 on this Node, or 5 on the bundled Node 22) with this package loaded from its
- * folder, the given flows and credentials, on 127.0.0.1, and resolves once the editor answers.
+ * folder (or, with `nodesDir: []`, only what the user dir has installed), the given flows and credentials, on
+ * 127.0.0.1, and resolves once the editor answers.
  */
-async function startNodeRed({ userDir, port, flows, credentials = {}, env = process.env, nodeRedMajor, quiet }) {
+async function startNodeRed({
+  userDir,
+  port,
+  flows,
+  credentials = {},
+  env = process.env,
+  nodeRedMajor,
+  quiet,
+  nodesDir,
+}) {
   port = port || (await freePort());
   fs.mkdirSync(userDir, { recursive: true });
   fs.writeFileSync(path.join(userDir, "flows.json"), JSON.stringify(flows, null, 2));
   fs.writeFileSync(path.join(userDir, "flows_cred.json"), JSON.stringify(credentials, null, 2));
-  fs.writeFileSync(path.join(userDir, "settings.js"), settingsFile(port));
+  fs.writeFileSync(path.join(userDir, "settings.js"), settingsFile(port, nodesDir));
   const five = nodeRedMajor === "5";
   const nodeBin = five
     ? path.join(path.dirname(require.resolve("node22/package.json")), "bin", "node")
