@@ -64,34 +64,52 @@ function remapClashes(nodes, usedIds, suffix) {
   return nodes.map(swap);
 }
 
-/** All examples as one flow file, each on its own tab, plus the credentials the simulators accept. */
+/** A config node: neither a tab nor a node on a canvas. */
+function isConfigNode(n) {
+  return n.type !== "tab" && n.x === undefined;
+}
+
+/**
+ * All examples as one flow file, each on its own tab, and the credentials file an import and Deploy would
+ * give: each example's own `credentials` (as `${INFLUX_TOKEN}`), plus what the simulators accept for the
+ * services whose examples leave the credentials for the user to paste. A config node several examples
+ * share (one id per service) is deployed once, as importing them one after the other leaves it.
+ */
 function buildFlows(credentialsByType) {
   const flows = [];
   const credentials = {};
   const usedIds = new Set();
+  const shared = new Map();
   [...readExamples(), ...readDashboards()].forEach(([label, example], index) => {
-    let nodes = remapClashes(example, usedIds, `demo${index}`);
+    const fresh = example.filter(
+      (n) => !(isConfigNode(n) && shared.has(n.id) && JSON.stringify(shared.get(n.id)) === JSON.stringify(n)),
+    );
+    let nodes = remapClashes(fresh, usedIds, `demo${index}`);
     let tab = nodes.find((n) => n.type === "tab");
     if (!tab) {
       tab = { id: `demo-tab-${index}`, type: "tab", label, disabled: false, info: "" };
       nodes = [tab, ...nodes.map((n) => (n.x !== undefined ? { ...n, z: tab.id } : n))];
     }
-    for (const n of nodes) {
+    nodes = nodes.map((n) => {
       usedIds.add(n.id);
-      if (credentialsByType[n.type]) credentials[n.id] = { ...credentialsByType[n.type] };
-    }
+      if (isConfigNode(n)) shared.set(n.id, n);
+      const { credentials: own, ...node } = n;
+      if (own || credentialsByType[n.type]) credentials[n.id] = { ...own, ...credentialsByType[n.type] };
+      return node;
+    });
     flows.push(...nodes);
   });
   return { flows, credentials };
 }
 
-function settingsFile(port) {
+/** nodesDir: where Node-RED also looks for nodes (this package's folder; [] for only the user dir's node_modules). */
+function settingsFile(port, nodesDir = [root]) {
   return `module.exports = {
   uiHost: "127.0.0.1",
   uiPort: ${port},
   flowFile: "flows.json",
   credentialSecret: false,
-  nodesDir: [${JSON.stringify(root)}],
+  nodesDir: ${JSON.stringify(nodesDir)},
   telemetry: { enabled: false },
   diagnostics: { enabled: false },
   externalModules: { palette: { allowInstall: false } },
@@ -118,14 +136,24 @@ async function waitForEditor(url, child, ms = 60000) {
 
 /**
  * Starts a Node-RED (4.1 on this Node, or 5 on the bundled Node 22) with this package loaded from its
- * folder, the given flows and credentials, on 127.0.0.1, and resolves once the editor answers.
+ * folder (or, with `nodesDir: []`, only what the user dir has installed), the given flows and credentials, on
+ * 127.0.0.1, and resolves once the editor answers.
  */
-async function startNodeRed({ userDir, port, flows, credentials = {}, env = process.env, nodeRedMajor, quiet }) {
+async function startNodeRed({
+  userDir,
+  port,
+  flows,
+  credentials = {},
+  env = process.env,
+  nodeRedMajor,
+  quiet,
+  nodesDir,
+}) {
   port = port || (await freePort());
   fs.mkdirSync(userDir, { recursive: true });
   fs.writeFileSync(path.join(userDir, "flows.json"), JSON.stringify(flows, null, 2));
   fs.writeFileSync(path.join(userDir, "flows_cred.json"), JSON.stringify(credentials, null, 2));
-  fs.writeFileSync(path.join(userDir, "settings.js"), settingsFile(port));
+  fs.writeFileSync(path.join(userDir, "settings.js"), settingsFile(port, nodesDir));
   const five = nodeRedMajor === "5";
   const nodeBin = five
     ? path.join(path.dirname(require.resolve("node22/package.json")), "bin", "node")
@@ -161,6 +189,34 @@ async function startNodeRed({ userDir, port, flows, credentials = {}, env = proc
 }
 
 /**
+ * Debian's influxd 1.x with the demo's raw meter history, or undefined (said in the log) when there is no
+ * influxd or the one on PATH does not start as 1.x does: the demo then runs without InfluxDB.
+ */
+async function startDemoInfluxDB(log) {
+  if (!hasCommand("influxd")) {
+    log("InfluxDB is not installed (apt-get install influxdb): write nodes will buffer points on disk");
+    return undefined;
+  }
+  const { startInfluxDB } = require(path.join(root, "devtools", "influxdb", "harness.js"));
+  let influx;
+  try {
+    influx = await startInfluxDB({ db: INFLUX_DEMO.db, token: INFLUX_DEMO.token });
+    log(`InfluxDB (1.x + v2 write proxy) ${influx.url}, database "${INFLUX_DEMO.db}"`);
+    // Raw readings for the "Daily meter analytics" example to read back, as the seed's raw bucket holds.
+    const { writeMeterHistory } = require(path.join(root, "devtools", "influxdb", "meter-history.js"));
+    const rows = await writeMeterHistory(influx, { days: INFLUX_DEMO.historyDays });
+    log(`InfluxDB: ${rows} raw meter readings (${INFLUX_DEMO.historyDays} days) in "meter_reading"`);
+    return influx;
+  } catch (err) {
+    await influx?.stop().catch(() => undefined);
+    const reason = (err instanceof Error ? err.message : String(err)).split("\n")[0].slice(0, 300);
+    log(`InfluxDB not started (the demo needs Debian's influxd 1.x: apt-get install influxdb): ${reason}`);
+    log("running without InfluxDB: write nodes will buffer points on disk");
+    return undefined;
+  }
+}
+
+/**
  * Starts everything. Options: port (0 = a free one), userDir, nodeRedMajor ("4" on this Node, "5" on the
  * bundled Node 22), log (a function for progress lines), quiet (Node-RED's output not echoed), influx (false:
  * do not start InfluxDB even when installed), prepare (async (simulators) => …, run before Node-RED starts).
@@ -185,26 +241,19 @@ async function startDemo(options = {}) {
       log(`simulator ${service.module.padEnd(12)} ${env[service.env]}`);
     }
 
-    let influx;
-    if (options.influx !== false && hasCommand("influxd")) {
-      const { startInfluxDB } = require(path.join(root, "devtools", "influxdb", "harness.js"));
-      influx = await startInfluxDB({ db: INFLUX_DEMO.db, token: INFLUX_DEMO.token });
+    const influx = options.influx === false ? undefined : await startDemoInfluxDB(log);
+    if (influx) {
       stops.push(() => influx.stop());
       env.INFLUX_URL = influx.url;
-      log(`InfluxDB (1.x + v2 write proxy) ${influx.url}, database "${INFLUX_DEMO.db}"`);
-      // Raw readings for the "Daily meter analytics" example to read back, as the seed's raw bucket holds.
-      const { writeMeterHistory } = require(path.join(root, "devtools", "influxdb", "meter-history.js"));
-      const rows = await writeMeterHistory(influx, { days: INFLUX_DEMO.historyDays });
-      log(`InfluxDB: ${rows} raw meter readings (${INFLUX_DEMO.historyDays} days) in "meter_reading"`);
     } else {
       // Nothing listens there: the write nodes keep every point in their disk spool and say so.
       env.INFLUX_URL = `http://127.0.0.1:${await freePort()}`;
-      log("InfluxDB is not installed (apt-get install influxdb): write nodes will buffer points on disk");
     }
+    // Only the variables the README names for the examples; the token reaches the nodes through the
+    // examples' own `${INFLUX_TOKEN}` credential, as in a user's Node-RED.
     env.INFLUX_ORG = INFLUX_DEMO.org;
     env.INFLUX_BUCKET = INFLUX_DEMO.bucket;
     env.INFLUX_TOKEN = INFLUX_DEMO.token;
-    credentialsByType["meter-influxdb"] = { token: INFLUX_DEMO.token };
 
     // Lets a test set a scenario (say, a leak already running) before Node-RED's first poll.
     if (options.prepare) await options.prepare(simulators);
@@ -240,4 +289,13 @@ async function startDemo(options = {}) {
   }
 }
 
-module.exports = { startDemo, startNodeRed, buildFlows, readExamples, readDashboards, freePort, hasCommand };
+module.exports = {
+  startDemo,
+  startNodeRed,
+  buildFlows,
+  readExamples,
+  readDashboards,
+  freePort,
+  hasCommand,
+  isConfigNode,
+};

@@ -5,10 +5,9 @@ const { startDemo } = require("./demo-lib");
 
 (async () => {
   const port = Number(process.env.PORT || 1880);
-  const demo = await startDemo({ port, log: (line) => console.log(`demo: ${line}`) });
-  console.log(`\ndemo: Node-RED editor with every example deployed: ${demo.url}`);
-  console.log(`demo: Dashboard 2 with water, power, prices, consumption, cost and health: ${demo.dashboardUrl}`);
-  console.log("demo: spoken announcements appear below as [alexa ...] lines. Ctrl-C stops everything.\n");
+  // DEMO_USER_DIR: another Node-RED user directory than .demo/ (the test of `npm start` uses a temporary one).
+  const userDir = process.env.DEMO_USER_DIR || undefined;
+  const demo = await startDemo({ port, userDir, log: (line) => console.log(`demo: ${line}`) });
   let stopping = false;
   const stop = async () => {
     if (stopping) return;
@@ -17,8 +16,12 @@ const { startDemo } = require("./demo-lib");
     await demo.stop();
     process.exit(0);
   };
+  // Ctrl-C is handled from the moment the ready line is out.
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);
+  console.log(`\ndemo: Node-RED editor with every example deployed: ${demo.url}`);
+  console.log(`demo: Dashboard 2 with water, power, prices, consumption, cost and health: ${demo.dashboardUrl}`);
+  console.log("demo: spoken announcements appear below as [alexa ...] lines. Ctrl-C stops everything.\n");
 })().catch((err) => {
   console.error(`demo: ${err.message}`);
   process.exit(1);

@@ -10,6 +10,8 @@
 const { freePort } = require("../free-port");
 const { spawn, fork, execFileSync } = require("node:child_process");
 const fs = require("node:fs");
+const http = require("node:http");
+const https = require("node:https");
 const os = require("node:os");
 const path = require("node:path");
 const { InfluxProxy } = require("./v2-proxy");
@@ -38,7 +40,7 @@ function requireInfluxd(context) {
   context.skip();
 }
 
-function configFile(dir, httpPort, rpcPort) {
+function configFile(dir, httpPort, rpcPort, tls) {
   return `reporting-enabled = false
 bind-address = "127.0.0.1:${rpcPort}"
 [meta]
@@ -60,7 +62,7 @@ bind-address = "127.0.0.1:${rpcPort}"
   log-enabled = false
   pprof-enabled = false
   max-body-size = 0
-[ifql]
+${tls ? `  https-enabled = true\n  https-certificate = "${tls.certFile}"\n  https-private-key = "${tls.keyFile}"\n` : ""}[ifql]
   enabled = false
 [continuous_queries]
   enabled = false
@@ -105,20 +107,34 @@ async function startProxyProcess(upstream, token) {
  * `proxyProcess: true` runs the proxy in a child process (its `proxy` then has `pid` and `stats()`
  * instead of a `down` switch); `influxdPid()` is the server's process id while it runs.
  */
-async function startInfluxDB({ db = "meters", token, proxyProcess = false } = {}) {
+async function startInfluxDB({ db = "meters", token, proxyProcess = false, tls } = {}) {
   const influxd = findInfluxd();
   if (!influxd) throw new Error("influxd is not installed: apt-get install influxdb");
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "meterflow-influx-"));
   const [httpPort, rpcPort] = [await freePort(), await freePort()];
   const confPath = path.join(dir, "influxdb.conf");
-  fs.writeFileSync(confPath, configFile(dir, httpPort, rpcPort));
-  const influxUrl = `http://127.0.0.1:${httpPort}`;
+  // tls: { cert, key } (PEM): influxd and the proxy serve https with them; the caller trusts the certificate.
+  if (tls) {
+    tls = { ...tls, certFile: path.join(dir, "cert.pem"), keyFile: path.join(dir, "key.pem") };
+    fs.writeFileSync(tls.certFile, tls.cert);
+    fs.writeFileSync(tls.keyFile, tls.key);
+  }
+  fs.writeFileSync(confPath, configFile(dir, httpPort, rpcPort, tls));
+  const influxUrl = `${tls ? "https" : "http"}://127.0.0.1:${httpPort}`;
   let child;
 
-  async function request(method, pathAndQuery) {
-    const res = await fetch(`${influxUrl}${pathAndQuery}`, { method });
-    const text = await res.text();
-    return { status: res.status, text };
+  function request(method, pathAndQuery) {
+    const transport = tls ? https : http;
+    return new Promise((resolve, reject) => {
+      const req = transport.request(`${influxUrl}${pathAndQuery}`, { method, ca: tls?.cert }, (res) => {
+        let text = "";
+        res.setEncoding("utf8");
+        res.on("data", (c) => (text += c));
+        res.on("end", () => resolve({ status: res.statusCode, text }));
+      });
+      req.on("error", reject);
+      req.end();
+    });
   }
 
   async function startServer() {
@@ -141,7 +157,10 @@ async function startInfluxDB({ db = "meters", token, proxyProcess = false } = {}
       } catch {
         /* not listening yet */
       }
-      if (Date.now() > until) throw new Error("influxd did not answer /ping within 15 s");
+      if (Date.now() > until) {
+        await stopServer(); // not left running when the caller gives up
+        throw new Error("influxd did not answer /ping within 15 s");
+      }
       await new Promise((r) => setTimeout(r, 30));
     }
   }
@@ -181,16 +200,23 @@ async function startInfluxDB({ db = "meters", token, proxyProcess = false } = {}
     await query(`CREATE DATABASE "${name}"`, name);
   }
 
-  await startServer();
-  await createDatabase(db);
   let proxy;
   let url;
-  if (proxyProcess) {
-    proxy = await startProxyProcess(influxUrl, token);
-    url = proxy.url;
-  } else {
-    proxy = new InfluxProxy(influxUrl, { token });
-    url = await proxy.start();
+  try {
+    await startServer();
+    await createDatabase(db);
+    if (proxyProcess) {
+      proxy = await startProxyProcess(influxUrl, token);
+      url = proxy.url;
+    } else {
+      proxy = new InfluxProxy(influxUrl, { token, tls });
+      url = await proxy.start();
+    }
+  } catch (err) {
+    // An influxd that is not 1.x (2.x takes no -config) fails here: leave no process and no folder behind.
+    await stopServer().catch(() => undefined);
+    fs.rmSync(dir, { recursive: true, force: true });
+    throw err;
   }
   const influxdPid = () => child?.pid;
 

@@ -8,22 +8,27 @@
 // While `down` is true (or the upstream is unreachable) connections are cut, as with a dead server.
 "use strict";
 const http = require("node:http");
+const https = require("node:https");
 
 const PRECISION = { ns: "n", us: "u", ms: "ms", s: "s" };
 
 class InfluxProxy {
-  constructor(upstream, { token } = {}) {
+  /** `tls: { cert, key }` (PEM): serves https with them and trusts them upstream (influxd over https). */
+  constructor(upstream, { token, tls } = {}) {
     this.upstream = new URL(upstream);
     this.token = token;
+    this.tls = tls;
     this.down = false;
     this.writes = 0;
-    this.server = http.createServer((req, res) => this.handle(req, res));
-    this.agent = new http.Agent({ keepAlive: true });
+    const handler = (req, res) => this.handle(req, res);
+    this.server = tls ? https.createServer({ cert: tls.cert, key: tls.key }, handler) : http.createServer(handler);
+    this.transport = this.upstream.protocol === "https:" ? https : http;
+    this.agent = new this.transport.Agent({ keepAlive: true, ca: tls?.cert });
   }
 
   async start() {
     await new Promise((resolve) => this.server.listen(0, "127.0.0.1", resolve));
-    this.url = `http://127.0.0.1:${this.server.address().port}`;
+    this.url = `${this.tls ? "https" : "http"}://127.0.0.1:${this.server.address().port}`;
     return this.url;
   }
 
@@ -72,7 +77,7 @@ class InfluxProxy {
   }
 
   health(req, res) {
-    const up = http.request(this.target("/ping"), { method: "GET", agent: this.agent }, (upRes) => {
+    const up = this.transport.request(this.target("/ping"), { method: "GET", agent: this.agent }, (upRes) => {
       upRes.resume();
       json(res, 200, {
         name: "influxdb",
@@ -89,27 +94,32 @@ class InfluxProxy {
     const headers = { ...req.headers };
     delete headers.authorization;
     delete headers.host;
-    const up = http.request(this.target(path), { method: req.method, headers, agent: this.agent }, (upRes) => {
-      if (rewriteErrors && upRes.statusCode >= 300) {
-        let body = "";
-        upRes.setEncoding("utf8");
-        upRes.on("data", (c) => (body += c));
-        upRes.on("end", () => {
-          let message = body.trim();
-          try {
-            message = JSON.parse(body).error || message;
-          } catch {
-            /* keep the text */
-          }
-          const code = upRes.statusCode === 404 ? "not found" : upRes.statusCode >= 500 ? "internal error" : "invalid";
-          json(res, upRes.statusCode, { code, message });
-        });
-        return;
-      }
-      const out = { ...upRes.headers };
-      res.writeHead(upRes.statusCode, out);
-      upRes.pipe(res);
-    });
+    const up = this.transport.request(
+      this.target(path),
+      { method: req.method, headers, agent: this.agent },
+      (upRes) => {
+        if (rewriteErrors && upRes.statusCode >= 300) {
+          let body = "";
+          upRes.setEncoding("utf8");
+          upRes.on("data", (c) => (body += c));
+          upRes.on("end", () => {
+            let message = body.trim();
+            try {
+              message = JSON.parse(body).error || message;
+            } catch {
+              /* keep the text */
+            }
+            const code =
+              upRes.statusCode === 404 ? "not found" : upRes.statusCode >= 500 ? "internal error" : "invalid";
+            json(res, upRes.statusCode, { code, message });
+          });
+          return;
+        }
+        const out = { ...upRes.headers };
+        res.writeHead(upRes.statusCode, out);
+        upRes.pipe(res);
+      },
+    );
     up.on("error", () => req.socket.destroy()); // the server is down: look like it to the client
     req.pipe(up);
   }

@@ -101,6 +101,17 @@ export class NodeKit<Settings, Creds extends object> {
     return kernel.feature as Feature;
   }
 
+  /**
+   * The TLS options of a core `tls-config` node (CA, client certificate and key, passphrase, "verify
+   * server certificate" as rejectUnauthorized), for Node's https; undefined without one.
+   */
+  tlsOptions(id: string | undefined): Record<string, unknown> | undefined {
+    if (!id) return undefined;
+    const tls = this.RED.nodes.getNode(id) as { addTLSOptions?: (o: object) => Record<string, unknown> } | null;
+    if (!tls?.addTLSOptions) throw new Error(`The TLS configuration ${id} is missing; select another one.`);
+    return tls.addTLSOptions({});
+  }
+
   /** The `settings.js` block of this package's nodes, e.g. `runtimeSetting("voicemonkeyAnnounce")`. */
   runtimeSetting<T extends object>(name: string): Partial<T> {
     const block = (this.RED.settings as unknown as Record<string, unknown>)[name];

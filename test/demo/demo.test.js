@@ -44,6 +44,14 @@ describe(`npm start demo (Node-RED ${major})`, function () {
     ours.length.should.equal(Object.keys(require("../../package.json")["node-red"].nodes).length);
   });
 
+  it("gives the InfluxDB token only as the examples' own ${INFLUX_TOKEN}, to one shared config node", function () {
+    const credentials = JSON.parse(fs.readFileSync(path.join(demo.userDir, "flows_cred.json"), "utf8"));
+    const influx = demo.flows.filter((n) => n.type === "meter-influxdb");
+    influx.map((n) => n.id).should.eql(["meterflow-influxdb"]);
+    credentials["meterflow-influxdb"].should.eql({ token: "${INFLUX_TOKEN}" });
+    demo.flows.filter((n) => n.type === "flume-config").length.should.equal(1);
+  });
+
   it("stores what the readers read in InfluxDB", async function () {
     const influx = demo.influx;
     for (const measurement of ["flume_flow", "energylive", "tibber_price"]) {

@@ -66,7 +66,7 @@ describe("flume examples in the demo", function () {
       "Flume reports a possible leak. Water is running at 0.35 gallons per minute.",
     );
     // The default interval fits the budget: no stretching, green status.
-    featureOf(helper.getNode("f1a7e0000000a009")).account.plan().factor.should.equal(1);
+    featureOf(helper.getNode("meterflow-flume-account")).account.plan().factor.should.equal(1);
     watch.assertNoLeak([DEMO_CREDENTIALS.clientSecret, DEMO_CREDENTIALS.password]);
   });
 

@@ -52,7 +52,7 @@ describe("influxdb: example flow", function () {
       if (n.credentials) credentials[n.id] = n.credentials;
       delete n.credentials;
     }
-    credentials.should.eql({ a1f0c0de00000007: { token: "${INFLUX_TOKEN}" } });
+    credentials.should.eql({ "meterflow-influxdb": { token: "${INFLUX_TOKEN}" } });
     const nodes = [
       ...nodeModules("meter-influxdb", "meter-influxdb-write"),
       coreNode("core/common/90-comment.js"),

@@ -1,6 +1,6 @@
 import * as os from "node:os";
 import type { InfluxServer } from "./server";
-import { closeWriter, openWriter } from "./writer";
+import { closeWriter, missingUrlTarget, openWriter } from "./writer";
 import { WriteReporter } from "./write-report";
 import { describeRejections, linesFromMessage } from "./domain/points";
 import { ValidationError } from "../../shared/errors";
@@ -46,7 +46,8 @@ const meterInfluxdbWrite = defineNode<Settings>({
     const server = kit.configNode<InfluxServer>(settings.server);
     const bucket = settings.bucket || server?.bucket || "";
     if (!server) throw new ValidationError("Select a meter-influxdb config node (the InfluxDB server).");
-    if (!server.connection) throw server.setupError ?? new ValidationError("The InfluxDB config is invalid.");
+    const connection = server.connection ?? (server.missingUrl ? missingUrlTarget(server.missingUrl) : undefined);
+    if (!connection) throw server.setupError ?? new ValidationError("The InfluxDB config is invalid.");
     if (!bucket) throw new ValidationError("Set a bucket on the meter-influxdb config node or on this node.");
 
     const userDir = kit.userDir || os.tmpdir();
@@ -64,10 +65,7 @@ const meterInfluxdbWrite = defineNode<Settings>({
       settings.spoolLimitMb,
       () => writer.buffered,
     );
-    const writer = openWriter(
-      { ...settings, connection: server.connection, bucket, userDir, nodeId: kit.id },
-      reporter,
-    );
+    const writer = openWriter({ ...settings, connection, bucket, userDir, nodeId: kit.id }, reporter);
     kit.facts(() => ({ spoolBacklog: writer.buffered }));
     let notReady: Error | undefined;
     writer.ready.then(

@@ -4,6 +4,7 @@ import type { InfluxServer } from "./server";
 import { defineNode } from "../../runtime/kernel";
 import { registerLookup } from "../../runtime/lookup";
 import { textProp } from "../../runtime/props";
+import { ValidationError } from "../../shared/errors";
 import type { NodeAPI } from "../../runtime/types";
 
 /**
@@ -16,6 +17,8 @@ interface Settings {
   url: string;
   org: string;
   bucket: string;
+  /** A core `tls-config` node, for https servers with their own CA or client certificates. */
+  tls: string;
 }
 
 type Credentials = { token: string };
@@ -27,17 +30,30 @@ const meterInfluxdb = defineNode<Settings, Credentials>({
     url: textProp(config.url),
     org: textProp(config.org),
     bucket: textProp(config.bucket).trim(),
+    tls: textProp(config.tls),
   }),
   start(kit) {
-    const server: InfluxServer = { bucket: kit.settings.bucket };
+    const server: InfluxServer = { bucket: kit.settings.bucket, missingUrl: missingUrl(kit.settings.url) };
+    if (server.missingUrl) {
+      server.setupError = new ValidationError(`The meter-influxdb config node ${server.missingUrl}.`);
+      return { feature: server };
+    }
     try {
-      server.connection = new InfluxConnection({ ...kit.settings, token: kit.credentials.token });
+      const tls = kit.tlsOptions(kit.settings.tls);
+      server.connection = new InfluxConnection({ ...kit.settings, token: kit.credentials.token, tls });
     } catch (err) {
       server.setupError = err instanceof Error ? err : new Error(String(err));
     }
     return { feature: server };
   },
 });
+
+/** Node-RED leaves a whole-value `${VAR}` as it is when it has no such variable. */
+function missingUrl(url: string): string | undefined {
+  const unset = /^\$\{([^}]+)\}$/.exec(url.trim());
+  if (unset) return `reads its URL from the environment variable ${unset[1]}, which Node-RED does not have`;
+  return url.trim() ? undefined : "has no URL";
+}
 
 export = function (RED: NodeAPI): void {
   meterInfluxdb(RED);

@@ -6,4 +6,9 @@ export interface InfluxServer {
   connection?: InfluxConnection;
   /** Why no connection could be made from the settings (e.g. no URL), for the writers to report. */
   setupError?: Error;
+  /**
+   * Why there is no URL yet (blank, or `${INFLUX_URL}` left as it is because Node-RED has no such
+   * variable), as the end of "The meter-influxdb config node …": writers keep their points on disk.
+   */
+  missingUrl?: string;
 }

@@ -1,5 +1,13 @@
 import type { FlushReport, WriterEvents } from "./client/durable-writer";
-import { ApiError, AuthError, NetworkError, RateLimitError, TimeoutError, shortReason } from "../../shared/errors";
+import {
+  ApiError,
+  AuthError,
+  MeterflowError,
+  NetworkError,
+  RateLimitError,
+  TimeoutError,
+  shortReason,
+} from "../../shared/errors";
 
 /**
  * What a writer node tells its user about its durable writer: one status line for the backlog, each
@@ -25,6 +33,7 @@ const DROP_WARNING_WINDOW_MS = 10_000;
 
 /** A few words for the status line; the full message goes to the log and Catch nodes. */
 export function statusReason(err: Error): string {
+  if (err instanceof MeterflowError && err.statusText) return err.statusText;
   if (err instanceof AuthError) return "token refused";
   if (err instanceof RateLimitError) return "InfluxDB busy (429)";
   if (err instanceof ApiError && err.status === 404) return "bucket not found";

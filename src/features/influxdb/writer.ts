@@ -1,13 +1,13 @@
 import { promises as fs } from "node:fs";
 import * as path from "node:path";
-import type { InfluxConnection } from "./client/client";
-import { DurableWriter } from "./client/durable-writer";
+import { DurableWriter, type WriteTarget } from "./client/durable-writer";
 import type { WriteReporter } from "./write-report";
+import { ValidationError } from "../../shared/errors";
 
 /** Where a writer node keeps its spool, and how it is opened and closed. */
 
 export interface WriterSettings {
-  connection: InfluxConnection;
+  connection: WriteTarget;
   bucket: string;
   userDir: string;
   nodeId: string;
@@ -29,6 +29,19 @@ export function openWriter(settings: WriterSettings, reporter: WriteReporter): D
     retry: { baseMs: Math.min(500, settings.retryMaxMs), maxMs: settings.retryMaxMs },
     events: reporter.events(),
   });
+}
+
+/**
+ * The target of a writer whose config node has no URL (`${INFLUX_URL}` unset): every batch fails as an
+ * outage does, so the points stay in the spool, the reporter says it once, and a redeploy with the URL
+ * set replays them.
+ */
+export function missingUrlTarget(reason: string): WriteTarget {
+  const error = new ValidationError(
+    `The meter-influxdb config node ${reason}: the points are kept on disk and written once the URL is set and the flow deployed again.`,
+    { statusText: "no InfluxDB URL" },
+  );
+  return { write: () => Promise.reject(error) };
 }
 
 /**

@@ -51,6 +51,8 @@ export interface InfluxSettings {
   token?: string;
   org?: string;
   timeoutMs?: number;
+  /** Node https options from a `tls-config` node: ca, cert, key, passphrase, rejectUnauthorized. */
+  tls?: Record<string, unknown>;
 }
 
 export interface ProbeResult {
@@ -79,6 +81,7 @@ export class InfluxConnection {
       url,
       token: settings.token?.trim() || undefined,
       timeout: settings.timeoutMs ?? 10_000,
+      transportOptions: settings.tls,
     });
   }
 
@@ -201,6 +204,11 @@ export class InfluxConnection {
       return new TimeoutError(`${where} did not answer in time; retrying.`, 10_000, { cause: err });
     const code = (err as { code?: string } | undefined)?.code;
     const text = err instanceof Error ? err.message : String(err);
+    if (code && /CERT|SELF_SIGNED|UNABLE_TO_VERIFY/.test(code))
+      return new NetworkError(
+        `${where} has a certificate this node does not trust (${code}); retrying. For a self-signed server select a TLS configuration with its CA certificate (or turn off "Verify server certificate").`,
+        { cause: err, statusText: "certificate not trusted" },
+      );
     return new NetworkError(
       `Cannot reach ${where} (${code ?? text}); retrying. Check the URL and that InfluxDB runs.`,
       {

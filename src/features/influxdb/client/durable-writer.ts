@@ -41,8 +41,11 @@ export interface WriterEvents {
   onDrop?: (count: number) => void;
 }
 
+/** Where batches go: a connection, or a stand-in that keeps failing until the settings are complete. */
+export type WriteTarget = Pick<InfluxConnection, "write">;
+
 export interface DurableWriterOptions {
-  connection: InfluxConnection;
+  connection: WriteTarget;
   bucket: string;
   spoolDir: string;
   /** 0 = unlimited. */
