@@ -122,8 +122,8 @@ describe(`Dashboard 2 flow in Chromium (Node-RED ${major})`, function () {
     const byId = Object.fromEntries(body.nodes.map((n) => [n.id, n]));
     byId["mfd-prices"].lastSuccessAt.should.be.a.Number();
     byId["mfd-prices"].facts.tibberCallsToday.should.be.above(0);
-    byId["mfd-flume"].facts.flumeBudgetPerHour.should.equal(100);
-    byId["mfd-flume"].facts.flumeCallsThisHour.should.be.above(0);
+    byId["meterflow-flume-account"].facts.flumeBudgetPerHour.should.equal(100);
+    byId["meterflow-flume-account"].facts.flumeCallsThisHour.should.be.above(0);
     body.nodes
       .some((n) => n.type === "meter-influxdb-write" && typeof n.facts.spoolBacklog === "number")
       .should.be.true();
