@@ -1,18 +1,16 @@
 import { ValidationError } from "../../shared/errors";
+import { numberProp, textProp } from "../../shared/props";
 import { isValidTimeZone } from "../../shared/time/zone";
 import { kwhFactor } from "./domain/consumption";
 import { parseWindows, type Tariff } from "./domain/tariff";
 
 /** The editor's properties of energy-cost and price-plan, read into settings; a bad one throws. */
 
-export function num(value: unknown, fallback: number): number {
-  if (value === undefined || value === null || value === "") return fallback;
-  const n = Number(value);
-  return Number.isFinite(n) ? n : fallback;
-}
+export const num = numberProp;
 
+/** A text property, trimmed. */
 export function text(value: unknown, fallback = ""): string {
-  return typeof value === "string" ? value.trim() : typeof value === "number" ? String(value) : fallback;
+  return textProp(value, fallback).trim();
 }
 
 /** An IANA zone; blank gives `fallback` (undefined: none). */

@@ -5,7 +5,7 @@ import { EnergyLiveReader, KeyRefusals, pollingTooFast, type ReadResult } from "
 import { ValidationError } from "../../shared/errors";
 import { defineNode, type NodeKit } from "../../runtime/kernel";
 import { registerLookup } from "../../runtime/lookup";
-import { numberProp, textProp } from "../../runtime/props";
+import { numberProp, textProp } from "../../shared/props";
 import { clock, shortReason } from "../../runtime/status";
 import type { NodeAPI } from "../../runtime/types";
 

@@ -5,7 +5,7 @@ import { resolveBaseUrl } from "../../shared/base-url";
 import { isValidTimeZone } from "../../shared/time/zone";
 import { defineNode } from "../../runtime/kernel";
 import { registerLookup } from "../../runtime/lookup";
-import { numberProp, textProp } from "../../runtime/props";
+import { numberProp, textProp } from "../../shared/props";
 import type { NodeAPI } from "../../runtime/types";
 
 /**

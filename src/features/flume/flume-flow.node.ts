@@ -3,7 +3,7 @@ import type { SensorAlert } from "./domain";
 import { SensorPoller, usageQueryOf, type FlowSettings, type PollStatus } from "./sensor-poller";
 import { ValidationError } from "../../shared/errors";
 import { defineNode, type NodeKit } from "../../runtime/kernel";
-import { numberProp, textProp } from "../../runtime/props";
+import { numberProp, textProp } from "../../shared/props";
 import { clock } from "../../runtime/status";
 import type { NodeAPI, NodeMessage } from "../../runtime/types";
 

@@ -5,7 +5,7 @@ import { WriteReporter } from "./write-report";
 import { describeRejections, linesFromMessage } from "./domain/points";
 import { ValidationError } from "../../shared/errors";
 import { defineNode } from "../../runtime/kernel";
-import { numberProp, textProp } from "../../runtime/props";
+import { numberProp, textProp } from "../../shared/props";
 import type { NodeAPI } from "../../runtime/types";
 
 /**

@@ -3,7 +3,7 @@ import { influxTestLookup } from "./influxdb-lookup";
 import type { InfluxServer } from "./server";
 import { defineNode } from "../../runtime/kernel";
 import { registerLookup } from "../../runtime/lookup";
-import { textProp } from "../../runtime/props";
+import { textProp } from "../../shared/props";
 import { ValidationError } from "../../shared/errors";
 import type { NodeAPI } from "../../runtime/types";
 

@@ -7,7 +7,7 @@ import { toLiveReading } from "./live/measurement";
 import { subscribeLive, type LiveHandle } from "./live/registry";
 import { LiveThrottle, type ThrottleMode } from "./live/throttle";
 import { defineNode, type NodeKit } from "../../runtime/kernel";
-import { numberProp, textProp } from "../../runtime/props";
+import { numberProp, textProp } from "../../shared/props";
 import { shortReason } from "../../runtime/status";
 import type { NodeAPI } from "../../runtime/types";
 

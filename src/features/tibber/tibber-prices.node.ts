@@ -7,7 +7,7 @@ import { tibberHomesLookup } from "./tibber-lookup";
 import { defineNode, type NodeKit } from "../../runtime/kernel";
 import { perDay } from "../../runtime/health";
 import { registerLookup } from "../../runtime/lookup";
-import { numberProp, textProp } from "../../runtime/props";
+import { numberProp, textProp } from "../../shared/props";
 import { clock } from "../../runtime/status";
 import type { NodeAPI } from "../../runtime/types";
 

@@ -1,5 +1,6 @@
 import { isApiVersion, type ApiVersion } from "./client";
 import type { PolicyOptions } from "./domain";
+import { numberProp, textProp } from "../../shared/props";
 
 /** The announcement node's settings, from the editor's properties. */
 export interface AnnounceNodeSettings {
@@ -10,11 +11,8 @@ export interface AnnounceNodeSettings {
   policy: PolicyOptions;
 }
 
-const text = (value: unknown): string => (typeof value === "string" ? value : "");
-const number = (value: unknown, fallback: number): number => {
-  const n = value === "" || value === undefined || value === null ? Number.NaN : Number(value);
-  return Number.isFinite(n) ? n : fallback;
-};
+const text = (value: unknown): string => textProp(value);
+const number = numberProp;
 
 export function announceSettings(config: Record<string, unknown>): AnnounceNodeSettings {
   return {

@@ -1,3 +1,5 @@
+/** Editor properties arrive as strings (or numbers in imported flows): the one way every settings parser reads them. */
+
 /** A number property from the editor (which stores strings), with a default for blanks and junk. */
 export function numberProp(value: unknown, fallback: number): number {
   if (value === undefined || value === null || value === "") return fallback;
