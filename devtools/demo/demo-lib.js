@@ -192,7 +192,7 @@ async function startNodeRed({
  * Debian's influxd 1.x with the demo's raw meter history, or undefined (said in the log) when there is no
  * influxd or the one on PATH does not start as 1.x does: the demo then runs without InfluxDB.
  */
-async function startDemoInfluxDB(log) {
+async function startDemoInfluxDB(log, simulators) {
   if (!hasCommand("influxd")) {
     log("InfluxDB is not installed (apt-get install influxdb): write nodes will buffer points on disk");
     return undefined;
@@ -206,6 +206,11 @@ async function startDemoInfluxDB(log) {
     const { writeMeterHistory } = require(path.join(root, "devtools", "influxdb", "meter-history.js"));
     const rows = await writeMeterHistory(influx, { days: INFLUX_DEMO.historyDays });
     log(`InfluxDB: ${rows} raw meter readings (${INFLUX_DEMO.historyDays} days) in "meter_reading"`);
+    // The energyLIVE meter's past days, for the dashboard's cost per day (read back at its start).
+    const { writeEnergyLiveHistory } = require(path.join(__dirname, "energylive-history.js"));
+    const { DEMO_DEVICE_UID } = require(path.join(root, "build", "devtools", "simulators", "energylive.js"));
+    const hours = await writeEnergyLiveHistory(influx, simulators.energylive, DEMO_DEVICE_UID);
+    log(`InfluxDB: ${hours} hourly energyLIVE readings of ${DEMO_DEVICE_UID} in "energylive"`);
     return influx;
   } catch (err) {
     await influx?.stop().catch(() => undefined);
@@ -241,7 +246,7 @@ async function startDemo(options = {}) {
       log(`simulator ${service.module.padEnd(12)} ${env[service.env]}`);
     }
 
-    const influx = options.influx === false ? undefined : await startDemoInfluxDB(log);
+    const influx = options.influx === false ? undefined : await startDemoInfluxDB(log, simulators);
     if (influx) {
       stops.push(() => influx.stop());
       env.INFLUX_URL = influx.url;

@@ -3,11 +3,13 @@
 // The Dashboard 2 flow users import (dashboards/meterflow-dashboard.json), in a real browser against the
 // demo's simulators: the page loads without a console error, every chart gets data points, the cheapest
 // window and the current slot sit where the prices say, and the health tab lists our nodes without a secret.
+// The demo's InfluxDB runs too: the cost chart reads the energyLIVE meter's past days back from it at start.
 const fs = require("node:fs");
 const os = require("node:os");
 const path = require("node:path");
 const { chromium } = require("playwright-core");
 const { startDemo, readDashboards } = require("../../devtools/demo/demo-lib");
+const { requireInfluxd } = require("../../devtools/influxdb/harness");
 const { requireChromium, LAUNCH_ARGS } = require("../helpers/chromium");
 const { major } = require("../helpers/node-red");
 
@@ -49,8 +51,9 @@ describe(`Dashboard 2 flow in Chromium (Node-RED ${major})`, function () {
 
   before(async function () {
     const executablePath = requireChromium(this);
+    requireInfluxd(this);
     const userDir = fs.mkdtempSync(path.join(os.tmpdir(), "meterflow-dashboard-"));
-    demo = await startDemo({ userDir, nodeRedMajor: major, quiet: true, influx: false });
+    demo = await startDemo({ userDir, nodeRedMajor: major, quiet: true });
     browser = await chromium.launch({ executablePath, headless: true, args: LAUNCH_ARGS });
     page = await browser.newPage({ viewport: { width: 1400, height: 1100 } });
     // Dashboard 2's own test hook: with window.Cypress set, each chart puts itself on window.uiCharts.
@@ -84,6 +87,15 @@ describe(`Dashboard 2 flow in Chromium (Node-RED ${major})`, function () {
       points.length.should.be.above(0, chart.label);
       for (const [, y] of points) Number.isFinite(Number(y)).should.be.true(`${chart.label}: y ${y}`);
     }
+    // The cost chart bills the energyLIVE meter (history through meter-interpolate and energy-cost) beside
+    // Tibber's own hours; the live chart has Tibber Pulse measurements from the simulator's WebSocket.
+    const cost = data[charts.find((c) => c.group === "mfd-g-cost").id];
+    cost["energyLIVE meter"].length.should.be.above(0);
+    cost["Tibber home"].length.should.be.above(0);
+    for (const [, y] of [...cost["energyLIVE meter"], ...cost["Tibber home"]]) Number(y).should.be.above(0);
+    const live = data[charts.find((c) => c.group === "mfd-g-live").id].power;
+    live.length.should.be.above(0);
+    for (const [, y] of live) Number(y).should.be.within(1, 10000);
     // A gauge and the texts show values too, numbers rounded for display.
     const texts = await page.locator(".nrdb-ui-text").allInnerTexts();
     texts.join(" ").should.match(/NOK/);
