@@ -65,6 +65,47 @@ describe(`npm start demo (Node-RED ${major})`, function () {
     flow.values[0][1].should.be.a.Number();
   });
 
+  it("stores Tibber Pulse live measurements in InfluxDB", async function () {
+    const influx = demo.influx;
+    await waitFor(
+      async () => (await influx.query(`SELECT "power" FROM "tibber_live" LIMIT 1`)).length > 0,
+      60000,
+      "tibber_live points in InfluxDB",
+    );
+    const [series] = await influx.query(`SELECT "power", "lastMeterConsumption" FROM "tibber_live" LIMIT 3`);
+    series.columns.should.eql(["time", "power", "lastMeterConsumption"]);
+    for (const [, power, register] of series.values) {
+      power.should.be.within(1, 10000);
+      register.should.be.above(0);
+    }
+  });
+
+  it("bills an hour of the energyLIVE meter with energy-cost and stores the bill in InfluxDB", async function () {
+    const influx = demo.influx;
+    const { energylive } = demo.simulators;
+    // Live meter-interpolate bills an hour once a reading lies on either side of both its edges. The
+    // examples' readers have read the meter once; two hours pass on the simulator's clock, and their next
+    // poll (every 60 s) crosses two hour boundaries: the hour between them is complete.
+    await waitFor(() => energylive.count(/\/measurements\/latest$/) >= 3, 60000, "the first energyLIVE polls");
+    energylive.clock.advance(2 * 3600000);
+    await waitFor(
+      async () => (await influx.query(`SELECT * FROM "energy_cost" WHERE "interval" = 'hourly' LIMIT 1`)).length > 0,
+      100000,
+      "an hourly energy_cost point in InfluxDB",
+    );
+    const [hour] = await influx.query(
+      `SELECT "kwh", "energy_cost", "total_cost", "avg_price" FROM "energy_cost" WHERE "interval" = 'hourly' LIMIT 1`,
+    );
+    const [, kwh, energyCost, totalCost, avgPrice] = hour.values[0];
+    // At midday the demo's solar panels cover the load: the import register may stand still for an hour.
+    kwh.should.be.aboveOrEqual(0);
+    if (kwh > 0) (energyCost / kwh).should.be.approximately(avgPrice, 1e-4);
+    else energyCost.should.equal(0);
+    // The example's tariff (grid fee, levies, VAT, fixed charge) comes on top of the energy.
+    totalCost.should.be.above(energyCost);
+    (await influx.count("energy_cost", "kwh")).should.be.aboveOrEqual(3); // the hour, its day and its month
+  });
+
   it("runs the daily meter analytics loop on the raw readings the demo stored", async function () {
     const influx = demo.influx;
     (await influx.count("meter_reading")).should.be.above(3 * 90 * 96);
