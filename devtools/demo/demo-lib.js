@@ -39,13 +39,17 @@ function readExamples() {
     .map((f) => [f.replace(/\.json$/, ""), JSON.parse(fs.readFileSync(path.join(dir, f), "utf8"))]);
 }
 
-/** The Dashboard 2 flows users import (dashboards/), as [label, nodes]; deployed beside the examples. */
-function readDashboards() {
+/**
+ * The Dashboard 2 flows users import (dashboards/), as [label, nodes], in one language: "en" the source
+ * files, "de" the German ones written from them (`<name>.de.json`). Deployed beside the examples.
+ */
+function readDashboards(language = "en") {
   const dir = path.join(root, "dashboards");
   if (!fs.existsSync(dir)) return [];
+  const wanted = (f) => (language === "en" ? !/\.[a-z]{2}\.json$/.test(f) : f.endsWith(`.${language}.json`));
   return fs
     .readdirSync(dir)
-    .filter((f) => f.endsWith(".json"))
+    .filter((f) => f.endsWith(".json") && wanted(f))
     .sort()
     .map((f) => [f.replace(/\.json$/, ""), JSON.parse(fs.readFileSync(path.join(dir, f), "utf8"))]);
 }
@@ -75,12 +79,12 @@ function isConfigNode(n) {
  * services whose examples leave the credentials for the user to paste. A config node several examples
  * share (one id per service) is deployed once, as importing them one after the other leaves it.
  */
-function buildFlows(credentialsByType) {
+function buildFlows(credentialsByType, dashboardLanguage = "en") {
   const flows = [];
   const credentials = {};
   const usedIds = new Set();
   const shared = new Map();
-  [...readExamples(), ...readDashboards()].forEach(([label, example], index) => {
+  [...readExamples(), ...readDashboards(dashboardLanguage)].forEach(([label, example], index) => {
     const fresh = example.filter(
       (n) => !(isConfigNode(n) && shared.has(n.id) && JSON.stringify(shared.get(n.id)) === JSON.stringify(n)),
     );
@@ -224,7 +228,8 @@ async function startDemoInfluxDB(log, simulators) {
 /**
  * Starts everything. Options: port (0 = a free one), userDir, nodeRedMajor ("4" on this Node, "5" on the
  * bundled Node 22), log (a function for progress lines), quiet (Node-RED's output not echoed), influx (false:
- * do not start InfluxDB even when installed), prepare (async (simulators) => …, run before Node-RED starts).
+ * do not start InfluxDB even when installed), prepare (async (simulators) => …, run before Node-RED starts),
+ * dashboardLanguage ("en", or "de" for the German dashboard flow).
  */
 async function startDemo(options = {}) {
   const log = options.log || (() => {});
@@ -263,7 +268,7 @@ async function startDemo(options = {}) {
     // Lets a test set a scenario (say, a leak already running) before Node-RED's first poll.
     if (options.prepare) await options.prepare(simulators);
 
-    const { flows, credentials } = buildFlows(credentialsByType);
+    const { flows, credentials } = buildFlows(credentialsByType, options.dashboardLanguage);
     const nodeRed = await startNodeRed({
       userDir,
       port,

@@ -7,7 +7,9 @@ const { startDemo } = require("./demo-lib");
   const port = Number(process.env.PORT || 1880);
   // DEMO_USER_DIR: another Node-RED user directory than .demo/ (the test of `npm start` uses a temporary one).
   const userDir = process.env.DEMO_USER_DIR || undefined;
-  const demo = await startDemo({ port, userDir, log: (line) => console.log(`demo: ${line}`) });
+  // DEMO_DASHBOARD_LANG=de: the German dashboard flow instead of the English one.
+  const dashboardLanguage = process.env.DEMO_DASHBOARD_LANG || "en";
+  const demo = await startDemo({ port, userDir, dashboardLanguage, log: (line) => console.log(`demo: ${line}`) });
   let stopping = false;
   const stop = async () => {
     if (stopping) return;
