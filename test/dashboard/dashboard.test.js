@@ -152,3 +152,53 @@ describe(`Dashboard 2 flow in Chromium (Node-RED ${major})`, function () {
     consoleErrors.should.eql([]);
   });
 });
+
+describe(`German Dashboard 2 flow in Chromium (Node-RED ${major})`, function () {
+  this.timeout(120000);
+  let demo;
+  let browser;
+
+  after(async function () {
+    if (browser) await browser.close();
+    if (demo) await demo.stop();
+  });
+
+  it("loads with German labels and data in every chart, with no console error", async function () {
+    const executablePath = requireChromium(this);
+    const [[, germanFlow]] = readDashboards("de");
+    const germanCharts = germanFlow.filter((n) => n.type === "ui-chart");
+    const userDir = fs.mkdtempSync(path.join(os.tmpdir(), "meterflow-dashboard-de-"));
+    // Without InfluxDB: the cost chart then has Tibber's own hours, the energyLIVE meter's come live.
+    demo = await startDemo({ userDir, nodeRedMajor: major, quiet: true, influx: false, dashboardLanguage: "de" });
+    browser = await chromium.launch({ executablePath, headless: true, args: LAUNCH_ARGS });
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1100 } });
+    await page.addInitScript(() => {
+      window.Cypress = {};
+    });
+    const errors = [];
+    page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
+    page.on("pageerror", (e) => errors.push(e.message));
+    await page.goto(`${demo.dashboardUrl}/home`, { waitUntil: "domcontentloaded" });
+    await page.waitForFunction(
+      (ids) =>
+        ids.every((id) => {
+          const w = window.uiCharts && window.uiCharts[id];
+          const series = w && w.chart && w.chart.getOption ? w.chart.getOption().series || [] : [];
+          return series.some((s) => (s.data || []).length > 0);
+        }),
+      germanCharts.map((c) => c.id),
+      { timeout: 60000 },
+    );
+    const series = await plotted(page);
+    Object.keys(series[germanCharts.find((c) => c.group === "mfd-g-prices").id]).should.containEql(
+      "günstigstes Fenster",
+    );
+    Object.keys(series[germanCharts.find((c) => c.group === "mfd-g-cost").id]).should.containEql("Tibber-Haushalt");
+    const shown = await page.locator("body").innerText();
+    for (const text of ["Kosten pro Tag", "Leistung live (Tibber Pulse)", "Preis jetzt", "Bezug jetzt"]) {
+      shown.should.containEql(text);
+    }
+    await page.screenshot({ path: path.join(outputDir, `dashboard-de-node-red-${major}.png`), fullPage: true });
+    errors.should.eql([]);
+  });
+});
