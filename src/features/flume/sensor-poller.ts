@@ -170,13 +170,13 @@ export class SensorPoller {
     const { unit } = this.settings;
     const device = await this.account.resolveSensor(deviceId ?? this.settings.device, signal);
     const tz = await this.account.timeZone(device, signal);
-    const since = localTime(query.since, tz, "since") ?? formatLocal(this.now() - DAY_MS, tz);
+    const asked = usageRange(query, tz, this.now());
+    const since = asked.since ?? formatLocal(this.now() - DAY_MS, tz);
     // Minutes that have not happened have no usage: the range ends at "now" on the home's wall clock, and
     // a range wholly in the future is empty without a call. (The strings compare in time order.)
     const now = formatLocal(this.now(), tz);
-    const asked = localTime(query.until, tz, "until");
     if (since >= now) return { batch: usageBatch(sensorOf(device), [], unit, bucket), count: 0, bucket };
-    const until = asked === undefined || asked > now ? now : asked;
+    const until = asked.until === undefined || asked.until > now ? now : asked.until;
     const units = unit === "L" ? "LITERS" : "GALLONS";
     const values = await this.account.readUsage(device, { bucket, since, until, units }, signal);
     return { batch: usageBatch(sensorOf(device), values, unit, bucket), count: values.length, bucket };
@@ -227,12 +227,39 @@ function sensorOf(device: Device): SensorIdentity {
   };
 }
 
-/** A time for a usage query as Flume wants it: wall-clock time at the home, "YYYY-MM-DD HH:mm:ss". */
-function localTime(value: unknown, tz: string, name: string): string | undefined {
+/** Flume answers at most a year per query (reference A5, 400 code 94 beyond); a day's slack for DST. */
+const MAX_RANGE_MS = 366 * DAY_MS;
+
+/**
+ * `since`/`until` of a usage query as Flume wants them, wall-clock time at the home ("YYYY-MM-DD HH:mm:ss"),
+ * each read by the one instant parser (a "YYYY-MM-DD HH:mm" text at the home too), so a time that is no time
+ * is refused here with the field's name instead of reaching Flume or a formatter.
+ */
+function usageRange(query: Record<string, unknown>, tz: string, now: number): { since?: string; until?: string } {
+  const since = localTime(query.since, tz, "since");
+  const until = localTime(query.until, tz, "until");
+  if (since && until && until.at < since.at) {
+    throw new ValidationError(
+      `msg.payload.usage.until (${until.text}) is before since (${since.text}); swap them, or leave until blank for "now".`,
+    );
+  }
+  const end = until ? Math.min(until.at, now) : now;
+  if (since && end - since.at > MAX_RANGE_MS) {
+    throw new ValidationError(
+      `msg.payload.usage.until (${until?.text ?? "now"}) is more than a year after since (${since.text}): Flume answers at most one year per query; split the range.`,
+    );
+  }
+  return { since: since?.text, until: until?.text };
+}
+
+/** One time of a usage query: the wall-clock text Flume gets and its instant. */
+function localTime(value: unknown, tz: string, name: string): { text: string; at: number } | undefined {
   if (value === undefined || value === null || value === "") return undefined;
+  const at = parseInstant(value, { timeZone: tz, name: `msg.payload.usage.${name}` });
+  // A text already on the home's clock goes as written (a time the clock shows twice keeps its meaning).
   if (typeof value === "string" && isLocalDateTime(value)) {
     const t = value.trim().replace("T", " ");
-    return t.length === 16 ? `${t}:00` : t;
+    return { text: t.length === 16 ? `${t}:00` : t, at };
   }
-  return formatLocal(parseInstant(value, { timeZone: tz, name: `msg.payload.usage.${name}` }), tz);
+  return { text: formatLocal(at, tz), at };
 }
