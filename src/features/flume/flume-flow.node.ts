@@ -60,13 +60,22 @@ const flumeFlow = defineNode<Settings>({
       show(kit, status);
     }
 
+    /** Refused credentials reach Catch once per episode; until they work again, the status says when the next try is. */
+    let refusalSaid = false;
     const timer = kit.every(async (signal) => {
       try {
         await poll(undefined, signal, (m) => kit.send(m));
+        refusalSaid = false;
       } catch (err) {
         const held = poller.heldBy(err);
         if (!held) throw err;
-        kit.status.waiting(`${held.what}: next poll ${clock(new Date(held.nextAt))}`);
+        const at = clock(new Date(held.nextAt));
+        if (held.what !== "login refused") kit.status.waiting(`${held.what}: next poll ${at}`);
+        else {
+          if (!refusalSaid) kit.fail(err);
+          refusalSaid = true;
+          kit.status.error(kit.t("status.loginHeld", { at }));
+        }
         return held.waitMs;
       }
       return poller.nextPollMs();

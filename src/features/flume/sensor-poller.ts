@@ -1,4 +1,11 @@
-import { BudgetExceededError, USAGE_BUCKETS, type Device, type FlumeAccount, type UsageBucket } from "./client";
+import {
+  BudgetExceededError,
+  TokenRefused,
+  USAGE_BUCKETS,
+  type Device,
+  type FlumeAccount,
+  type UsageBucket,
+} from "./client";
 import {
   flowReading,
   formatLocal,
@@ -59,9 +66,9 @@ export type PollStatus =
   /** The account's polls are stretched to fit the budget: the next one is at `nextAt`. */
   | { kind: "stretched"; nextAt: number };
 
-/** A poll refused for the rate (our budget or Flume's 429): when the next one may run. */
+/** A poll held back (our budget, Flume's 429, or credentials Flume refused): when the next one may run. */
 export interface PollHeld {
-  what: "rate budget" | "rate limited by Flume";
+  what: "rate budget" | "rate limited by Flume" | "login refused";
   waitMs: number;
   nextAt: number;
 }
@@ -182,8 +189,15 @@ export class SensorPoller {
     return { batch: usageBatch(sensorOf(device), values, unit, bucket), count: values.length, bucket };
   }
 
-  /** When a timer poll failed for the rate, how long to hold off; undefined for any other failure. */
+  /**
+   * When a timer poll failed for the rate, or because the credentials are held back after Flume refused
+   * them, how long to hold off; undefined for any other failure.
+   */
   heldBy(err: unknown): PollHeld | undefined {
+    if (err instanceof TokenRefused && err.retryInMs !== undefined) {
+      const waitMs = Math.max(err.retryInMs, this.nextPollMs());
+      return { what: "login refused", waitMs, nextAt: this.now() + waitMs };
+    }
     if (!(err instanceof RateLimitError)) return undefined;
     const waitMs = Math.max(err.retryAfterMs, this.nextPollMs());
     const what = err instanceof BudgetExceededError ? "rate budget" : "rate limited by Flume";
