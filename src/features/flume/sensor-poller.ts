@@ -71,6 +71,20 @@ export interface PollHeld {
   what: "rate budget" | "rate limited by Flume" | "login refused";
   waitMs: number;
   nextAt: number;
+  /** A refusal that starts an episode: the one to hand to Catch nodes (later ones only show in the status). */
+  firstRefusal?: boolean;
+}
+
+/**
+ * What a redeploy of the node carries over (the kernel's node state): each sensor's alert state and checks,
+ * when the next timer poll is due and for which interval, and whether a refusal was already reported. So a
+ * redeploy neither polls at once nor raises an alert again.
+ */
+export interface PollerCarry {
+  sensors: [string, SensorTracking][];
+  nextPollAt?: number;
+  intervalMs: number;
+  refusalSaid: boolean;
 }
 
 interface SensorTracking {
@@ -103,12 +117,41 @@ const DAY_MS = 24 * 3_600_000;
 
 export class SensorPoller {
   private readonly sensors = new Map<string, SensorTracking>();
+  private nextPollAt: number | undefined;
+  private carriedInterval: number | undefined;
+  private refusalSaid = false;
 
   constructor(
     private readonly account: SensorAccount,
     readonly settings: FlowSettings,
     private readonly now: () => number,
-  ) {}
+    carried?: PollerCarry,
+  ) {
+    if (!carried) return;
+    for (const [id, tracking] of carried.sensors) this.sensors.set(id, revive(tracking));
+    this.nextPollAt = carried.nextPollAt;
+    this.carriedInterval = carried.intervalMs;
+    this.refusalSaid = carried.refusalSaid;
+  }
+
+  /** What the next deploy of this node starts from. */
+  carry(): PollerCarry {
+    const { nextPollAt, refusalSaid } = this;
+    return { sensors: [...this.sensors], nextPollAt, intervalMs: this.settings.intervalMs, refusalSaid };
+  }
+
+  /** Time until the first timer poll: when the previous deploy's next poll was due (sooner if the interval changed). */
+  firstPollMs(): number {
+    if (this.nextPollAt === undefined) return 0;
+    const due = this.nextPollAt - this.now();
+    return Math.max(0, this.carriedInterval === this.settings.intervalMs ? due : Math.min(due, this.nextPollMs()));
+  }
+
+  /** Notes when the timer's next poll is (for the next deploy); returns `ms`. */
+  scheduled(ms: number): number {
+    this.nextPollAt = this.now() + ms;
+    return ms;
+  }
 
   /** Joins the account's polling plan (timer polling only); false when this node polls on input. */
   register(id: string): boolean {
@@ -136,6 +179,7 @@ export class SensorPoller {
     const { unit, useFlumeAlerts, intervalMs } = this.settings;
     const device = await this.account.resolveSensor(deviceId || this.settings.device, signal);
     const flow = await this.account.readFlow(device, signal);
+    this.refusalSaid = false; // Flume answered: a refusal episode is over
     const at = flow.at ?? this.now();
     const rate = this.toUnit(flow.gpm);
     onReading(flowReading(sensorOf(device), { active: flow.active, rate }, unit, at));
@@ -196,7 +240,9 @@ export class SensorPoller {
   heldBy(err: unknown): PollHeld | undefined {
     if (err instanceof TokenRefused && err.retryInMs !== undefined) {
       const waitMs = Math.max(err.retryInMs, this.nextPollMs());
-      return { what: "login refused", waitMs, nextAt: this.now() + waitMs };
+      const firstRefusal = !this.refusalSaid;
+      this.refusalSaid = true;
+      return { what: "login refused", waitMs, nextAt: this.now() + waitMs, firstRefusal };
     }
     if (!(err instanceof RateLimitError)) return undefined;
     const waitMs = Math.max(err.retryAfterMs, this.nextPollMs());
@@ -226,6 +272,24 @@ export class SensorPoller {
   private toUnit(gpm: number): number {
     return Math.round((this.settings.unit === "L" ? gpm * GALLON_IN_LITERS : gpm) * 1000) / 1000;
   }
+}
+
+/** A sensor's tracking as a context store may give it back: its "never" times (-Infinity) written as null. */
+function revive(t: SensorTracking): SensorTracking {
+  const never = (v: unknown): number => (typeof v === "number" ? v : Number.NEGATIVE_INFINITY);
+  const flume = t.state.flume;
+  return {
+    ...t,
+    lastLeakCheck: never(t.lastLeakCheck),
+    state: {
+      ...t.state,
+      flume: {
+        ...flume,
+        leakClearedAt: never(flume.leakClearedAt),
+        highFlow: { ...flume.highFlow, clearedAt: never(flume.highFlow.clearedAt) },
+      },
+    },
+  };
 }
 
 /** The `msg.payload.usage` object of a message, when it asks for usage instead of a poll. */
