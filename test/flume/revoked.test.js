@@ -155,6 +155,49 @@ describe("flume credentials Flume refuses", function () {
       await waitFor(() => ff.status.lastCall.args[0].fill === "green", 2000, "a green status");
     });
 
+    it("tries at once when the account node is deployed again, and a node-only deploy costs no attempt", async function () {
+      // timeScale 100: the first hold lasts 9 s, far longer than any wait here.
+      const flow = (name) => [
+        { id: "tab1", type: "tab", label: "test" },
+        { id: "acct", type: "flume-config", name: "home", baseUrl: sim.url, budget: 100, timeScale: 100 },
+        {
+          id: "ff",
+          type: "flume-flow",
+          z: "tab1",
+          name,
+          flume: "acct",
+          interval: 60,
+          useFlumeAlerts: false,
+          wires: [["out1"], []],
+        },
+        { id: "out1", type: "helper", z: "tab1" },
+        { id: "catcher", type: "catch", z: "tab1", scope: null, uncaught: false, wires: [["caught"]] },
+        { id: "caught", type: "helper", z: "tab1" },
+      ];
+      const modules = [...nodeModules("flume-config", "flume-flow"), catchNode];
+      sim.revoked = true;
+      await helper.load(modules, flow("a"), { acct: CREDS });
+      let caught = collect(helper.getNode("caught"));
+      await waitFor(() => caught.length === 1, 5000, "the refusal");
+      sim.grants.should.eql(["password"]);
+      // The node alone: the account still holds the credentials back, so no attempt and no second Catch.
+      await helper.setFlows(flow("b"), "nodes", { acct: CREDS });
+      caught = collect(helper.getNode("caught"));
+      await waitFor(
+        () => /^login refused: next try/.test(helper.getNode("ff").status.lastCall?.args[0].text ?? ""),
+        5000,
+        "the held status",
+      );
+      sim.grants.should.eql(["password"]);
+      caught.length.should.equal(0);
+      // Fixed at Flume, then the whole flow deployed: the login is tried at once and polling resumes.
+      sim.revoked = false;
+      await helper.setFlows(flow("b"), "full", { acct: CREDS });
+      const out1 = collect(helper.getNode("out1"));
+      await waitFor(() => out1.length >= 1, 3000, "a poll right after the deploy");
+      sim.grants.should.eql(["password", "password"]);
+    });
+
     it("has the status texts in English and German", function () {
       const read = (lang) =>
         JSON.parse(fs.readFileSync(path.join(__dirname, "../../nodes/locales", lang, "flume-flow.json"), "utf8"))[

@@ -142,7 +142,8 @@ export class SensorPoller {
 
   /** Time until the first timer poll: when the previous deploy's next poll was due (sooner if the interval changed). */
   firstPollMs(): number {
-    if (this.nextPollAt === undefined) return 0;
+    // After a refused login, a deploy is the user's "try again" (no call while the account still holds it).
+    if (this.nextPollAt === undefined || this.refusalSaid) return 0;
     const due = this.nextPollAt - this.now();
     return Math.max(0, this.carriedInterval === this.settings.intervalMs ? due : Math.min(due, this.nextPollMs()));
   }
