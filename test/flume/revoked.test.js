@@ -9,6 +9,7 @@ const { helper, major, nodeModules, collect, waitFor } = require("../helpers/nod
 const { FlumeSimulator } = require("../../build/devtools/simulators/flume");
 const { FlumeAccount } = require("../../dist/features/flume/client");
 const { SensorPoller } = require("../../dist/features/flume/sensor-poller");
+const { flumeDevicesLookup } = require("../../dist/features/flume/flume-lookup");
 
 const MIN = 60_000;
 const CREDS = { clientId: "cid-rv", clientSecret: "csecret-rv", username: "rv@example.com", password: "pw-rv-9" };
@@ -104,6 +105,11 @@ describe("flume credentials Flume refuses", function () {
       account.client.retryLogin();
       await account.client.devices().catch((e) => e);
       sim.grants.should.eql(["password", "password"]);
+      // The editor's "Check account" is a "try again" too.
+      const lookup = flumeDevicesLookup(() => account);
+      const signal = new AbortController().signal;
+      await lookup.run({ baseUrl: sim.url, secrets: {}, deployed: {}, signal }).catch((e) => e);
+      sim.grants.should.eql(["password", "password", "password"]);
     });
   });
 
