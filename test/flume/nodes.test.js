@@ -136,7 +136,7 @@ describe("flume-flow node", function () {
     msg.error.message.should.match(/Login failed, check e-mail\/password/);
     const ff = helper.getNode("ff");
     const last = ff.status.lastCall.args[0];
-    last.should.eql({ fill: "red", shape: "ring", text: "Login failed, check e-mail/password" });
+    last.should.eql({ fill: "red", shape: "ring", text: "login refused" });
     watch.assertNoLeak(["wrong-pass-1"]);
   });
 

@@ -178,6 +178,28 @@ describe("flume account instants", function () {
       { at: start + 3600_000, value: 120 },
     ]);
   });
+
+  it("carries its alert state and polling times over a redeploy, also through a JSON context store", async function () {
+    const signal = new AbortController().signal;
+    let now = Date.UTC(2026, 0, 1, 9);
+    const account = fakeAccount();
+    const first = new SensorPoller(account, settings({ intervalMs: MIN }), () => now);
+    first.firstPollMs().should.equal(0); // a first deploy polls at once
+    await first.poll(undefined, signal, () => {});
+    account.signalCalls.should.equal(1);
+    first.scheduled(MIN).should.equal(MIN);
+    now += 20_000;
+    // A file context store writes -Infinity ("never checked") as null.
+    const carried = JSON.parse(JSON.stringify(first.carry()));
+    const again = new SensorPoller(account, settings({ intervalMs: MIN }), () => now, carried);
+    again.firstPollMs().should.equal(40_000);
+    await again.poll(undefined, signal, () => {});
+    account.signalCalls.should.equal(1); // the alert check of the first deploy is still fresh
+    const [[, tracking]] = again.carry().sensors;
+    tracking.state.flume.leakClearedAt.should.equal(Number.NEGATIVE_INFINITY);
+    // A shorter interval takes effect at once: the next poll is at most one new interval away.
+    new SensorPoller(account, settings({ intervalMs: 10_000 }), () => now, carried).firstPollMs().should.equal(10_000);
+  });
 });
 
 describe("flume config feature", function () {

@@ -69,7 +69,12 @@ export class TokenIssuer {
     };
   }
 
-  /** `POST /oauth/token`. */
+  /**
+   * `POST /oauth/token`. With `revoked` set (the simulator's switch for credentials Flume stopped accepting),
+   * the password grant gets Flume's 400 for a wrong login (not 401: openHAB FlumeApi.java, reference A3; the
+   * body's `invalid_grant` is the reference's guess) and the refresh grant the 400 "Refresh token is invalid."
+   * (HA #78885); bearer calls get 401 (reference A3). Clearing `revoked` restores the credentials.
+   */
   token(req: SimRequest): SimResponse {
     const { state } = this;
     const body = (req.body ?? {}) as Record<string, unknown>;

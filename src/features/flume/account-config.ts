@@ -46,6 +46,8 @@ export class FlumeConfig {
       timeScale: options.timeScale,
       timeZone: options.timeZone,
     });
+    // A deploy of the account node is the user's "try again" for credentials Flume refused.
+    this.account.client.retryLogin();
   }
 
   /** A node joined the polling plan: says once if the account's nodes are now slowed down. */

@@ -49,7 +49,9 @@ const flumeFlow = defineNode<Settings>({
         i18n: { key: "errors.noAccount", statusKey: "status.noAccount" },
       });
     }
-    const poller = new SensorPoller(config.account, kit.settings, () => kit.now());
+    // A redeploy carries the alert state and the polling times over, so it costs no call (kernel node state).
+    const poller = new SensorPoller(config.account, kit.settings, () => kit.now(), kit.state.get("poller"));
+    const keep = () => kit.state.set("poller", poller.carry());
 
     /** Output 1 at once, then the changed alerts on output 2, then the status line. */
     async function poll(deviceId: string | undefined, signal: AbortSignal, send: Send, msg?: NodeMessage) {
@@ -63,18 +65,29 @@ const flumeFlow = defineNode<Settings>({
     const timer = kit.every(async (signal) => {
       try {
         await poll(undefined, signal, (m) => kit.send(m));
+        return poller.scheduled(poller.nextPollMs());
       } catch (err) {
         const held = poller.heldBy(err);
-        if (!held) throw err;
-        kit.status.waiting(`${held.what}: next poll ${clock(new Date(held.nextAt))}`);
-        return held.waitMs;
+        if (!held) {
+          poller.scheduled(poller.nextPollMs()); // the poller retries after one interval
+          throw err;
+        }
+        const at = clock(new Date(held.nextAt));
+        if (held.what !== "login refused") kit.status.waiting(`${held.what}: next poll ${at}`);
+        // Refused credentials reach Catch once per episode; until they work again, the status says when.
+        else {
+          if (held.firstRefusal) kit.fail(err);
+          kit.status.error(kit.t("status.loginHeld", { at }));
+        }
+        return poller.scheduled(held.waitMs);
+      } finally {
+        keep();
       }
-      return poller.nextPollMs();
     });
 
     if (poller.register(kit.id)) {
       config.notePlanChanged();
-      timer.start(poller.nextPollMs());
+      timer.start(poller.nextPollMs(), poller.firstPollMs());
     } else {
       kit.status.idle(kit.t("status.pollsOnInput"));
     }
@@ -89,7 +102,10 @@ const flumeFlow = defineNode<Settings>({
         kit.status.ok(`${count} ${bucket} values`, kit.now());
         send([msg, null]);
       },
-      close: () => poller.unregister(kit.id),
+      close: (removed) => {
+        if (!removed) keep(); // input polls changed the alert state too
+        poller.unregister(kit.id);
+      },
     };
   },
 });

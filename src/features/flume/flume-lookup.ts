@@ -28,6 +28,8 @@ export const flumeDevicesLookup = (accountOf: (deployed: unknown) => FlumeAccoun
           password: secrets.password,
         },
       });
+    // Pressing the button is the user's "try again", also for credentials the account holds back.
+    account.client.retryLogin();
     const sensors = await account.sensors(signal, true);
     return { devices: sensors.map(describe) };
   },

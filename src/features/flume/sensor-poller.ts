@@ -1,4 +1,11 @@
-import { BudgetExceededError, USAGE_BUCKETS, type Device, type FlumeAccount, type UsageBucket } from "./client";
+import {
+  BudgetExceededError,
+  TokenRefused,
+  USAGE_BUCKETS,
+  type Device,
+  type FlumeAccount,
+  type UsageBucket,
+} from "./client";
 import {
   flowReading,
   formatLocal,
@@ -59,11 +66,25 @@ export type PollStatus =
   /** The account's polls are stretched to fit the budget: the next one is at `nextAt`. */
   | { kind: "stretched"; nextAt: number };
 
-/** A poll refused for the rate (our budget or Flume's 429): when the next one may run. */
+/** A poll held back (our budget, Flume's 429, or credentials Flume refused): when the next one may run. */
 export interface PollHeld {
-  what: "rate budget" | "rate limited by Flume";
+  what: "rate budget" | "rate limited by Flume" | "login refused";
   waitMs: number;
   nextAt: number;
+  /** A refusal that starts an episode: the one to hand to Catch nodes (later ones only show in the status). */
+  firstRefusal?: boolean;
+}
+
+/**
+ * What a redeploy of the node carries over (the kernel's node state): each sensor's alert state and checks,
+ * when the next timer poll is due and for which interval, and whether a refusal was already reported. So a
+ * redeploy neither polls at once nor raises an alert again.
+ */
+export interface PollerCarry {
+  sensors: [string, SensorTracking][];
+  nextPollAt?: number;
+  intervalMs: number;
+  refusalSaid: boolean;
 }
 
 interface SensorTracking {
@@ -96,12 +117,42 @@ const DAY_MS = 24 * 3_600_000;
 
 export class SensorPoller {
   private readonly sensors = new Map<string, SensorTracking>();
+  private nextPollAt: number | undefined;
+  private carriedInterval: number | undefined;
+  private refusalSaid = false;
 
   constructor(
     private readonly account: SensorAccount,
     readonly settings: FlowSettings,
     private readonly now: () => number,
-  ) {}
+    carried?: PollerCarry,
+  ) {
+    if (!carried) return;
+    for (const [id, tracking] of carried.sensors) this.sensors.set(id, revive(tracking));
+    this.nextPollAt = carried.nextPollAt;
+    this.carriedInterval = carried.intervalMs;
+    this.refusalSaid = carried.refusalSaid;
+  }
+
+  /** What the next deploy of this node starts from. */
+  carry(): PollerCarry {
+    const { nextPollAt, refusalSaid } = this;
+    return { sensors: [...this.sensors], nextPollAt, intervalMs: this.settings.intervalMs, refusalSaid };
+  }
+
+  /** Time until the first timer poll: when the previous deploy's next poll was due (sooner if the interval changed). */
+  firstPollMs(): number {
+    // After a refused login, a deploy is the user's "try again" (no call while the account still holds it).
+    if (this.nextPollAt === undefined || this.refusalSaid) return 0;
+    const due = this.nextPollAt - this.now();
+    return Math.max(0, this.carriedInterval === this.settings.intervalMs ? due : Math.min(due, this.nextPollMs()));
+  }
+
+  /** Notes when the timer's next poll is (for the next deploy); returns `ms`. */
+  scheduled(ms: number): number {
+    this.nextPollAt = this.now() + ms;
+    return ms;
+  }
 
   /** Joins the account's polling plan (timer polling only); false when this node polls on input. */
   register(id: string): boolean {
@@ -129,6 +180,7 @@ export class SensorPoller {
     const { unit, useFlumeAlerts, intervalMs } = this.settings;
     const device = await this.account.resolveSensor(deviceId || this.settings.device, signal);
     const flow = await this.account.readFlow(device, signal);
+    this.refusalSaid = false; // Flume answered: a refusal episode is over
     const at = flow.at ?? this.now();
     const rate = this.toUnit(flow.gpm);
     onReading(flowReading(sensorOf(device), { active: flow.active, rate }, unit, at));
@@ -170,20 +222,29 @@ export class SensorPoller {
     const { unit } = this.settings;
     const device = await this.account.resolveSensor(deviceId ?? this.settings.device, signal);
     const tz = await this.account.timeZone(device, signal);
-    const since = localTime(query.since, tz, "since") ?? formatLocal(this.now() - DAY_MS, tz);
+    const asked = usageRange(query, tz, this.now());
+    const since = asked.since ?? formatLocal(this.now() - DAY_MS, tz);
     // Minutes that have not happened have no usage: the range ends at "now" on the home's wall clock, and
     // a range wholly in the future is empty without a call. (The strings compare in time order.)
     const now = formatLocal(this.now(), tz);
-    const asked = localTime(query.until, tz, "until");
     if (since >= now) return { batch: usageBatch(sensorOf(device), [], unit, bucket), count: 0, bucket };
-    const until = asked === undefined || asked > now ? now : asked;
+    const until = asked.until === undefined || asked.until > now ? now : asked.until;
     const units = unit === "L" ? "LITERS" : "GALLONS";
     const values = await this.account.readUsage(device, { bucket, since, until, units }, signal);
     return { batch: usageBatch(sensorOf(device), values, unit, bucket), count: values.length, bucket };
   }
 
-  /** When a timer poll failed for the rate, how long to hold off; undefined for any other failure. */
+  /**
+   * When a timer poll failed for the rate, or because the credentials are held back after Flume refused
+   * them, how long to hold off; undefined for any other failure.
+   */
   heldBy(err: unknown): PollHeld | undefined {
+    if (err instanceof TokenRefused && err.retryInMs !== undefined) {
+      const waitMs = Math.max(err.retryInMs, this.nextPollMs());
+      const firstRefusal = !this.refusalSaid;
+      this.refusalSaid = true;
+      return { what: "login refused", waitMs, nextAt: this.now() + waitMs, firstRefusal };
+    }
     if (!(err instanceof RateLimitError)) return undefined;
     const waitMs = Math.max(err.retryAfterMs, this.nextPollMs());
     const what = err instanceof BudgetExceededError ? "rate budget" : "rate limited by Flume";
@@ -214,6 +275,24 @@ export class SensorPoller {
   }
 }
 
+/** A sensor's tracking as a context store may give it back: its "never" times (-Infinity) written as null. */
+function revive(t: SensorTracking): SensorTracking {
+  const never = (v: unknown): number => (typeof v === "number" ? v : Number.NEGATIVE_INFINITY);
+  const flume = t.state.flume;
+  return {
+    ...t,
+    lastLeakCheck: never(t.lastLeakCheck),
+    state: {
+      ...t.state,
+      flume: {
+        ...flume,
+        leakClearedAt: never(flume.leakClearedAt),
+        highFlow: { ...flume.highFlow, clearedAt: never(flume.highFlow.clearedAt) },
+      },
+    },
+  };
+}
+
 /** The `msg.payload.usage` object of a message, when it asks for usage instead of a poll. */
 export function usageQueryOf(payload: unknown): Record<string, unknown> | undefined {
   const query = (payload as { usage?: unknown } | undefined)?.usage;
@@ -227,12 +306,39 @@ function sensorOf(device: Device): SensorIdentity {
   };
 }
 
-/** A time for a usage query as Flume wants it: wall-clock time at the home, "YYYY-MM-DD HH:mm:ss". */
-function localTime(value: unknown, tz: string, name: string): string | undefined {
+/** Flume answers at most a year per query (reference A5, 400 code 94 beyond); a day's slack for DST. */
+const MAX_RANGE_MS = 366 * DAY_MS;
+
+/**
+ * `since`/`until` of a usage query as Flume wants them, wall-clock time at the home ("YYYY-MM-DD HH:mm:ss"),
+ * each read by the one instant parser (a "YYYY-MM-DD HH:mm" text at the home too), so a time that is no time
+ * is refused here with the field's name instead of reaching Flume or a formatter.
+ */
+function usageRange(query: Record<string, unknown>, tz: string, now: number): { since?: string; until?: string } {
+  const since = localTime(query.since, tz, "since");
+  const until = localTime(query.until, tz, "until");
+  if (since && until && until.at < since.at) {
+    throw new ValidationError(
+      `msg.payload.usage.until (${until.text}) is before since (${since.text}); swap them, or leave until blank for "now".`,
+    );
+  }
+  const end = until ? Math.min(until.at, now) : now;
+  if (since && end - since.at > MAX_RANGE_MS) {
+    throw new ValidationError(
+      `msg.payload.usage.until (${until?.text ?? "now"}) is more than a year after since (${since.text}): Flume answers at most one year per query; split the range.`,
+    );
+  }
+  return { since: since?.text, until: until?.text };
+}
+
+/** One time of a usage query: the wall-clock text Flume gets and its instant. */
+function localTime(value: unknown, tz: string, name: string): { text: string; at: number } | undefined {
   if (value === undefined || value === null || value === "") return undefined;
+  const at = parseInstant(value, { timeZone: tz, name: `msg.payload.usage.${name}` });
+  // A text already on the home's clock goes as written (a time the clock shows twice keeps its meaning).
   if (typeof value === "string" && isLocalDateTime(value)) {
     const t = value.trim().replace("T", " ");
-    return t.length === 16 ? `${t}:00` : t;
+    return { text: t.length === 16 ? `${t}:00` : t, at };
   }
-  return formatLocal(parseInstant(value, { timeZone: tz, name: `msg.payload.usage.${name}` }), tz);
+  return { text: formatLocal(at, tz), at };
 }

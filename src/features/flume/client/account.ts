@@ -39,7 +39,8 @@ export class FlumeAccount {
   readonly timeScale: number;
   /** The polls of every node on this account, including nodes of other config nodes with the same login. */
   private readonly demands: Map<string, PollDemand>;
-  private devices: { at: number; list: Promise<Device[]>; zones: Map<number, Promise<string | undefined>> } | undefined;
+  /** The device list and the zones of its locations, kept with the account's token across redeploys. */
+  private readonly cache: { devices?: DeviceCache };
   /** The flume-config node's `timezone`, for accounts whose locations carry none. */
   private readonly configuredZone: string | undefined;
   private notes: { at: number; list: Promise<Notification[]> } | undefined;
@@ -49,6 +50,7 @@ export class FlumeAccount {
     this.timeScale = options.timeScale && options.timeScale > 0 ? options.timeScale : 1;
     const shared = sharedState(options, this.timeScale);
     this.demands = shared.demands;
+    this.cache = shared;
     this.client = new FlumeClient({
       timeoutMs: Math.max(1000, 15_000 / this.timeScale),
       shared,
@@ -64,12 +66,16 @@ export class FlumeAccount {
   /** The account's sensors (bridges left out), fetched at most once an hour. */
   async sensors(signal?: AbortSignal, fresh = false): Promise<Device[]> {
     const now = Date.now();
-    if (fresh || !this.devices || now - this.devices.at > this.scaled(DEVICE_CACHE_MS)) {
+    let cached = this.cache.devices;
+    if (fresh || !cached || now - cached.at > this.scaled(DEVICE_CACHE_MS)) {
       const list = this.client.devices(signal);
-      this.devices = { at: now, list, zones: new Map() };
-      list.catch(() => (this.devices = undefined));
+      const entry: DeviceCache = (cached = { at: now, list, zones: new Map() });
+      this.cache.devices = entry;
+      list.catch(() => {
+        if (this.cache.devices === entry) this.cache.devices = undefined;
+      });
     }
-    const all = await this.devices.list;
+    const all = await cached.list;
     return all.filter((d) => d.type === DEVICE_TYPE_SENSOR);
   }
 
@@ -101,8 +107,8 @@ export class FlumeAccount {
    */
   async timeZone(device: Device, signal?: AbortSignal): Promise<string> {
     if (device.location?.tz) return device.location.tz;
-    if (!this.devices) await this.sensors(signal);
-    const cache = this.devices!;
+    if (!this.cache.devices) await this.sensors(signal);
+    const cache = this.cache.devices!;
     const all = await cache.list;
     const sibling = all.find((d) => d.locationId === device.locationId && d.location?.tz);
     if (sibling?.location?.tz) return sibling.location.tz;
@@ -205,18 +211,24 @@ export class FlumeAccount {
   }
 }
 
+/** The account's devices (a promise, so concurrent nodes share one call) and its locations' zones. */
+interface DeviceCache {
+  at: number;
+  list: Promise<Device[]>;
+  zones: Map<number, Promise<string | undefined>>;
+}
+
+type AccountState = SharedAccountState & { demands: Map<string, PollDemand>; devices?: DeviceCache };
+
 /**
- * Budgets, token and polling plan per account, kept in the runtime across redeploys: a full deploy restarts
- * the config node, and without this every deploy would cost a login and start a fresh budget while Flume's
- * own hourly counters keep running. Keyed by a hash of the account's settings, so new credentials start
+ * Budgets, token, device list and polling plan per account, kept in the runtime across redeploys: a full
+ * deploy restarts the config node, and without this every deploy would cost a login and a device list and
+ * start a fresh budget while Flume's own hourly counters keep running. Keyed by a hash of the account's settings, so new credentials start
  * clean, and two config nodes for one login (two imported examples) plan their polls together.
  */
-const sharedStates = new Map<string, SharedAccountState & { demands: Map<string, PollDemand> }>();
+const sharedStates = new Map<string, AccountState>();
 
-function sharedState(
-  options: FlumeClientOptions,
-  timeScale: number,
-): SharedAccountState & { demands: Map<string, PollDemand> } {
+function sharedState(options: FlumeClientOptions, timeScale: number): AccountState {
   const c = options.credentials;
   const key = createHash("sha256")
     .update([options.baseUrl, c.clientId, c.clientSecret, c.username, c.password, timeScale].join("\u0000"))
@@ -229,6 +241,7 @@ function sharedState(
       oauthBudget: state?.oauthBudget ?? new RateBudget(options.oauthBudgetPerHour ?? 30, HOUR_MS / timeScale),
       session: state?.session ?? {},
       demands: state?.demands ?? new Map<string, PollDemand>(),
+      devices: state?.devices,
     };
     sharedStates.set(key, state);
   }

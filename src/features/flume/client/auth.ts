@@ -1,14 +1,16 @@
-import { RateLimitError, ValidationError } from "../../../shared/errors";
+import { ValidationError } from "../../../shared/errors";
 import type { RateBudget } from "../../../shared/rate-budget";
 import type { HttpTransport } from "../../../shared/http";
-import { parseEnvelope, tokenError, TokenRefused } from "./envelope";
+import { BudgetExceededError, parseEnvelope, tokenError, TokenRefused } from "./envelope";
 
 /**
  * The OAuth password grant of Flume (reference A3), done so that it does not break every couple of
  * weeks as it does for others: the token is reused until shortly before it expires, then refreshed;
  * a refused refresh falls back to a full login; a 401 from a data call forces a new token once.
  * Concurrent callers share one login. Logins count against their own budget (Flume limits `/oauth`
- * separately from `/users`), and a refused password is not retried on every poll.
+ * separately from `/users`). Credentials Flume refused (revoked, changed password) are held back: the next
+ * attempt is 15 minutes later, then 30, then every hour, until a login succeeds or `retryLogin` is called
+ * (the account node was deployed again); refused credentials cost 4 token requests in their first hour.
  */
 
 export interface FlumeCredentials {
@@ -34,8 +36,12 @@ export type GrantType = "password" | "refresh_token";
  */
 export interface TokenSession {
   token?: Token;
-  refusal?: { error: TokenRefused; until: number };
+  /** The last refusal, when the next attempt may be made, and how many attempts in a row were refused. */
+  refusal?: { error: TokenRefused; until: number; attempts: number };
 }
+
+/** Holds after 1, 2, 3+ refused attempts, as multiples of the first hold (15 min → 15, 30, 60 min). */
+const HOLD_STEPS = [1, 2, 4];
 
 export class TokenManager {
   private pending: Promise<Token> | undefined;
@@ -65,30 +71,45 @@ export class TokenManager {
       this.session.token = { ...this.session.token, issuedAt: 0, expiresAt: 0 };
   }
 
+  /** Forgets a refusal, so that the next `get` tries the credentials at once (a deploy of the account node). */
+  retryLogin(): void {
+    this.session.refusal = undefined;
+  }
+
   private async obtain(previous: Token | undefined, signal?: AbortSignal): Promise<Token> {
-    if (previous?.refreshToken) {
-      try {
-        return (this.session.token = await this.grant("refresh_token", previous.refreshToken, signal));
-      } catch (err) {
-        // "Refresh token is invalid." is what breaks peers every couple of weeks: log in afresh instead.
-        if (!(err instanceof TokenRefused && err.failure === "bad-refresh")) throw err;
-      }
-    }
-    if (this.session.refusal && this.now() < this.session.refusal.until) throw this.session.refusal.error;
+    const refusal = this.session.refusal;
+    if (refusal && this.now() < refusal.until) throw refusal.error.held(refusal.until - this.now());
     try {
-      const token = await this.grant("password", undefined, signal);
-      this.session.refusal = undefined;
-      return (this.session.token = token);
+      if (previous?.refreshToken) {
+        try {
+          return this.accepted(await this.grant("refresh_token", previous.refreshToken, signal));
+        } catch (err) {
+          // "Refresh token is invalid." is what breaks peers every couple of weeks: log in afresh instead.
+          if (!(err instanceof TokenRefused && err.failure === "bad-refresh")) throw err;
+          this.session.token = undefined; // a refused refresh token is not offered again
+        }
+      }
+      return this.accepted(await this.grant("password", undefined, signal));
     } catch (err) {
-      if (err instanceof TokenRefused) this.session.refusal = { error: err, until: this.now() + this.refusalHoldMs };
-      throw err;
+      if (!(err instanceof TokenRefused)) throw err;
+      // The token the service refuses is gone either way; only a new login brings one.
+      this.session.token = undefined;
+      const attempts = (refusal?.attempts ?? 0) + 1;
+      const holdMs = this.refusalHoldMs * HOLD_STEPS[Math.min(attempts, HOLD_STEPS.length) - 1];
+      this.session.refusal = { error: err, until: this.now() + holdMs, attempts };
+      throw err.held(holdMs);
     }
+  }
+
+  private accepted(token: Token): Token {
+    this.session.refusal = undefined;
+    return (this.session.token = token);
   }
 
   private async grant(type: GrantType, refreshToken: string | undefined, signal?: AbortSignal): Promise<Token> {
     if (!this.budget.tryTake()) {
       const wait = this.budget.waitMs();
-      throw new RateLimitError(
+      throw new BudgetExceededError(
         `Too many Flume logins in the last hour (${this.budget.limit}); waiting ${Math.ceil(wait / 1000)} s before the next one.`,
         wait,
       );

@@ -3,7 +3,9 @@ import { RateBudget } from "../../../shared/rate-budget";
 import { withRetry, type RetryPolicy } from "../../../shared/retry";
 import { HttpTransport } from "../../../shared/http";
 import { TokenManager, type FlumeCredentials, type TokenSession } from "./auth";
-import { parseEnvelope, resourceError, type Envelope } from "./envelope";
+import { BudgetExceededError, parseEnvelope, resourceError, type Envelope } from "./envelope";
+
+export { BudgetExceededError };
 import {
   parseDevice,
   parseFlowRate,
@@ -59,9 +61,6 @@ export interface UsageQuery {
   operation?: "SUM" | "AVG" | "MIN" | "MAX" | "CNT";
 }
 
-/** Our own budget for the account is spent: no call was made; `retryAfterMs` says when one fits. */
-export class BudgetExceededError extends RateLimitError {}
-
 /**
  * A typed client of the Flume personal API (reference A4): login and token upkeep, one rolling call
  * budget for `/users/…` shared by everything that uses this client, retries of passing faults, and
@@ -93,6 +92,11 @@ export class FlumeClient {
     );
     // One quick second try for a passing fault; longer outages are the next poll's business.
     this.retry = options.retry ?? { retries: 1, baseMs: 1000 / scale, maxMs: 4000 / scale };
+  }
+
+  /** Forgets refused credentials, so that the next call logs in at once (the account node was deployed). */
+  retryLogin(): void {
+    this.auth.retryLogin();
   }
 
   /** The account's devices with their locations (time zones), bridges included. */

@@ -1,4 +1,4 @@
-import { ApiError, AuthError, RateLimitError, ValidationError } from "../../../shared/errors";
+import { ApiError, AuthError, RateLimitError, ValidationError, type ErrorOptions } from "../../../shared/errors";
 import { excerpt, retryAfterMs, type HttpTransport, type TextResponse } from "../../../shared/http";
 
 /**
@@ -58,14 +58,31 @@ function errorEnvelope(http: HttpTransport, res: TextResponse): Partial<Envelope
 
 export type TokenFailure = "bad-client" | "bad-login" | "unverified" | "bad-refresh";
 
-/** A refused token request, classified so the auth layer can decide (a bad refresh means: log in again). */
+/** Our own budget for the account (calls or logins) is spent: no call was made; `retryAfterMs` says when one fits. */
+export class BudgetExceededError extends RateLimitError {}
+
+/**
+ * A refused token request, classified so the auth layer can decide (a bad refresh means: log in again).
+ * `retryInMs` is set once the auth layer holds the credentials back: the next attempt is that far away.
+ */
 export class TokenRefused extends AuthError {
   constructor(
     readonly failure: TokenFailure,
     message: string,
     status: number,
+    options?: ErrorOptions,
+    readonly retryInMs?: number,
   ) {
-    super(message, status);
+    super(message, status, { statusText: "login refused", ...options });
+  }
+
+  /**
+   * A fresh copy that says when the next attempt is. The auth layer keeps the original and throws copies:
+   * the kernel translates the errors it reports in place.
+   */
+  held(retryInMs: number): TokenRefused {
+    const options = this.i18n ? { i18n: this.i18n } : undefined;
+    return new TokenRefused(this.failure, this.message, this.status ?? 400, options, retryInMs);
   }
 }
 
@@ -80,6 +97,7 @@ export function tokenError(http: HttpTransport, res: TextResponse, grant: "passw
       "unverified",
       "Flume account not verified: Flume says this account never finished its sign-up; confirm the e-mail Flume sent, then deploy again.",
       403,
+      { i18n: { key: "flume-flow:errors.unverified", statusKey: "flume-flow:status.loginRefused" } },
     );
   }
   if (env.message === "invalid_client" || /client credentials/i.test(detail)) {
@@ -87,16 +105,19 @@ export function tokenError(http: HttpTransport, res: TextResponse, grant: "passw
       "bad-client",
       "Client ID or secret refused: Flume did not accept the API client; copy both again from portal.flumewater.com → Settings → API Access.",
       res.status,
+      { i18n: { key: "flume-flow:errors.badClient", statusKey: "flume-flow:status.loginRefused" } },
     );
   }
   if (grant === "refresh_token") {
     return new TokenRefused("bad-refresh", "Flume refused the refresh token; logging in again.", res.status);
   }
+  // Flume answers a refused e-mail/password with 400, not 401 (reference A3, openHAB FlumeApi.java).
   if (res.status === 400 || res.status === 401 || res.status === 403) {
     return new TokenRefused(
       "bad-login",
       "Login failed, check e-mail/password: Flume refused the account's e-mail address or password; use the ones you sign in to the Flume app with.",
       res.status,
+      { i18n: { key: "flume-flow:errors.badLogin", statusKey: "flume-flow:status.loginRefused" } },
     );
   }
   return new ApiError(
