@@ -1,4 +1,4 @@
-import { RateLimitError, ValidationError } from "../../shared/errors";
+import { phrase, RateLimitError, ValidationError } from "../../shared/errors";
 import { seriesName, type Reading } from "../../shared/reading";
 import { AbortedError } from "../../shared/sleep";
 import { addDays, atLocalTime, localDateKey } from "../../shared/time/calendar";
@@ -98,7 +98,15 @@ export class PricesService {
     const current = view.current;
     if (!current) {
       throw new ValidationError(
-        `Tibber sent no price for the current ${resolution === "HOURLY" ? "hour" : "quarter"}; the next refresh retries.`,
+        resolution === "HOURLY"
+          ? phrase(
+              "tibber-prices:errors.noCurrentHour",
+              "Tibber sent no price for the current hour; the next refresh retries.",
+            )
+          : phrase(
+              "tibber-prices:errors.noCurrentQuarter",
+              "Tibber sent no price for the current quarter; the next refresh retries.",
+            ),
       );
     }
     if (current.delivered === "HOURLY" && resolution === "QUARTER_HOURLY") {
@@ -216,8 +224,10 @@ export class PricesService {
   private requireSource(): PriceSource {
     if (this.source) return this.source;
     throw new ValidationError(
-      "No Tibber token is set: create one at developer.tibber.com/settings/access-token and paste it into the node.",
-      { i18n: { key: "tibber-prices:errors.noToken" } },
+      phrase(
+        "tibber-prices:errors.noToken",
+        "No Tibber token is set: create one at developer.tibber.com/settings/access-token and paste it into the node.",
+      ),
     );
   }
 }
