@@ -34,6 +34,12 @@ export function english(p: Phrase): string {
   return interpolate(p.english, p.vars);
 }
 
+/** An error's text as a phrase, to say it again elsewhere (a warning, a reason); undefined without a key. */
+export function phraseOf(err: unknown): Phrase | undefined {
+  const texts = err instanceof MeterflowError ? err.i18n : undefined;
+  return texts && { key: texts.key, english: err instanceof Error ? err.message : "", vars: texts.vars };
+}
+
 /** What an error is made with: its English message, or a phrase that also carries its catalog key. */
 export type Message = string | Phrase;
 

@@ -1,6 +1,6 @@
 import { clock } from "../../shared/clock";
 import { resolveBaseUrl } from "../../shared/base-url";
-import { ApiError, AuthError, english, MeterflowError, phrase, type Phrase, type Vars } from "../../shared/errors";
+import { ApiError, AuthError, english, phrase, phraseOf, type Phrase, type Vars } from "../../shared/errors";
 import { retryAfterMs, USER_AGENT } from "../../shared/http";
 import { backoffDelay } from "../../shared/retry";
 import { sleep } from "../../shared/sleep";
@@ -212,8 +212,8 @@ export function startLiveStream(options: StreamOptions, sink: StreamSink, poll: 
       else sink.status.idle(streamStatusText(s, sink.now(), say));
     },
     fallback: (err) => {
-      const texts = err instanceof MeterflowError ? err.i18n : undefined;
-      sink.warn(texts ? say({ key: texts.key, english: err.message, vars: texts.vars }) : err.message);
+      const text = phraseOf(err);
+      sink.warn(text ? say(text) : err.message);
       poll();
     },
   });

@@ -1,4 +1,4 @@
-import { phrase, RateLimitError, ValidationError } from "../../shared/errors";
+import { english, phrase, phraseOf, RateLimitError, ValidationError, type Phrase } from "../../shared/errors";
 import { seriesName, type Reading } from "../../shared/reading";
 import { AbortedError } from "../../shared/sleep";
 import { addDays, atLocalTime, localDateKey } from "../../shared/time/calendar";
@@ -60,6 +60,8 @@ export interface PricesPort {
   send(outputs: Outputs): void;
   show(status: PricesStatus): void;
   warnOnce(key: string, text: string): void;
+  /** A phrase in the runtime's language; without it, English. */
+  say?(p: Phrase): string;
   /** A background failure for Catch nodes. */
   fail(err: Error): void;
   after(ms: number, work: () => Promise<void>): void;
@@ -112,7 +114,12 @@ export class PricesService {
     if (current.delivered === "HOURLY" && resolution === "QUARTER_HOURLY") {
       this.port.warnOnce(
         `tibber-hourly-standin:${localDateKey(now, view.home.timeZone)}`,
-        `Tibber sent no 15-minute prices for today (it answered an empty day, as on 2026-05-17); each hour's price stands for its four quarters meanwhile (resolution "HOURLY" in the output), and the node asks again every 15 minutes.`,
+        this.say(
+          phrase(
+            "tibber-prices:warnings.hourlyStandIn",
+            `Tibber sent no 15-minute prices for today (it answered an empty day, as on 2026-05-17); each hour's price stands for its four quarters meanwhile (resolution "HOURLY" in the output), and the node asks again every 15 minutes.`,
+          ),
+        ),
       );
     }
     const known = view.today.length + view.tomorrow.length;
@@ -175,7 +182,8 @@ export class PricesService {
       }
       // One warning per ban, so the debug sidebar says why without repeating it every quarter.
       this.port.show(this.failureStatus(error));
-      this.port.warnOnce(`tibber-ban:${banEnd}`, error.message);
+      const said = phraseOf(error);
+      this.port.warnOnce(`tibber-ban:${banEnd}`, said ? this.say(said) : error.message);
       return banEnd + AFTER_BOUNDARY_MS;
     }
     return wakeAt;
@@ -215,6 +223,10 @@ export class PricesService {
     }
     this.priceLog.prune(now - PRICE_MEMORY_MS);
     return out;
+  }
+
+  private say(p: Phrase): string {
+    return (this.port.say ?? english)(p);
   }
 
   private home(): Promise<TibberHome> {

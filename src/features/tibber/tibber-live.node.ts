@@ -99,7 +99,7 @@ const tibberLive = defineNode<Settings, Credentials>({
           measurement: (raw) => {
             const r = toLiveReading(homeId, raw);
             if (r) emit(throttle.push(r));
-            else kit.warnOnce("no-timestamp", "Tibber sent a live measurement without a usable timestamp; skipped.");
+            else kit.warnOnce("no-timestamp", kit.t("warnings.noTimestamp"));
           },
           state: (s) => {
             if (s.kind !== "live") emit(throttle.flush());

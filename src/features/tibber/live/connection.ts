@@ -2,7 +2,7 @@ import { clock } from "../../../shared/clock";
 import {
   AuthError,
   english,
-  MeterflowError,
+  phraseOf,
   phrase,
   QuotaError,
   RateLimitError,
@@ -340,8 +340,8 @@ const verbatim = (text: string): Phrase => phrase("tibber-live:reasons.verbatim"
 /** An error as a reason: its catalog key when it has one (a timeout reads in the runtime's language). */
 function said(err: Error, max = Infinity): Phrase {
   const text = err.message.slice(0, max);
-  const texts = err instanceof MeterflowError ? err.i18n : undefined;
-  return texts ? { key: texts.key, english: text, vars: texts.vars } : verbatim(text);
+  const own = phraseOf(err);
+  return own ? { ...own, english: text } : verbatim(text);
 }
 
 function errorText(errors: unknown[]): string {
