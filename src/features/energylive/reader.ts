@@ -93,7 +93,7 @@ function skippedValues(latest: LatestReadings, say: Say): ReadResult["skipped"] 
       phrase(
         "energylive-reader:warnings.skipped",
         "energyLIVE sent no usable value for __key__ (__reason__); it is left out of the output.",
-        { key: s.key, reason: s.reason },
+        { key: s.key, reason: say(s.said) },
       ),
     ),
   }));
