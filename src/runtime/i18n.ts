@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { ErrorTexts } from "../shared/errors";
+import { interpolate, type ErrorTexts } from "../shared/errors";
 
 /**
  * Runtime texts in the runtime's language (`settings.lang`, else the process locale): a key of the node
@@ -46,12 +46,7 @@ function lookup(catalog: Record<string, unknown> | null, dotted: string): string
   return typeof at === "string" ? at : undefined;
 }
 
-/** Node-RED's `__name__` placeholders. */
-export function interpolate(text: string, vars?: Vars): string {
-  return vars
-    ? text.replace(/__([A-Za-z0-9_]+?)__/g, (all, name: string) => (name in vars ? String(vars[name]) : all))
-    : text;
-}
+export { interpolate };
 
 /** `key` is `<path>` in `set`'s catalog or `<set>:<path>` in another set's; returns undefined if none has it. */
 export function translate(RED: Translate | undefined, set: string, key: string, vars?: Vars): string | undefined {

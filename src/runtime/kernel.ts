@@ -1,4 +1,5 @@
 import { clock } from "../shared/clock";
+import { phrase, ValidationError } from "../shared/errors";
 import { Poller, type PollTask } from "../shared/poller";
 import { Redactor } from "../shared/redact";
 import { AbortedError } from "../shared/sleep";
@@ -108,7 +109,16 @@ export class NodeKit<Settings, Creds extends object> {
   tlsOptions(id: string | undefined): Record<string, unknown> | undefined {
     if (!id) return undefined;
     const tls = this.RED.nodes.getNode(id) as { addTLSOptions?: (o: object) => Record<string, unknown> } | null;
-    if (!tls?.addTLSOptions) throw new Error(`The TLS configuration ${id} is missing; select another one.`);
+    if (!tls?.addTLSOptions) {
+      const missing = phrase(
+        "shared.errors.tlsMissing",
+        "The TLS configuration __id__ is missing; select another one.",
+        {
+          id,
+        },
+      );
+      throw new ValidationError(missing);
+    }
     return tls.addTLSOptions({});
   }
 

@@ -5,10 +5,48 @@
 
 export type ErrorCode = "AUTH" | "RATE_LIMIT" | "API" | "VALIDATION" | "TIMEOUT" | "NETWORK" | "QUOTA";
 
+export type Vars = Record<string, string | number>;
+
+/**
+ * A text the user reads, with its catalog key (`<set>:<path>` or `shared.<path>`) and its English as the
+ * en-US catalog has it, `__name__` placeholders and all: thrown as an error's message, the English is what
+ * it says without a runtime, and the kernel says it in the runtime's language.
+ */
+export interface Phrase {
+  key: string;
+  english: string;
+  vars?: Vars;
+}
+
+export function phrase(key: string, english: string, vars?: Vars): Phrase {
+  return vars ? { key, english, vars } : { key, english };
+}
+
+/** Node-RED's `__name__` placeholders filled in. */
+export function interpolate(text: string, vars?: Vars): string {
+  return vars
+    ? text.replace(/__([A-Za-z0-9_]+?)__/g, (all, name: string) => (name in vars ? String(vars[name]) : all))
+    : text;
+}
+
+/** A phrase in English, where no runtime translates it (feature objects without a node, unit tests). */
+export function english(p: Phrase): string {
+  return interpolate(p.english, p.vars);
+}
+
+/** An error's text as a phrase, to say it again elsewhere (a warning, a reason); undefined without a key. */
+export function phraseOf(err: unknown): Phrase | undefined {
+  const texts = err instanceof MeterflowError ? err.i18n : undefined;
+  return texts && { key: texts.key, english: err instanceof Error ? err.message : "", vars: texts.vars };
+}
+
+/** What an error is made with: its English message, or a phrase that also carries its catalog key. */
+export type Message = string | Phrase;
+
 export interface ErrorOptions {
   cause?: unknown;
   /** The few words a node's status line shows for this error; without it, the message's first clause. */
-  statusText?: string;
+  statusText?: string | Phrase;
   /** The texts in the user's language: catalog keys (`<key>` of the node's set, or `<set>:<key>`) and their vars. */
   i18n?: ErrorTexts;
 }
@@ -24,19 +62,28 @@ export class MeterflowError extends Error {
   statusText?: string;
   /** Beside the English message: what the kernel translates it from (the English stays the fallback). */
   readonly i18n?: ErrorTexts;
-  constructor(code: ErrorCode, message: string, options?: ErrorOptions) {
-    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+  constructor(code: ErrorCode, message: Message, options?: ErrorOptions) {
+    super(
+      typeof message === "string" ? message : english(message),
+      options?.cause === undefined ? undefined : { cause: options.cause },
+    );
     this.code = code;
     this.name = new.target.name;
-    if (options?.statusText) this.statusText = options.statusText;
+    const status = options?.statusText;
+    if (status) this.statusText = typeof status === "string" ? status : english(status);
     if (options?.i18n) this.i18n = options.i18n;
+    else if (typeof message !== "string") {
+      const statusKey = typeof status === "object" ? { statusKey: status.key } : {};
+      const vars = { ...message.vars, ...(typeof status === "object" ? status.vars : {}) };
+      this.i18n = { key: message.key, ...statusKey, ...(Object.keys(vars).length ? { vars } : {}) };
+    }
   }
 }
 
 /** Credentials were refused: retrying will not help until the user fixes them. */
 export class AuthError extends MeterflowError {
   readonly status?: number;
-  constructor(message: string, status?: number, options?: ErrorOptions) {
+  constructor(message: Message, status?: number, options?: ErrorOptions) {
     super("AUTH", message, options);
     this.status = status;
   }
@@ -46,7 +93,7 @@ export class AuthError extends MeterflowError {
 export class RateLimitError extends MeterflowError {
   readonly retryAfterMs: number;
   readonly status: number;
-  constructor(message: string, retryAfterMs: number, status = 429, options?: ErrorOptions) {
+  constructor(message: Message, retryAfterMs: number, status = 429, options?: ErrorOptions) {
     super("RATE_LIMIT", message, options);
     this.retryAfterMs = retryAfterMs;
     this.status = status;
@@ -56,7 +103,7 @@ export class RateLimitError extends MeterflowError {
 /** A monthly or daily allowance is used up: nothing more until it renews. */
 export class QuotaError extends MeterflowError {
   readonly status?: number;
-  constructor(message: string, status?: number, options?: ErrorOptions) {
+  constructor(message: Message, status?: number, options?: ErrorOptions) {
     super("QUOTA", message, options);
     this.status = status;
   }
@@ -66,7 +113,7 @@ export class QuotaError extends MeterflowError {
 export class ApiError extends MeterflowError {
   readonly status: number;
   readonly body?: string;
-  constructor(message: string, status: number, body?: string, options?: ErrorOptions) {
+  constructor(message: Message, status: number, body?: string, options?: ErrorOptions) {
     super("API", message, options);
     this.status = status;
     this.body = body;
@@ -80,7 +127,7 @@ export class ApiError extends MeterflowError {
 /** The request did not finish within the client's timeout. */
 export class TimeoutError extends MeterflowError {
   readonly timeoutMs: number;
-  constructor(message: string, timeoutMs: number, options?: ErrorOptions) {
+  constructor(message: Message, timeoutMs: number, options?: ErrorOptions) {
     super("TIMEOUT", message, options);
     this.timeoutMs = timeoutMs;
   }
@@ -88,14 +135,14 @@ export class TimeoutError extends MeterflowError {
 
 /** The service could not be reached at all (refused, reset, DNS). */
 export class NetworkError extends MeterflowError {
-  constructor(message: string, options?: ErrorOptions) {
+  constructor(message: Message, options?: ErrorOptions) {
     super("NETWORK", message, options);
   }
 }
 
 /** The input or configuration is wrong; the message names the offending value. */
 export class ValidationError extends MeterflowError {
-  constructor(message: string, options?: ErrorOptions) {
+  constructor(message: Message, options?: ErrorOptions) {
     super("VALIDATION", message, options);
   }
 }

@@ -54,17 +54,19 @@ export class Redactor {
   }
 
   /**
-   * Masks an error in place (message, stack, an echoed `body`, and its `cause` chain): it is ours to
+   * Masks an error in place (message, stack, an echoed `body`, its catalog vars, and its `cause` chain): it is ours to
    * pass on, and code further down may still hold the same object.
    */
   error<E extends Error>(err: E): E {
     if (this.empty) return err;
     const seen = new Set<Error>([err]);
-    let current: Error & { body?: unknown } = err;
+    let current: Error & { body?: unknown; i18n?: { vars?: object } } = err;
     for (;;) {
       current.message = this.text(current.message);
       if (typeof current.stack === "string") current.stack = this.text(current.stack);
       if (typeof current.body === "string") current.body = this.text(current.body);
+      // The catalog vars of a translatable error can quote the remote answer as the message does.
+      if (current.i18n?.vars) current.i18n.vars = this.value(current.i18n.vars);
       const cause = current.cause;
       if (cause instanceof Error && !seen.has(cause)) {
         seen.add(cause);

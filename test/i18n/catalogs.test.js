@@ -50,7 +50,23 @@ function editorKeys() {
   });
 }
 
-/** [set, key, where] for every key the runtime asks for through kit.t or an error's i18n. */
+// phrase("<key>", <English literal>: "…", '…' or `…` without ${}), as src/shared/errors.ts builds them.
+const PHRASE = /\bphrase\(\s*"([^"]+)",\s*("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|`(?:[^`\\$]|\\.)*`)/g;
+
+/** [set, key, English] of every phrase("<set>:<key>", "English", …) in src/. */
+function phrases() {
+  const found = [];
+  for (const file of walk(path.join(root, "src"), ".ts")) {
+    const text = fs.readFileSync(file, "utf8");
+    for (const m of text.matchAll(PHRASE)) {
+      const [set, key] = m[1].startsWith("shared.") ? [SHARED_HOME, m[1]] : m[1].split(":");
+      found.push([set, key, new Function(`return ${m[2]};`)(), `${path.relative(root, file)}: ${m[1]}`]);
+    }
+  }
+  return found;
+}
+
+/** [set, key, where] for every key the runtime asks for through kit.t, an error's i18n or a phrase. */
 function runtimeKeys() {
   const found = [];
   for (const file of walk(path.join(root, "src"), ".ts")) {
@@ -59,6 +75,7 @@ function runtimeKeys() {
     const keys = [
       ...[...text.matchAll(/\bkit\.t\(\s*"([^"]+)"/g)].map((m) => m[1]),
       ...[...text.matchAll(/i18n: \{\s*key: "([^"]+)"(?:,\s*statusKey: "([^"]+)")?/g)].flatMap((m) => m.slice(1)),
+      ...[...text.matchAll(PHRASE)].map((m) => m[1]),
     ].filter(Boolean);
     for (const key of keys) {
       const colon = key.indexOf(":");
@@ -130,6 +147,18 @@ describe("message catalogs (en-US and de)", function () {
       }
     }
     missing.should.eql([]);
+  });
+
+  it("has the English of every phrase in the code as the en-US catalog has it", function () {
+    const found = phrases();
+    found.length.should.be.above(40);
+    const differ = [];
+    for (const [set, key, english, where] of found) {
+      const text = catalogs["en-US"][set] && catalogs["en-US"][set].get(key);
+      if (text !== english)
+        differ.push(`${where}: code says ${JSON.stringify(english)}, catalog ${JSON.stringify(text)}`);
+    }
+    differ.should.eql([]);
   });
 
   it("has German headings, no <b>/<i> and the English structure in every German help page", function () {

@@ -202,7 +202,8 @@ describe("tibber-live subscription client", function () {
   it("tibber-api's own TibberFeed reads the simulator's feed (conformance with an independent client)", async function () {
     const { TibberFeed, TibberQuery } = require("tibber-api");
     const query = new TibberQuery({
-      apiEndpoint: { apiKey: DEMO_TOKEN, queryUrl: sim.url, userAgent: "conformance-test" },
+      // tibber-api keeps the first User-Agent of the process (a static): the one the conformance test checks.
+      apiEndpoint: { apiKey: DEMO_TOKEN, queryUrl: sim.url, userAgent: "meterflow-conformance" },
       homeId: WINTERFELL.id,
       active: true,
       timestamp: true,

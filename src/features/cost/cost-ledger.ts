@@ -1,4 +1,4 @@
-import { ValidationError } from "../../shared/errors";
+import { english, phrase, ValidationError, type Phrase } from "../../shared/errors";
 import { batch, type Batch, type Point } from "../../shared/reading";
 import { localDateKey, startOfLocalDay, addDays } from "../../shared/time/calendar";
 import { billInterval, nextMonth, PriceIndex, sumLines, type BillContext, type BillLine } from "./domain/bill";
@@ -28,6 +28,8 @@ export interface StateStore {
 export interface LedgerAnswer {
   out?: Batch;
   warnings: string[];
+  /** Some intervals have no price yet: their energy cost is left out. */
+  unpriced: boolean;
   /** The status line: the newest day's total, or how many prices are known. */
   status: string;
 }
@@ -46,6 +48,8 @@ export class CostLedger {
   constructor(
     private readonly settings: LedgerSettings,
     private readonly store: StateStore,
+    /** Says a phrase in the runtime's language; English without one. */
+    private readonly say: (p: Phrase) => string = english,
   ) {
     const saved = store.get<Stored>(KEY);
     if (saved?.v !== 1) return;
@@ -60,16 +64,19 @@ export class CostLedger {
 
   input(msg: Record<string, unknown>): LedgerAnswer {
     const prices = parsePrices(msg);
-    if (prices) return this.addPrices(prices.items, prices.warnings);
+    if (prices) return this.addPrices(prices.items, prices.warnings.map(this.say));
     const consumption = parseConsumption(msg, this.settings);
-    if (consumption) return this.addConsumption(consumption.items, consumption.warnings);
+    if (consumption) return this.addConsumption(consumption.items, consumption.warnings.map(this.say));
     throw new ValidationError(
-      "msg.payload is neither prices (tibber-prices output, [{startsAt, total}]) nor consumption (meter-interpolate output, tibber_consumption, [{t, v}])",
+      phrase(
+        "energy-cost:errors.neither",
+        "msg.payload is neither prices (tibber-prices output, [{startsAt, total}]) nor consumption (meter-interpolate output, tibber_consumption, [{t, v}])",
+      ),
     );
   }
 
   private addPrices(slots: PriceSlot[], warnings: string[]): LedgerAnswer {
-    if (slots.length === 0) return { warnings, status: `${this.prices.size} prices` };
+    if (slots.length === 0) return { warnings, unpriced: false, status: this.pricesKnown() };
     const from = Math.min(...slots.map((s) => s.startMs));
     const to = Math.max(...slots.map((s) => s.endMs));
     const touched = [...this.intervals.values()].filter((iv) => iv.startMs < to && iv.endMs > from);
@@ -78,7 +85,11 @@ export class CostLedger {
     const ctx = this.context();
     const changed = touched.filter((iv) => !sameBill(before.get(iv)!, billInterval(iv, ctx)));
     const answer = this.answer(changed, warnings);
-    return changed.length ? answer : { warnings, status: `${this.prices.size} prices` };
+    return changed.length ? answer : { warnings, unpriced: false, status: this.pricesKnown() };
+  }
+
+  private pricesKnown(): string {
+    return this.say(phrase("energy-cost:status.prices", "__count__ prices", { count: this.prices.size }));
   }
 
   private addConsumption(items: Interval[], warnings: string[]): LedgerAnswer {
@@ -104,7 +115,13 @@ export class CostLedger {
     }
     if (unpriced)
       warnings.push(
-        `${unpriced} of ${items.length} intervals have no price (yet): their energy cost is left out until the prices arrive`,
+        this.say(
+          phrase(
+            "energy-cost:warnings.unpriced",
+            "__count__ of __total__ intervals have no price (yet): their energy cost is left out until the prices arrive",
+            { count: unpriced, total: items.length },
+          ),
+        ),
       );
     const months = new Map<string, [string, string]>();
     let newest: BillLine | undefined;
@@ -117,11 +134,10 @@ export class CostLedger {
     }
     for (const [series, month] of months.values())
       points.push(billPoint(this.period(series, month, nextMonth(month), ctx), "monthly"));
-    const status = newest
-      ? `${(newest.energy + newest.grid + newest.levies + newest.fixed).toFixed(2)} ${newest.currency} ${newest.unpricedKwh > 1e-12 ? "(gap) " : ""}${localDateKey(newest.startMs, tz).slice(5)}`
-      : `${this.prices.size} prices`;
+    const status = newest ? this.say(dayLine(newest, tz)) : this.pricesKnown();
     const series = items[0]?.series ?? "";
-    return { out: points.length ? batch(points, `energy_cost/${series}`) : undefined, warnings, status };
+    const out = points.length ? batch(points, `energy_cost/${series}`) : undefined;
+    return { out, warnings, unpriced: unpriced > 0, status };
   }
 
   private period(series: string, fromKey: string, toKey: string, ctx: BillContext): BillLine {
@@ -168,6 +184,18 @@ export class CostLedger {
     };
     this.store.set(KEY, stored);
   }
+}
+
+/** The newest day's total: "12.34 EUR 05-01", with "(gap)" while some of its energy has no price. */
+function dayLine(day: BillLine, tz: string): Phrase {
+  const vars = {
+    total: (day.energy + day.grid + day.levies + day.fixed).toFixed(2),
+    currency: day.currency,
+    day: localDateKey(day.startMs, tz).slice(5),
+  };
+  return day.unpricedKwh > 1e-12
+    ? phrase("energy-cost:status.dayGap", "__total__ __currency__ (gap) __day__", vars)
+    : phrase("energy-cost:status.day", "__total__ __currency__ __day__", vars);
 }
 
 function sameBill(a: BillLine, b: BillLine): boolean {

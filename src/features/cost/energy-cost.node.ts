@@ -18,7 +18,7 @@ const energyCost = defineNode<LedgerSettings>({
     tariff: tariffSetting(config),
   }),
   start(kit) {
-    const ledger = new CostLedger(kit.settings, kit.state);
+    const ledger = new CostLedger(kit.settings, kit.state, (p) => kit.t(p.key, p.vars));
     return {
       input: async (msg, send) => {
         // One at a time: each message continues the ledger the one before left.
@@ -26,7 +26,7 @@ const energyCost = defineNode<LedgerSettings>({
           const answer = ledger.input(msg);
           for (const w of answer.warnings) kit.warn(w);
           if (answer.out) send(answer.out);
-          if (answer.warnings.some((w) => w.includes("no price"))) kit.status.attention(answer.status);
+          if (answer.unpriced) kit.status.attention(answer.status);
           else kit.status.ok(answer.status, kit.now());
           return Promise.resolve();
         });

@@ -1,4 +1,4 @@
-import { ValidationError } from "../../shared/errors";
+import { english, phrase, ValidationError, type Phrase } from "../../shared/errors";
 import { formatLocalIso } from "../../shared/time/zone";
 import { makePlan, stateAt, type Plan, type PlanOptions } from "./domain/plan";
 import { parsePrices } from "./domain/prices";
@@ -28,6 +28,8 @@ export interface PlanPort {
   get<T>(key: string): T | undefined;
   set(key: string, value: unknown): void;
   status(on: boolean | undefined, text: string): void;
+  /** A phrase in the runtime's language; without it, English. */
+  say?(p: Phrase): string;
 }
 
 /** Never sleep longer than this, so a host that slept or changed its clock catches up. */
@@ -71,7 +73,10 @@ export class PlanRunner {
     const parsed = parsePrices(msg);
     if (!parsed)
       throw new ValidationError(
-        "msg.payload holds no prices: wire tibber-prices (either output) or send [{startsAt, total}]",
+        phrase(
+          "price-plan:errors.noPrices",
+          "msg.payload holds no prices: wire tibber-prices (either output) or send [{startsAt, total}]",
+        ),
       );
     const now = this.port.now();
     for (const s of parsed.items) this.prices.set(s.startMs, s);
@@ -94,7 +99,7 @@ export class PlanRunner {
       const payload = on ? this.settings.onPayload : this.settings.offPayload;
       this.port.send([null, { payload, on, ...(next ? { until: next } : {}) }]);
     }
-    this.port.status(on, `${on ? "on" : "off"}${next ? ` until ${next.slice(11, 16)}` : ""}`);
+    this.port.status(on, (this.port.say ?? english)(statusLine(on === true, next.slice(11, 16))));
     if (nextChangeMs !== undefined)
       this.cancel = this.port.after(Math.min(MAX_SLEEP_MS, Math.max(0, nextChangeMs - now) + AFTER_MS), () =>
         this.tick(),
@@ -153,6 +158,13 @@ function mergeOn(
     else runs.push({ startMs: s.startMs, endMs: s.endMs });
   }
   return runs;
+}
+
+function statusLine(on: boolean, until: string): Phrase {
+  if (!until) return on ? phrase("price-plan:status.on", "on") : phrase("price-plan:status.off", "off");
+  return on
+    ? phrase("price-plan:status.onUntil", "on until __time__", { time: until })
+    : phrase("price-plan:status.offUntil", "off until __time__", { time: until });
 }
 
 const round = (n: number, d: number): number => Math.round(n * 10 ** d) / 10 ** d;

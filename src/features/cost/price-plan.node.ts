@@ -1,6 +1,6 @@
-import { ValidationError } from "../../shared/errors";
+import { phrase, ValidationError } from "../../shared/errors";
 import { PlanRunner, type PlanSettings } from "./plan-runner";
-import { num, text, zoneSetting } from "./settings";
+import { clockSetting as clock, num, text, zoneSetting } from "./settings";
 import { defineNode } from "../../runtime/kernel";
 import type { NodeAPI } from "../../runtime/types";
 
@@ -9,32 +9,26 @@ import type { NodeAPI } from "../../runtime/types";
  * today and tomorrow; the plan on output 1, `on`/`off` at the right moments on output 2.
  */
 
-function clock(value: unknown, what: string, fallback?: string): number | undefined {
-  const t = text(value) || fallback;
-  if (t === undefined) return undefined;
-  const m = /^([01]?\d|2[0-3]):([0-5]\d)$/.exec(t);
-  if (!m) throw new ValidationError(`${what} must be a clock time such as "22:00", not "${t}"`);
-  return Number(m[1]) * 60 + Number(m[2]);
-}
-
 const pricePlan = defineNode<PlanSettings>({
   type: "price-plan",
   settings: (config) => {
     const hours = num(config.hours, 3);
     if (!(hours > 0 && hours <= 48))
-      throw new ValidationError(`Hours on must be more than 0 and at most 48, not ${hours}`);
+      throw new ValidationError(
+        phrase("price-plan:errors.hours", "Hours on must be more than 0 and at most 48, not __hours__", { hours }),
+      );
     const maxPrice = text(config.maxPrice) === "" ? undefined : num(config.maxPrice, NaN);
     if (maxPrice !== undefined && !Number.isFinite(maxPrice))
-      throw new ValidationError("Max price must be a number or blank");
+      throw new ValidationError(phrase("price-plan:errors.maxPrice", "Max price must be a number or blank"));
     return {
       hours,
-      from: clock(config.from, "From", "00:00") as number,
-      to: clock(config.to, "To", "00:00") as number,
+      from: clock(config.from, "from", "00:00") as number,
+      to: clock(config.to, "to", "00:00") as number,
       contiguous: config.contiguous !== false && config.contiguous !== "false",
       minRunMinutes: Math.max(0, num(config.minRunMinutes, 0)),
       maxPrice,
       mustRunHours: Math.max(0, num(config.mustRunHours, 0)),
-      mustRunBy: clock(config.mustRunBy, "Must have run by"),
+      mustRunBy: clock(config.mustRunBy, "mustRunBy"),
       timeZone: zoneSetting(config.timezone, "Europe/Berlin") as string,
       powerKw: Math.max(0, num(config.powerKw, 0)),
       onPayload: text(config.onPayload) || "on",
@@ -49,6 +43,7 @@ const pricePlan = defineNode<PlanSettings>({
       get: (key) => kit.state.get(key),
       set: (key, value) => kit.state.set(key, value),
       status: (on, line) => (on ? kit.status.ok(line, kit.now()) : kit.status.idle(line)),
+      say: (p) => kit.t(p.key, p.vars),
     });
     runner.start();
     return {

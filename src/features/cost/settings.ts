@@ -1,4 +1,4 @@
-import { ValidationError } from "../../shared/errors";
+import { phrase, ValidationError } from "../../shared/errors";
 import { numberProp, textProp } from "../../shared/props";
 import { isValidTimeZone } from "../../shared/time/zone";
 import { kwhFactor } from "./domain/consumption";
@@ -17,18 +17,30 @@ export function text(value: unknown, fallback = ""): string {
 export function zoneSetting(value: unknown, fallback?: string): string | undefined {
   const zone = text(value) || fallback;
   if (zone !== undefined && !isValidTimeZone(zone))
-    throw new ValidationError(`Unknown time zone "${zone}": use an IANA name such as Europe/Berlin`);
+    throw new ValidationError(
+      phrase("energy-cost:errors.zone", 'Unknown time zone "__zone__": use an IANA name such as Europe/Berlin', {
+        zone,
+      }),
+    );
   return zone;
 }
 
 export function tariffSetting(config: Record<string, unknown>): Tariff {
   const vat = num(config.vat, 0);
-  if (vat < 0 || vat > 100) throw new ValidationError(`VAT is a percentage between 0 and 100, not ${vat}`);
+  if (vat < 0 || vat > 100)
+    throw new ValidationError(
+      phrase("energy-cost:errors.vat", "VAT is a percentage between 0 and 100, not __vat__", { vat }),
+    );
   let windows;
   try {
     windows = parseWindows(config.gridWindows);
   } catch (err) {
-    if (err instanceof SyntaxError) throw new ValidationError(`Grid fee windows are no valid JSON: ${err.message}`);
+    if (err instanceof SyntaxError)
+      throw new ValidationError(
+        phrase("energy-cost:errors.windowsJson", "Grid fee windows are no valid JSON: __detail__", {
+          detail: err.message,
+        }),
+      );
     throw err;
   }
   return {
@@ -44,6 +56,33 @@ export function tariffSetting(config: Record<string, unknown>): Tariff {
 
 export function unitSetting(value: unknown): string {
   const unit = text(value) || "kWh";
-  if (kwhFactor(unit) === undefined) throw new ValidationError(`Unit "${unit}" is no energy unit: use Wh, kWh or MWh`);
+  if (kwhFactor(unit) === undefined)
+    throw new ValidationError(
+      phrase("energy-cost:errors.unit", 'Unit "__unit__" is no energy unit: use Wh, kWh or MWh', { unit }),
+    );
   return unit;
 }
+
+/** A clock time ("22:00") as minutes of the day; blank gives `fallback` (undefined: none). */
+export function clockSetting(
+  value: unknown,
+  field: "from" | "to" | "mustRunBy",
+  fallback?: string,
+): number | undefined {
+  const t = text(value) || fallback;
+  if (t === undefined) return undefined;
+  const m = /^([01]?\d|2[0-3]):([0-5]\d)$/.exec(t);
+  if (!m) throw new ValidationError(CLOCKS[field](t));
+  return Number(m[1]) * 60 + Number(m[2]);
+}
+
+const CLOCKS = {
+  from: (value: string) =>
+    phrase("price-plan:errors.from", 'From must be a clock time such as "22:00", not "__value__"', { value }),
+  to: (value: string) =>
+    phrase("price-plan:errors.to", 'To must be a clock time such as "22:00", not "__value__"', { value }),
+  mustRunBy: (value: string) =>
+    phrase("price-plan:errors.mustRunBy", 'Must have run by must be a clock time such as "22:00", not "__value__"', {
+      value,
+    }),
+};

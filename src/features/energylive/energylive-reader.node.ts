@@ -1,8 +1,8 @@
 import { normalizeDeviceUid } from "./client";
 import { energyLiveDevicesLookup } from "./energylive-lookup";
 import { startLiveStream, type EnergyLiveStream } from "./live-stream";
-import { EnergyLiveReader, KeyRefusals, pollingTooFast, type ReadResult } from "./reader";
-import { ValidationError } from "../../shared/errors";
+import { EnergyLiveReader, KeyRefusals, pollingTooFast, uidMissing, type ReadResult } from "./reader";
+import type { Phrase } from "../../shared/errors";
 import { defineNode, type NodeKit } from "../../runtime/kernel";
 import { registerLookup } from "../../runtime/lookup";
 import { numberProp, textProp } from "../../shared/props";
@@ -45,7 +45,8 @@ const energyLiveReader = defineNode<Settings, Credentials>({
   }),
   start(kit) {
     const { settings } = kit;
-    const reader = new EnergyLiveReader({ ...settings, apiKey: kit.credentials.apiKey ?? "" });
+    const say = (p: Phrase) => kit.t(p.key, p.vars);
+    const reader = new EnergyLiveReader({ ...settings, apiKey: kit.credentials.apiKey ?? "", say });
     const read = async (uid: string) => {
       const onRetry = (err: unknown, delayMs: number) =>
         kit.status.waiting(
@@ -68,12 +69,12 @@ const energyLiveReader = defineNode<Settings, Credentials>({
         problem ??= err as Error;
       }
       if (problem || !uid) {
-        kit.fail(problem ?? new ValidationError("Set the device UID to poll."));
+        kit.fail(problem ?? uidMissing());
       } else {
-        const tooFast = pollingTooFast(settings.intervalS);
+        const tooFast = pollingTooFast(settings.intervalS, say);
         if (tooFast) kit.warn(tooFast);
         const pollUid = uid;
-        const refusals = new KeyRefusals(settings.intervalS);
+        const refusals = new KeyRefusals(settings.intervalS, say);
         const poller = kit.every(async () => {
           let output;
           try {
@@ -85,7 +86,7 @@ const energyLiveReader = defineNode<Settings, Credentials>({
             kit.status.error(refused.status);
             return refused.retryMs;
           }
-          if (refusals.succeeded()) kit.log("energyLIVE accepts the API key again; polling resumes.");
+          if (refusals.succeeded()) kit.log(kit.t("log.keyAccepted"));
           if (output) kit.send({ ...output });
           return undefined;
         });

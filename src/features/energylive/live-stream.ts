@@ -1,6 +1,6 @@
 import { clock } from "../../shared/clock";
 import { resolveBaseUrl } from "../../shared/base-url";
-import { ApiError, AuthError, RateLimitError } from "../../shared/errors";
+import { ApiError, AuthError, english, phrase, phraseOf, type Phrase, type Vars } from "../../shared/errors";
 import { retryAfterMs, USER_AGENT } from "../../shared/http";
 import { backoffDelay } from "../../shared/retry";
 import { sleep } from "../../shared/sleep";
@@ -35,7 +35,8 @@ export const DEFAULT_STREAM_TIMINGS: StreamTimings = { baseMs: 2_000, maxMs: 5 *
 export type StreamState =
   | { kind: "connecting" }
   | { kind: "live" }
-  | { kind: "reconnecting"; atMs: number; reason: string }
+  /** `reason` in English; `said` the same with its catalog key, for the status line. */
+  | { kind: "reconnecting"; atMs: number; reason: string; said: Phrase }
   | { kind: "stopped"; error: Error };
 
 export interface StreamHooks {
@@ -53,7 +54,7 @@ export interface StreamOptions {
 }
 
 /** What to do after a stream ended or failed. */
-type Outcome = { retryMs?: number; reason: string } | { stop: Error } | { fallback: Error };
+type Outcome = { retryMs?: number; reason: Phrase } | { stop: Error } | { fallback: Error };
 
 const REFUSED = new Set([404, 405, 406, 501]);
 
@@ -96,7 +97,8 @@ export class EnergyLiveStream {
       this.reconnects++;
       const backoff = backoffDelay(this.attempts, this.timings, clock.random);
       const delay = Math.max(backoff, outcome.retryMs ?? 0, this.timings.baseMs / 2);
-      this.hooks.state({ kind: "reconnecting", atMs: clock.now() + delay, reason: outcome.reason });
+      const { reason } = outcome;
+      this.hooks.state({ kind: "reconnecting", atMs: clock.now() + delay, reason: english(reason), said: reason });
       // sleep() removes its abort listener when the timer fires: one per reconnect would pile up on the signal.
       await sleep(delay, signal).catch(() => undefined);
     }
@@ -128,7 +130,10 @@ export class EnergyLiveStream {
         await res.body?.cancel().catch(() => undefined);
         return {
           fallback: new ApiError(
-            "energyLIVE answered the live stream with something other than an event stream; polling /latest instead.",
+            phrase(
+              "energylive-reader:errors.notEventStream",
+              "energyLIVE answered the live stream with something other than an event stream; polling /latest instead.",
+            ),
             200,
           ),
         };
@@ -150,11 +155,17 @@ export class EnergyLiveStream {
           }
         }
       }
-      return { reason: "the stream ended" };
+      return { reason: phrase("energylive-reader:reasons.ended", "the stream ended") };
     } catch (err) {
-      if (silent) return { reason: `no data for ${Math.round(this.timings.silentMs / 1000)} s` };
+      const seconds = Math.round(this.timings.silentMs / 1000);
+      if (silent)
+        return { reason: phrase("energylive-reader:reasons.silent", "no data for __seconds__ s", { seconds }) };
       const cause = (err as { cause?: { code?: string } }).cause?.code;
-      return { reason: cause ? `cannot reach energyLIVE (${cause})` : "the stream broke off" };
+      return {
+        reason: cause
+          ? phrase("energylive-reader:reasons.unreachable", "cannot reach energyLIVE (__code__)", { code: cause })
+          : phrase("energylive-reader:reasons.brokeOff", "the stream broke off"),
+      };
     } finally {
       if (watchdog) clearTimeout(watchdog);
       outer.removeEventListener("abort", abort);
@@ -182,22 +193,27 @@ export interface StreamSink {
   fail(err: Error): void;
   warn(text: string): void;
   now(): number;
+  /** A catalog text in the runtime's language (a node's kit); without it, English. */
+  t?(key: string, vars?: Vars): string;
 }
 
 /** Starts the live stream of a reader node; a refused stream hands over to `poll`. */
 export function startLiveStream(options: StreamOptions, sink: StreamSink, poll: () => void): EnergyLiveStream {
+  const say = (p: Phrase): string => (sink.t ? sink.t(p.key, p.vars) : english(p));
   const stream = new EnergyLiveStream(options, {
     reading: (out) => {
       sink.send({ ...out });
-      sink.status.ok(`live · ${powerSummary(out.payload)}`, out.timestamp);
+      const power = powerSummary(out.payload);
+      sink.status.ok(say(phrase("energylive-reader:status.live", "live · __power__", { power })), out.timestamp);
     },
     state: (s) => {
       if (s.kind === "stopped") sink.fail(s.error);
-      else if (s.kind === "reconnecting") sink.status.waiting(streamStatusText(s, sink.now()));
-      else sink.status.idle(streamStatusText(s, sink.now()));
+      else if (s.kind === "reconnecting") sink.status.waiting(streamStatusText(s, sink.now(), say));
+      else sink.status.idle(streamStatusText(s, sink.now(), say));
     },
     fallback: (err) => {
-      sink.warn(err.message);
+      const text = phraseOf(err);
+      sink.warn(text ? say(text) : err.message);
       poll();
     },
   });
@@ -206,10 +222,26 @@ export function startLiveStream(options: StreamOptions, sink: StreamSink, poll: 
 }
 
 /** The status line of a stream state (a stopped stream shows its error instead). */
-export function streamStatusText(s: Exclude<StreamState, { kind: "stopped" }>, now: number): string {
-  if (s.kind === "reconnecting")
-    return `reconnecting in ${Math.max(1, Math.round((s.atMs - now) / 1000))} s · ${s.reason}`;
-  return s.kind === "live" ? "live · waiting for a measurement" : "connecting to the live stream";
+export function streamStatusText(
+  s: Exclude<StreamState, { kind: "stopped" }>,
+  now: number,
+  say: (p: Phrase) => string = english,
+): string {
+  if (s.kind === "reconnecting") {
+    const seconds = Math.max(1, Math.round((s.atMs - now) / 1000));
+    const reason = say(s.said);
+    return say(
+      phrase("energylive-reader:status.reconnecting", "reconnecting in __seconds__ s · __reason__", {
+        seconds,
+        reason,
+      }),
+    );
+  }
+  return say(
+    s.kind === "live"
+      ? phrase("energylive-reader:status.waitingForMeasurement", "live · waiting for a measurement")
+      : phrase("energylive-reader:status.connecting", "connecting to the live stream"),
+  );
 }
 
 function statusOutcome(res: Response): Outcome {
@@ -218,21 +250,32 @@ function statusOutcome(res: Response): Outcome {
   if (status === 401 || status === 403) {
     return {
       stop: new AuthError(
-        `energyLIVE rejected the API key for the live stream (HTTP ${status}); create a new key in the smartENERGY customer portal (energyLIVE → API KEY VERWALTEN) and paste it into the node.`,
+        phrase(
+          "energylive-reader:errors.streamKeyRejected",
+          "energyLIVE rejected the API key for the live stream (HTTP __status__); create a new key in the smartENERGY customer portal (energyLIVE → API KEY VERWALTEN) and paste it into the node.",
+          { status },
+        ),
         status,
+        { statusText: phrase("energylive-reader:status.keyRefused", "API key refused") },
       ),
     };
   }
   if (REFUSED.has(status)) {
-    return {
-      fallback: new ApiError(`energyLIVE refused the live stream (HTTP ${status}); polling /latest instead.`, status),
-    };
+    const refused = phrase(
+      "energylive-reader:errors.streamRefused",
+      "energyLIVE refused the live stream (HTTP __status__); polling /latest instead.",
+      { status },
+    );
+    return { fallback: new ApiError(refused, status) };
   }
   if (status === 429) {
     const headers: Record<string, string> = {};
     res.headers.forEach((v, k) => (headers[k] = v));
     const wait = retryAfterMs(headers) ?? 60_000;
-    return { retryMs: wait, reason: new RateLimitError("energyLIVE asks to slow down (HTTP 429)", wait).message };
+    return {
+      retryMs: wait,
+      reason: phrase("energylive-reader:reasons.slowDown", "energyLIVE asks to slow down (HTTP 429)"),
+    };
   }
-  return { reason: `energyLIVE answered HTTP ${status}` };
+  return { reason: phrase("energylive-reader:reasons.status", "energyLIVE answered HTTP __status__", { status }) };
 }

@@ -1,4 +1,4 @@
-import { AuthError } from "../../shared/errors";
+import { AuthError, english, phrase, ValidationError, type Phrase } from "../../shared/errors";
 import { DEFAULT_RETRY } from "../../shared/retry";
 import {
   EnergyLiveClient,
@@ -20,7 +20,11 @@ export interface ReaderOptions {
   timeoutMs: number;
   intervalS: number;
   onlyNew: boolean;
+  /** Says a phrase in the runtime's language; English without one. */
+  say?: Say;
 }
+
+export type Say = (p: Phrase) => string;
 
 /** What one read found, for the node to show and send. */
 export interface ReadResult {
@@ -63,9 +67,12 @@ export class EnergyLiveReader {
     onRetry: (err: unknown, delayMs: number) => void,
     now: number,
   ): Promise<ReadResult> {
-    if (!this.client) throw this.setupError ?? new AuthError("No energyLIVE API key is set.");
+    if (!this.client)
+      throw (
+        this.setupError ?? new AuthError(phrase("energylive-reader:errors.noKeyShort", "No energyLIVE API key is set."))
+      );
     const latest = await this.client.latest(deviceUid, { signal, onRetry });
-    const skipped = skippedValues(latest);
+    const skipped = skippedValues(latest, this.options.say ?? english);
     const output = toReaderOutput(latest);
     if (!output) {
       return { skipped, status: { kind: "empty", uid: latest.deviceUid } };
@@ -79,17 +86,34 @@ export class EnergyLiveReader {
   }
 }
 
-function skippedValues(latest: LatestReadings): ReadResult["skipped"] {
+function skippedValues(latest: LatestReadings, say: Say): ReadResult["skipped"] {
   return latest.skipped.map((s) => ({
     key: `${s.key}:${s.reason}`,
-    text: `energyLIVE sent no usable value for ${s.key} (${s.reason}); it is left out of the output.`,
+    text: say(
+      phrase(
+        "energylive-reader:warnings.skipped",
+        "energyLIVE sent no usable value for __key__ (__reason__); it is left out of the output.",
+        { key: s.key, reason: say(s.said) },
+      ),
+    ),
   }));
 }
 
+/** Polling needs a device UID. */
+export function uidMissing(): ValidationError {
+  return new ValidationError(phrase("energylive-reader:errors.setUid", "Set the device UID to poll."));
+}
+
 /** A warning when the polling interval is shorter than energyLIVE's own recording interval. */
-export function pollingTooFast(intervalS: number): string | undefined {
+export function pollingTooFast(intervalS: number, say: Say = english): string | undefined {
   if (intervalS >= USEFUL_INTERVAL_S) return undefined;
-  return `Polling every ${intervalS} s: energyLIVE records a new value only about every 20–30 s, so faster polling fetches the same values again. ${USEFUL_INTERVAL_S} s or more is enough.`;
+  return say(
+    phrase(
+      "energylive-reader:warnings.tooFast",
+      "Polling every __interval__ s: energyLIVE records a new value only about every 20–30 s, so faster polling fetches the same values again. __useful__ s or more is enough.",
+      { interval: intervalS, useful: USEFUL_INTERVAL_S },
+    ),
+  );
 }
 
 /** The slowest retry of a refused key (20 polling intervals, at most this). */
@@ -103,7 +127,10 @@ export class KeyRefusals {
   private refused = false;
   private readonly retryMs: number;
 
-  constructor(intervalS: number) {
+  constructor(
+    intervalS: number,
+    private readonly say: Say = english,
+  ) {
     this.retryMs = Math.min(REFUSED_RETRY_MAX_MS, intervalS * 1000 * 20);
   }
 
@@ -115,7 +142,13 @@ export class KeyRefusals {
     const s = Math.ceil(this.retryMs / 1000);
     return {
       first,
-      status: `API key refused · retry in ${s < 60 ? `${s} s` : `${Math.ceil(s / 60)} min`}`,
+      status: this.say(
+        s < 60
+          ? phrase("energylive-reader:status.keyRefusedSeconds", "API key refused · retry in __n__ s", { n: s })
+          : phrase("energylive-reader:status.keyRefusedMinutes", "API key refused · retry in __n__ min", {
+              n: Math.ceil(s / 60),
+            }),
+      ),
       retryMs: this.retryMs,
     };
   }

@@ -1,4 +1,4 @@
-import { RateLimitError, ValidationError } from "../../shared/errors";
+import { english, phrase, phraseOf, RateLimitError, ValidationError, type Phrase } from "../../shared/errors";
 import { seriesName, type Reading } from "../../shared/reading";
 import { AbortedError } from "../../shared/sleep";
 import { addDays, atLocalTime, localDateKey } from "../../shared/time/calendar";
@@ -60,6 +60,8 @@ export interface PricesPort {
   send(outputs: Outputs): void;
   show(status: PricesStatus): void;
   warnOnce(key: string, text: string): void;
+  /** A phrase in the runtime's language; without it, English. */
+  say?(p: Phrase): string;
   /** A background failure for Catch nodes. */
   fail(err: Error): void;
   after(ms: number, work: () => Promise<void>): void;
@@ -98,13 +100,26 @@ export class PricesService {
     const current = view.current;
     if (!current) {
       throw new ValidationError(
-        `Tibber sent no price for the current ${resolution === "HOURLY" ? "hour" : "quarter"}; the next refresh retries.`,
+        resolution === "HOURLY"
+          ? phrase(
+              "tibber-prices:errors.noCurrentHour",
+              "Tibber sent no price for the current hour; the next refresh retries.",
+            )
+          : phrase(
+              "tibber-prices:errors.noCurrentQuarter",
+              "Tibber sent no price for the current quarter; the next refresh retries.",
+            ),
       );
     }
     if (current.delivered === "HOURLY" && resolution === "QUARTER_HOURLY") {
       this.port.warnOnce(
         `tibber-hourly-standin:${localDateKey(now, view.home.timeZone)}`,
-        `Tibber sent no 15-minute prices for today (it answered an empty day, as on 2026-05-17); each hour's price stands for its four quarters meanwhile (resolution "HOURLY" in the output), and the node asks again every 15 minutes.`,
+        this.say(
+          phrase(
+            "tibber-prices:warnings.hourlyStandIn",
+            `Tibber sent no 15-minute prices for today (it answered an empty day, as on 2026-05-17); each hour's price stands for its four quarters meanwhile (resolution "HOURLY" in the output), and the node asks again every 15 minutes.`,
+          ),
+        ),
       );
     }
     const known = view.today.length + view.tomorrow.length;
@@ -167,7 +182,8 @@ export class PricesService {
       }
       // One warning per ban, so the debug sidebar says why without repeating it every quarter.
       this.port.show(this.failureStatus(error));
-      this.port.warnOnce(`tibber-ban:${banEnd}`, error.message);
+      const said = phraseOf(error);
+      this.port.warnOnce(`tibber-ban:${banEnd}`, said ? this.say(said) : error.message);
       return banEnd + AFTER_BOUNDARY_MS;
     }
     return wakeAt;
@@ -209,6 +225,10 @@ export class PricesService {
     return out;
   }
 
+  private say(p: Phrase): string {
+    return (this.port.say ?? english)(p);
+  }
+
   private home(): Promise<TibberHome> {
     return this.requireSource().resolveHome(this.options.home, this.port.signal);
   }
@@ -216,8 +236,10 @@ export class PricesService {
   private requireSource(): PriceSource {
     if (this.source) return this.source;
     throw new ValidationError(
-      "No Tibber token is set: create one at developer.tibber.com/settings/access-token and paste it into the node.",
-      { i18n: { key: "tibber-prices:errors.noToken" } },
+      phrase(
+        "tibber-prices:errors.noToken",
+        "No Tibber token is set: create one at developer.tibber.com/settings/access-token and paste it into the node.",
+      ),
     );
   }
 }

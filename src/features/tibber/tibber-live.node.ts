@@ -30,10 +30,11 @@ type Kit = NodeKit<Settings, Credentials>;
 
 function showState(kit: Kit, s: LiveState): void {
   if (s.kind === "connecting") kit.status.idle(kit.t("status.connecting"));
-  else if (s.kind === "live") kit.status.ok("live");
+  else if (s.kind === "live") kit.status.ok(kit.t("status.live"));
   else if (s.kind === "reconnecting") {
     const inS = Math.max(1, Math.round((s.atMs - kit.now()) / 1000));
-    kit.status.waiting(kit.t("status.reconnecting", { seconds: inS, reason: s.reason.slice(0, 40) }));
+    const reason = kit.t(s.said.key, s.said.vars, s.reason).slice(0, 40);
+    kit.status.waiting(kit.t("status.reconnecting", { seconds: inS, reason }));
   } else kit.fail(s.error);
 }
 
@@ -66,7 +67,10 @@ const tibberLive = defineNode<Settings, Credentials>({
       for (const r of readings) {
         kit.send({ ...r });
         const power = r.payload.power;
-        kit.status.ok(typeof power === "number" ? `live · ${power} W` : "live", r.timestamp);
+        kit.status.ok(
+          typeof power === "number" ? kit.t("status.livePower", { power }) : kit.t("status.live"),
+          r.timestamp,
+        );
       }
     };
     kit.status.idle(kit.t("status.findingHome"));
@@ -95,7 +99,7 @@ const tibberLive = defineNode<Settings, Credentials>({
           measurement: (raw) => {
             const r = toLiveReading(homeId, raw);
             if (r) emit(throttle.push(r));
-            else kit.warnOnce("no-timestamp", "Tibber sent a live measurement without a usable timestamp; skipped.");
+            else kit.warnOnce("no-timestamp", kit.t("warnings.noTimestamp"));
           },
           state: (s) => {
             if (s.kind !== "live") emit(throttle.flush());

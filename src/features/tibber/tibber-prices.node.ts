@@ -82,6 +82,7 @@ const tibberPrices = defineNode<Settings, Credentials>({
         send: (outputs) => kit.send(outputs),
         show: (status) => show(kit, status),
         warnOnce: (key, text) => kit.warnOnce(key, text),
+        say: (p) => kit.t(p.key, p.vars),
         fail: (err) => kit.fail(err, undefined, showError),
         after: (ms, work) => void kit.after(ms, work),
       },

@@ -1,3 +1,4 @@
+import { phrase, type Phrase } from "../../../shared/errors";
 import { isPlainObject, isRecord } from "../../../shared/shape";
 import { addDays, localDateKey, startOfLocalDay } from "../../../shared/time/calendar";
 import { tryParseInstant } from "../../../shared/time/instant";
@@ -55,13 +56,22 @@ export function parseConsumption(msg: Record<string, unknown>, o: ConsumptionOpt
 
 function meterObject(meters: Record<string, unknown>, o: ConsumptionOptions): Parsed<Interval> {
   const items: Interval[] = [];
-  const warnings: string[] = [];
+  const warnings: Phrase[] = [];
   for (const [id, m] of Object.entries(meters)) {
     if (!isPlainObject(m)) continue;
     const unit = typeof m.unit === "string" ? m.unit : o.unit;
     const factor = kwhFactor(unit);
     if (factor === undefined) {
-      warnings.push(`meter "${id}" counts ${unit}, not energy: set its unit to Wh or kWh`);
+      warnings.push(
+        phrase(
+          "energy-cost:warnings.meterUnit",
+          'meter "__id__" counts __unit__, not energy: set its unit to Wh or kWh',
+          {
+            id,
+            unit: String(unit),
+          },
+        ),
+      );
       continue;
     }
     const level = ["hour", "day", "month"].find((k) => isPlainObject(m[k]) && Array.isArray(m[k].consumption));
@@ -79,7 +89,7 @@ function meterObject(meters: Record<string, unknown>, o: ConsumptionOptions): Pa
 
 function meterPoints(points: Record<string, unknown>[], o: ConsumptionOptions): Parsed<Interval> {
   const items: Interval[] = [];
-  const warnings: string[] = [];
+  const warnings: Phrase[] = [];
   // The finest interval per meter only: the coarser ones are sums of it and would count twice.
   const finest = new Map<string, number>();
   for (const p of points) {
@@ -97,7 +107,12 @@ function meterPoints(points: Record<string, unknown>[], o: ConsumptionOptions): 
     if (rank < 0 || rank !== finest.get(id) || typeof f !== "number" || at === undefined) continue;
     const factor = kwhFactor(typeof t.unit === "string" ? t.unit : o.unit);
     if (factor === undefined) {
-      warnings.push(`meter "${id}" counts ${String(t.unit)}, not energy`);
+      warnings.push(
+        phrase("energy-cost:warnings.pointUnit", 'meter "__id__" counts __unit__, not energy', {
+          id,
+          unit: String(t.unit),
+        }),
+      );
       continue;
     }
     const [startMs, endMs] = span(at, FINEST[rank], o);
@@ -149,13 +164,18 @@ function tibberHours(points: Record<string, unknown>[], o: ConsumptionOptions): 
 
 function series1(list: Record<string, unknown>[], series: string, unit: string): Parsed<Interval> {
   const factor = kwhFactor(unit);
-  if (factor === undefined) return { items: [], warnings: [`unit ${unit} is no energy unit: use Wh, kWh or MWh`] };
+  if (factor === undefined) {
+    const warning = phrase("energy-cost:warnings.unit", "unit __unit__ is no energy unit: use Wh, kWh or MWh", {
+      unit,
+    });
+    return { items: [], warnings: [warning] };
+  }
   const rows = list
     .map((p) => ({ p, t: tryParseInstant(p.t) }))
     .filter((r): r is { p: Record<string, unknown>; t: number } => r.t !== undefined && typeof r.p.v === "number")
     .sort((a, b) => a.t - b.t);
   const items: Interval[] = [];
-  const warnings: string[] = [];
+  const warnings: Phrase[] = [];
   let spacing = Infinity;
   for (let i = 1; i < rows.length; i++)
     if (rows[i].t > rows[i - 1].t) spacing = Math.min(spacing, rows[i].t - rows[i - 1].t);
@@ -165,7 +185,12 @@ function series1(list: Record<string, unknown>[], series: string, unit: string):
     const start = tryParseInstant(p.start);
     const [startMs, endMs] = end !== undefined ? [t, end] : start !== undefined ? [start, t] : [t, t + length];
     if (endMs > startMs) items.push({ series, startMs, endMs, kwh: (p.v as number) * factor });
-    else warnings.push(`an interval at ${new Date(t).toISOString()} that does not end after it starts`);
+    else
+      warnings.push(
+        phrase("energy-cost:warnings.emptyInterval", "an interval at __at__ that does not end after it starts", {
+          at: new Date(t).toISOString(),
+        }),
+      );
   });
   return { items, warnings };
 }

@@ -1,3 +1,4 @@
+import { phrase, type Phrase } from "../../../shared/errors";
 import { isPlainObject, isRecord } from "../../../shared/shape";
 import { tryParseInstant } from "../../../shared/time/instant";
 import type { Parsed, PriceSlot } from "./types";
@@ -16,7 +17,10 @@ export function parsePrices(msg: Record<string, unknown>): Parsed<PriceSlot> | u
   const payload = msg.payload;
   if (msg.measurement === "tibber_price" && isRecord(payload)) {
     const slot = fromPoint(payload, msg.tags, msg.timestamp);
-    return { items: slot ? [slot] : [], warnings: slot ? [] : ["a tibber_price reading without total or time"] };
+    return {
+      items: slot ? [slot] : [],
+      warnings: slot ? [] : [phrase("energy-cost:warnings.pricePoint", "a tibber_price reading without total or time")],
+    };
   }
   if (
     Array.isArray(payload) &&
@@ -28,7 +32,8 @@ export function parsePrices(msg: Record<string, unknown>): Parsed<PriceSlot> | u
       const slot = isRecord(p.fields) ? fromPoint(p.fields, p.tags, p.timestamp) : undefined;
       if (slot) items.push(slot);
     }
-    return { items, warnings: items.length < payload.length ? ["tibber_price points without total or time"] : [] };
+    const skipped = phrase("energy-cost:warnings.pricePoints", "tibber_price points without total or time");
+    return { items, warnings: items.length < payload.length ? [skipped] : [] };
   }
   if (isPlainObject(payload) && (Array.isArray(payload.today) || Array.isArray(payload.tomorrow))) {
     const list = [...asArray(payload.today), ...asArray(payload.tomorrow)];
@@ -69,12 +74,16 @@ function fromPoint(fields: Record<string, unknown>, tags: unknown, timestamp: un
  * shortest spacing between two starts (one hour when there is one slot): a missing slot stays a gap.
  */
 function fromList(list: Record<string, unknown>[], currency: string, step: number | undefined): Parsed<PriceSlot> {
-  const warnings: string[] = [];
+  const warnings: Phrase[] = [];
   const starts: { p: Record<string, unknown>; startMs: number }[] = [];
   for (const p of list) {
     const startMs = tryParseInstant(p.startsAt);
     if (startMs === undefined || typeof p.total !== "number" || !Number.isFinite(p.total)) {
-      warnings.push(`a price without a readable startsAt (with offset) or total: ${JSON.stringify(p).slice(0, 80)}`);
+      warnings.push(
+        phrase("energy-cost:warnings.price", "a price without a readable startsAt (with offset) or total: __price__", {
+          price: JSON.stringify(p).slice(0, 80),
+        }),
+      );
       continue;
     }
     starts.push({ p, startMs });

@@ -1,4 +1,4 @@
-import { ValidationError } from "../../../shared/errors";
+import { phrase, ValidationError } from "../../../shared/errors";
 import { isPlainObject } from "../../../shared/shape";
 import { addDays, atLocalTime, localDateKey } from "../../../shared/time/calendar";
 import { localParts } from "../../../shared/time/zone";
@@ -45,28 +45,47 @@ export const NO_TARIFF: Tariff = {
 
 const CLOCK = /^([01]?\d|2[0-3]):([0-5]\d)$/;
 
-function clockMinutes(text: unknown, what: string): number {
+function clockMinutes(text: unknown, n: number, field: "from" | "to"): number {
   const m = typeof text === "string" ? CLOCK.exec(text.trim()) : null;
-  if (!m) throw new ValidationError(`${what} must be a clock time such as "22:00", not ${JSON.stringify(text)}`);
+  if (!m) {
+    const vars = { n, field, value: String(JSON.stringify(text)) };
+    throw new ValidationError(
+      phrase(
+        "energy-cost:errors.windowClock",
+        'grid fee window __n__ "__field__" must be a clock time such as "22:00", not __value__',
+        vars,
+      ),
+    );
+  }
   return Number(m[1]) * 60 + Number(m[2]);
 }
 
 /** The grid-fee windows from the editor's JSON; throws a ValidationError that names the bad entry. */
 export function parseWindows(value: unknown): FeeWindow[] {
   const list: unknown = typeof value === "string" ? (value.trim() ? JSON.parse(value) : []) : (value ?? []);
-  if (!Array.isArray(list)) throw new ValidationError("Grid fee windows must be a JSON array");
+  if (!Array.isArray(list))
+    throw new ValidationError(phrase("energy-cost:errors.windowsNoArray", "Grid fee windows must be a JSON array"));
   return list.map((w, i): FeeWindow => {
-    const name = `grid fee window ${i + 1}`;
-    if (!isPlainObject(w) || typeof w.fee !== "number") throw new ValidationError(`${name} needs a numeric "fee"`);
+    const n = i + 1;
+    if (!isPlainObject(w) || typeof w.fee !== "number")
+      throw new ValidationError(
+        phrase("energy-cost:errors.windowFee", 'grid fee window __n__ needs a numeric "fee"', { n }),
+      );
     const days = w.days ?? "all";
     if (days !== "all" && days !== "weekday" && days !== "weekend")
-      throw new ValidationError(`${name}: "days" is "all", "weekday" or "weekend"`);
+      throw new ValidationError(
+        phrase("energy-cost:errors.windowDays", 'grid fee window __n__: "days" is "all", "weekday" or "weekend"', {
+          n,
+        }),
+      );
     const [fromMonth, toMonth] = [w.fromMonth ?? 1, w.toMonth ?? 12].map(Number);
     if (![fromMonth, toMonth].every((m) => Number.isInteger(m) && m >= 1 && m <= 12))
-      throw new ValidationError(`${name}: months are 1–12`);
+      throw new ValidationError(
+        phrase("energy-cost:errors.windowMonths", "grid fee window __n__: months are 1–12", { n }),
+      );
     return {
-      from: clockMinutes(w.from ?? "00:00", `${name} "from"`),
-      to: clockMinutes(w.to ?? "00:00", `${name} "to"`),
+      from: clockMinutes(w.from ?? "00:00", n, "from"),
+      to: clockMinutes(w.to ?? "00:00", n, "to"),
       days,
       fromMonth,
       toMonth,

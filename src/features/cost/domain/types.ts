@@ -1,3 +1,4 @@
+import type { Phrase } from "../../../shared/errors";
 /**
  * The shapes the cost slice reads from other nodes' messages, described here (a slice never imports
  * another): price slots as tibber-prices or any price list sends them, and intervals of consumption as
@@ -27,5 +28,5 @@ export interface Interval {
 export interface Parsed<T> {
   items: T[];
   /** Entries that were skipped, said once per message. */
-  warnings: string[];
+  warnings: Phrase[];
 }

@@ -1,4 +1,4 @@
-import { ApiError, AuthError, RateLimitError } from "../../../shared/errors";
+import { ApiError, AuthError, phrase, RateLimitError, type Phrase } from "../../../shared/errors";
 import { DEFAULT_RETRY, withRetry, type RetryPolicy } from "../../../shared/retry";
 import { resolveBaseUrl } from "../../../shared/base-url";
 import { excerpt, HttpTransport, retryAfterMs, type TextResponse } from "../../../shared/http";
@@ -41,7 +41,10 @@ export class EnergyLiveClient {
   constructor(options: EnergyLiveOptions) {
     if (!options.apiKey?.trim()) {
       throw new AuthError(
-        "No energyLIVE API key is set: create one in the smartENERGY customer portal (energyLIVE → API KEY VERWALTEN) and paste it into the node.",
+        phrase(
+          "energylive-reader:errors.noKey",
+          "No energyLIVE API key is set: create one in the smartENERGY customer portal (energyLIVE → API KEY VERWALTEN) and paste it into the node.",
+        ),
       );
     }
     this.baseUrl = resolveBaseUrl(options.baseUrl, ENERGYLIVE_BASE_URL_ENV, ENERGYLIVE_BASE_URL);
@@ -56,7 +59,13 @@ export class EnergyLiveClient {
   /** The UIDs of the devices this key may read (interfaces `I-…`, gateways `G-…`). */
   async listDevices(options: CallOptions = {}): Promise<string[]> {
     const body = await this.getJson("/devices", options);
-    if (!Array.isArray(body)) throw unexpectedShape("/devices", "a list of device UIDs");
+    if (!Array.isArray(body))
+      throw unexpectedShape(
+        phrase(
+          "energylive-reader:errors.unexpectedDevices",
+          "energyLIVE sent an unexpected answer to /devices (expected a list of device UIDs); the next poll tries again.",
+        ),
+      );
     return body
       .map((d: unknown) => (typeof d === "string" ? d : (d as { id?: unknown } | null)?.id))
       .filter((d): d is string => typeof d === "string" && d !== "");
@@ -66,7 +75,13 @@ export class EnergyLiveClient {
   async latest(deviceUid: string, options: CallOptions = {}): Promise<LatestReadings> {
     const uid = normalizeDeviceUid(deviceUid);
     const body = await this.getJson(`/devices/${encodeURIComponent(uid)}/measurements/latest`, options, uid);
-    if (!Array.isArray(body)) throw unexpectedShape("measurements/latest", "a list of measurements");
+    if (!Array.isArray(body))
+      throw unexpectedShape(
+        phrase(
+          "energylive-reader:errors.unexpectedLatest",
+          "energyLIVE sent an unexpected answer to measurements/latest (expected a list of measurements); the next poll tries again.",
+        ),
+      );
     const receivedAt = Date.now();
     return { deviceUid: uid, receivedAt, ...parseLatest(body as unknown[], receivedAt) };
   }
@@ -87,15 +102,27 @@ export class EnergyLiveClient {
     const { status } = res;
     if (status === 401 || status === 403) {
       return new AuthError(
-        `energyLIVE rejected the API key: HTTP ${status}, it may be mistyped or revoked; create a new key in the smartENERGY customer portal (energyLIVE → API KEY VERWALTEN) and paste it into the node.`,
+        phrase(
+          "energylive-reader:errors.keyRejected",
+          "energyLIVE rejected the API key: HTTP __status__, it may be mistyped or revoked; create a new key in the smartENERGY customer portal (energyLIVE → API KEY VERWALTEN) and paste it into the node.",
+          { status },
+        ),
         status,
       );
     }
     if (status === 404) {
       return new ApiError(
         uid
-          ? `energyLIVE device UID not found: ${uid}; check the UID under ENERGYLIVE VERWALTEN in the customer portal (it must belong to this API key).`
-          : `energyLIVE answered 404 Not Found; check the base URL (${this.baseUrl}).`,
+          ? phrase(
+              "energylive-reader:errors.unknownUid",
+              "energyLIVE device UID not found: __uid__; check the UID under ENERGYLIVE VERWALTEN in the customer portal (it must belong to this API key).",
+              { uid },
+            )
+          : phrase(
+              "energylive-reader:errors.notFound",
+              "energyLIVE answered 404 Not Found; check the base URL (__url__).",
+              { url: this.baseUrl },
+            ),
         404,
         excerpt(res.body),
       );
@@ -103,24 +130,33 @@ export class EnergyLiveClient {
     if (status === 429) {
       const wait = retryAfterMs(res.headers) ?? 60_000;
       return new RateLimitError(
-        `energyLIVE asks to slow down (HTTP 429); retrying in ${Math.ceil(wait / 1000)} s. Raise the polling interval if this repeats.`,
+        phrase(
+          "energylive-reader:errors.slowDown",
+          "energyLIVE asks to slow down (HTTP 429); retrying in __seconds__ s. Raise the polling interval if this repeats.",
+          { seconds: Math.ceil(wait / 1000) },
+        ),
         wait,
       );
     }
     if (status >= 500) {
       return new ApiError(
-        `energyLIVE is having trouble (HTTP ${status}); this is on their side and passes, the node retries.`,
+        phrase(
+          "energylive-reader:errors.serverTrouble",
+          "energyLIVE is having trouble (HTTP __status__); this is on their side and passes, the node retries.",
+          { status },
+        ),
         status,
         excerpt(res.body),
       );
     }
-    return new ApiError(`energyLIVE refused the request (HTTP ${status}).`, status, excerpt(res.body));
+    return new ApiError(
+      phrase("energylive-reader:errors.refused", "energyLIVE refused the request (HTTP __status__).", { status }),
+      status,
+      excerpt(res.body),
+    );
   }
 }
 
-function unexpectedShape(what: string, expected: string): ApiError {
-  return new ApiError(
-    `energyLIVE sent an unexpected answer to ${what} (expected ${expected}); the next poll tries again.`,
-    0,
-  );
+function unexpectedShape(message: Phrase): ApiError {
+  return new ApiError(message, 0);
 }

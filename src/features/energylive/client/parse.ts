@@ -1,3 +1,4 @@
+import { english, phrase, type Phrase } from "../../../shared/errors";
 import { describeKey, toEpochMs, toNumber } from "../domain/obis";
 
 /** One value of the latest-measurements answer, named and converted (reference D2, D4). */
@@ -17,7 +18,13 @@ export interface Measurement {
 /** An entry that was not a usable reading, kept so the node can say what it left out. */
 export interface SkippedEntry {
   key: string;
+  /** In English; `said` is the same with its catalog key. */
   reason: string;
+  said: Phrase;
+}
+
+function skip(key: string, said: Phrase): SkippedEntry {
+  return { key, reason: english(said), said };
 }
 
 export interface ParsedLatest {
@@ -34,17 +41,20 @@ export function parseLatest(raw: unknown[], receivedAt: number): ParsedLatest {
   const skipped: SkippedEntry[] = [];
   for (const entry of raw) {
     if (typeof entry !== "object" || entry === null) {
-      skipped.push({ key: "?", reason: "not an object" });
+      skipped.push(skip("?", phrase("energylive-reader:reasons.notObject", "not an object")));
       continue;
     }
     const { measurement, timestamp, value } = entry as Record<string, unknown>;
     if (typeof measurement !== "string" || measurement === "") {
-      skipped.push({ key: "?", reason: "no measurement key" });
+      skipped.push(skip("?", phrase("energylive-reader:reasons.noKey", "no measurement key")));
       continue;
     }
     const number = toNumber(value);
     if (number === undefined) {
-      skipped.push({ key: measurement, reason: `value is not a number (${describeValue(value)})` });
+      const shown = { value: describeValue(value) };
+      skipped.push(
+        skip(measurement, phrase("energylive-reader:reasons.notNumber", "value is not a number (__value__)", shown)),
+      );
       continue;
     }
     const info = describeKey(measurement);

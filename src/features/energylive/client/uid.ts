@@ -1,4 +1,4 @@
-import { ValidationError } from "../../../shared/errors";
+import { phrase, ValidationError } from "../../../shared/errors";
 
 /**
  * energyLIVE device UIDs look like `I-10082023-01658401`: a type letter (I = interface, G = gateway), the
@@ -13,9 +13,18 @@ export function normalizeDeviceUid(raw: unknown): string {
   const day = m ? Number(m[2]) : 0;
   const month = m ? Number(m[3]) : 0;
   if (!m || day < 1 || day > 31 || month < 1 || month > 12) {
-    const shown = typeof raw === "string" && raw.trim() ? `"${raw.trim().slice(0, 40)}"` : "empty";
+    const shown = typeof raw === "string" ? raw.trim().slice(0, 40) : "";
     throw new ValidationError(
-      `The device UID is ${shown}: expected the form I-DDMMYYYY-XXXXXXXX, e.g. I-10082023-01658401, as shown in the smartENERGY customer portal under energyLIVE → ENERGYLIVE VERWALTEN.`,
+      shown
+        ? phrase(
+            "energylive-reader:errors.badUid",
+            'The device UID is "__uid__": expected the form I-DDMMYYYY-XXXXXXXX, e.g. I-10082023-01658401, as shown in the smartENERGY customer portal under energyLIVE → ENERGYLIVE VERWALTEN.',
+            { uid: shown },
+          )
+        : phrase(
+            "energylive-reader:errors.noUid",
+            "The device UID is empty: expected the form I-DDMMYYYY-XXXXXXXX, e.g. I-10082023-01658401, as shown in the smartENERGY customer portal under energyLIVE → ENERGYLIVE VERWALTEN.",
+          ),
     );
   }
   return uid;

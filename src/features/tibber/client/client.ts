@@ -1,4 +1,4 @@
-import { ApiError, MeterflowError, NetworkError, TimeoutError, ValidationError } from "../../../shared/errors";
+import { ApiError, MeterflowError, NetworkError, phrase, TimeoutError, ValidationError } from "../../../shared/errors";
 import { withRetry, type RetryPolicy } from "../../../shared/retry";
 import { parseSlots, slotAt, type Resolution } from "../domain/slots";
 import { isValidTimeZone } from "../../../shared/time/zone";
@@ -33,7 +33,10 @@ export class TibberClient {
   constructor(options: TibberClientOptions) {
     if (!options.token?.trim()) {
       throw new ValidationError(
-        "No Tibber token is set: create one at developer.tibber.com/settings/access-token and paste it into the node.",
+        phrase(
+          "tibber-prices:errors.noToken",
+          "No Tibber token is set: create one at developer.tibber.com/settings/access-token and paste it into the node.",
+        ),
       );
     }
     this.#token = options.token.trim();
@@ -57,12 +60,20 @@ export class TibberClient {
     const home = data.viewer?.home;
     if (!home)
       throw new ValidationError(
-        `Tibber knows no home with id ${homeId} on this account; pick one of the account's homes in the node.`,
+        phrase(
+          "tibber-prices:errors.unknownHomeId",
+          "Tibber knows no home with id __home__ on this account; pick one of the account's homes in the node.",
+          { home: homeId },
+        ),
       );
     const info = home.currentSubscription?.priceInfo;
     if (!home.currentSubscription || !info) {
       throw new ValidationError(
-        `The Tibber home ${homeId} has no active power contract, so Tibber publishes no prices for it; pick a home with a contract.`,
+        phrase(
+          "tibber-prices:errors.homeIdWithoutContract",
+          "The Tibber home __home__ has no active power contract, so Tibber publishes no prices for it; pick a home with a contract.",
+          { home: homeId },
+        ),
       );
     }
     const today = parseSlots(info.today ?? [], resolution);
@@ -153,9 +164,15 @@ function toHome(h: WireHome): TibberHome {
  * included. Whoever logs our error with its properties must not see it, so the cause is dropped.
  */
 function withoutCause(err: unknown): unknown {
-  if (err instanceof TimeoutError) return new TimeoutError(err.message, err.timeoutMs);
-  if (err instanceof NetworkError) return new NetworkError(err.message);
-  if (err instanceof ApiError) return new ApiError(err.message, err.status, err.body);
+  // The catalog keys stay, so that a timeout reads in the runtime's language like everywhere else.
+  const texts = err instanceof MeterflowError && err.i18n ? { i18n: err.i18n } : undefined;
+  if (err instanceof TimeoutError) return new TimeoutError(err.message, err.timeoutMs, texts);
+  if (err instanceof NetworkError) return new NetworkError(err.message, texts);
+  if (err instanceof ApiError) return new ApiError(err.message, err.status, err.body, texts);
   if (err instanceof MeterflowError || !(err instanceof Error)) return err;
-  return err.name === "AbortedError" ? err : new NetworkError(`Cannot reach Tibber: ${err.message}`);
+  return err.name === "AbortedError"
+    ? err
+    : new NetworkError(
+        phrase("tibber-prices:errors.unreachable", "Cannot reach Tibber: __detail__", { detail: err.message }),
+      );
 }

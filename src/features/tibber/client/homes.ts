@@ -1,4 +1,4 @@
-import { ValidationError } from "../../../shared/errors";
+import { phrase, ValidationError, type Phrase } from "../../../shared/errors";
 import type { TibberHome } from "./models";
 
 /**
@@ -10,7 +10,10 @@ export function selectHome(homes: readonly TibberHome[], wanted: string | undefi
   const want = wanted?.trim() ?? "";
   if (homes.length === 0) {
     throw new ValidationError(
-      "This Tibber account has no homes; check that the token belongs to the account with the contract.",
+      phrase(
+        "tibber-prices:errors.noHomes",
+        "This Tibber account has no homes; check that the token belongs to the account with the contract.",
+      ),
     );
   }
   if (want) {
@@ -19,10 +22,14 @@ export function selectHome(homes: readonly TibberHome[], wanted: string | undefi
       homes.find((h) => h.id === want) ??
       homes.find((h) => h.nickname?.toLowerCase() === lower) ??
       homes.find((h) => h.address1?.toLowerCase() === lower);
-    if (!match) throw new ValidationError(`No Tibber home matches "${want}"; set Home to one of: ${describe(homes)}.`);
+    if (!match) throw new ValidationError(noHomeMatches(want, describe(homes)));
     if (!match.hasSubscription) {
       throw new ValidationError(
-        `The Tibber home ${label(match)} has no active power contract, so Tibber has no prices for it.`,
+        phrase(
+          "tibber-prices:errors.homeWithoutContract",
+          "The Tibber home __home__ has no active power contract, so Tibber has no prices for it.",
+          { home: label(match) },
+        ),
       );
     }
     return match;
@@ -30,10 +37,32 @@ export function selectHome(homes: readonly TibberHome[], wanted: string | undefi
   const withContract = homes.filter((h) => h.hasSubscription);
   if (withContract.length === 1) return withContract[0];
   if (withContract.length === 0) {
-    throw new ValidationError(`None of this account's Tibber homes has an active power contract (${describe(homes)}).`);
+    throw new ValidationError(
+      phrase(
+        "tibber-prices:errors.noHomeWithContract",
+        "None of this account's Tibber homes has an active power contract (__homes__).",
+        { homes: describe(homes) },
+      ),
+    );
   }
   throw new ValidationError(
-    `This Tibber account has ${withContract.length} homes with a contract; set Home to one of: ${describe(withContract)}.`,
+    phrase(
+      "tibber-prices:errors.manyHomes",
+      "This Tibber account has __count__ homes with a contract; set Home to one of: __homes__.",
+      { count: withContract.length, homes: describe(withContract) },
+    ),
+  );
+}
+
+/** The home a node names is not on the account (tibber-prices and tibber-live say it alike). */
+export function noHomeMatches(want: string, homes: string): Phrase {
+  return phrase(
+    "tibber-prices:errors.noHomeMatch",
+    'No Tibber home matches "__want__"; set Home to one of: __homes__.',
+    {
+      want,
+      homes,
+    },
   );
 }
 

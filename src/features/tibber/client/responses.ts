@@ -1,4 +1,4 @@
-import { ApiError, AuthError, RateLimitError } from "../../../shared/errors";
+import { ApiError, AuthError, phrase, RateLimitError } from "../../../shared/errors";
 import { excerpt, retryAfterMs, type HttpTransport, type TextResponse } from "../../../shared/http";
 
 /**
@@ -16,26 +16,39 @@ interface GraphQLError {
   extensions?: { code?: string };
 }
 
-export const TOKEN_HINT =
-  "create a personal access token at developer.tibber.com/settings/access-token and paste it into the node";
-
 export function readGraphQL<T>(http: HttpTransport, res: TextResponse, now: number): T {
   const { status } = res;
   if (status === 429 || status === 428) {
     const waitMs = Math.max(retryAfterMs(res.headers, now) ?? 0, TIBBER_BAN_MS);
     throw new RateLimitError(
-      `Tibber is rate-limiting this IP address (HTTP ${status}): it allows 100 requests per 5 minutes and then bans the IP for about 10 minutes; ` +
-        `the node waits ${Math.round(waitMs / 60_000)} min before calling again. Other Tibber integrations on the same network count too.`,
+      phrase(
+        "tibber-prices:errors.rateLimited",
+        "Tibber is rate-limiting this IP address (HTTP __status__): it allows 100 requests per 5 minutes and then bans the IP for about 10 minutes; the node waits __minutes__ min before calling again. Other Tibber integrations on the same network count too.",
+        { status, minutes: Math.round(waitMs / 60_000) },
+      ),
       waitMs,
       status,
     );
   }
   if (status === 401 || status === 403) {
-    throw new AuthError(`Tibber refused the token (HTTP ${status}); ${TOKEN_HINT}.`, status);
+    throw new AuthError(
+      phrase(
+        "tibber-prices:errors.tokenRefused",
+        "Tibber refused the token (HTTP __status__); create a personal access token at developer.tibber.com/settings/access-token and paste it into the node.",
+        { status },
+      ),
+      status,
+    );
   }
   if (status >= 500) {
     throw new ApiError(
-      `Tibber is having trouble (HTTP ${status}); the next refresh retries.`,
+      phrase(
+        "tibber-prices:errors.serverTrouble",
+        "Tibber is having trouble (HTTP __status__); the next refresh retries.",
+        {
+          status,
+        },
+      ),
       status,
       excerpt(res.body),
     );
@@ -43,25 +56,47 @@ export function readGraphQL<T>(http: HttpTransport, res: TextResponse, now: numb
   const body = parseBody(http, res);
   const errors = Array.isArray(body?.errors) ? (body.errors as GraphQLError[]) : [];
   if (errors.some((e) => e.extensions?.code === "UNAUTHENTICATED")) {
-    throw new AuthError(`Tibber rejected the token: ${TOKEN_HINT}.`, status);
+    throw new AuthError(
+      phrase(
+        "tibber-prices:errors.tokenRejected",
+        "Tibber rejected the token: create a personal access token at developer.tibber.com/settings/access-token and paste it into the node.",
+      ),
+      status,
+    );
   }
   if (status >= 400) {
     const detail = errors[0]?.message ?? (body ? excerpt(JSON.stringify(body)) : excerpt(res.body));
-    throw new ApiError(`Tibber rejected the query (HTTP ${status}): ${detail}`, status, excerpt(res.body));
+    throw new ApiError(queryRejected(status, detail), status, excerpt(res.body));
   }
   if (errors.length > 0) {
     const first = errors[0];
-    const where = Array.isArray(first.path) ? ` at ${first.path.join(".")}` : "";
+    const vars = { detail: first.message ?? "unknown error", code: first.extensions?.code ?? "no code" };
     // A resolver failure inside a valid query: worth another try, like a 5xx (status 0 = retryable).
     throw new ApiError(
-      `Tibber could not answer${where}: ${first.message ?? "unknown error"} (${first.extensions?.code ?? "no code"}); the next refresh retries.`,
+      Array.isArray(first.path)
+        ? phrase(
+            "tibber-prices:errors.couldNotAnswerAt",
+            "Tibber could not answer at __path__: __detail__ (__code__); the next refresh retries.",
+            { ...vars, path: first.path.join(".") },
+          )
+        : phrase(
+            "tibber-prices:errors.couldNotAnswer",
+            "Tibber could not answer: __detail__ (__code__); the next refresh retries.",
+            vars,
+          ),
       0,
       excerpt(res.body),
     );
   }
   if (status !== 200 || !body || typeof body.data !== "object" || body.data === null) {
     throw new ApiError(
-      `Tibber sent an unexpected answer (HTTP ${status}); the next refresh retries.`,
+      phrase(
+        "tibber-prices:errors.unexpected",
+        "Tibber sent an unexpected answer (HTTP __status__); the next refresh retries.",
+        {
+          status,
+        },
+      ),
       status === 200 ? 0 : status,
     );
   }
@@ -74,12 +109,15 @@ function parseBody(http: HttpTransport, res: TextResponse): Record<string, unkno
     try {
       return JSON.parse(res.body) as Record<string, unknown>;
     } catch {
-      throw new ApiError(
-        `Tibber rejected the query (HTTP ${res.status}): ${excerpt(res.body)}`,
-        res.status,
-        excerpt(res.body),
-      );
+      throw new ApiError(queryRejected(res.status, excerpt(res.body)), res.status, excerpt(res.body));
     }
   }
   return http.json<Record<string, unknown>>(res);
+}
+
+function queryRejected(status: number, detail: string) {
+  return phrase("tibber-prices:errors.queryRejected", "Tibber rejected the query (HTTP __status__): __detail__", {
+    status,
+    detail,
+  });
 }

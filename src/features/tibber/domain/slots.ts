@@ -1,4 +1,4 @@
-import { ApiError } from "../../../shared/errors";
+import { ApiError, phrase } from "../../../shared/errors";
 import { addDays, startOfLocalDay } from "../../../shared/time/calendar";
 import { tryParseInstant } from "../../../shared/time/instant";
 import { formatLocalIso } from "../../../shared/time/zone";
@@ -56,7 +56,11 @@ export function parseSlots(raw: readonly (RawPrice | null)[], resolution: Resolu
     const startMs = typeof price.startsAt === "string" ? tryParseInstant(price.startsAt) : undefined;
     if (startMs === undefined || typeof price.total !== "number") {
       throw new ApiError(
-        `Tibber sent a price without a readable startsAt or total (${JSON.stringify(price).slice(0, 120)}); the next refresh retries.`,
+        phrase(
+          "tibber-prices:errors.unreadablePrice",
+          "Tibber sent a price without a readable startsAt or total (__price__); the next refresh retries.",
+          { price: JSON.stringify(price).slice(0, 120) },
+        ),
         0,
       );
     }

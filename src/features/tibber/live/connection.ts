@@ -1,5 +1,14 @@
 import { clock } from "../../../shared/clock";
-import { AuthError, QuotaError, RateLimitError, ValidationError } from "../../../shared/errors";
+import {
+  AuthError,
+  english,
+  phraseOf,
+  phrase,
+  QuotaError,
+  RateLimitError,
+  ValidationError,
+  type Phrase,
+} from "../../../shared/errors";
 import { backoffDelay } from "../../../shared/retry";
 import { TibberClient } from "../client/client";
 import { LIVE_SUBSCRIPTION } from "./measurement";
@@ -45,7 +54,8 @@ export const DEFAULT_LIVE_TIMINGS: LiveTimings = {
 export type LiveState =
   | { kind: "connecting" }
   | { kind: "live"; since: number }
-  | { kind: "reconnecting"; atMs: number; reason: string }
+  /** `reason` in English; `said` the same with its catalog key, for the status line. */
+  | { kind: "reconnecting"; atMs: number; reason: string; said: Phrase }
   | { kind: "stopped"; error: Error };
 
 export interface LiveListener {
@@ -60,7 +70,7 @@ export interface LiveStats {
 }
 
 interface Failure {
-  reason: string;
+  reason: Phrase;
   delayMs?: number;
   fatal?: Error;
   tooMany?: boolean;
@@ -134,7 +144,7 @@ export class LiveConnection {
     const client = (this.client = openClient(url, this.#token, this.timings.keepAliveMs, this.timings.handshakeMs));
     this.stats.sockets++;
     this.arm(gen);
-    let streamError: string | undefined;
+    let streamError: Phrase | undefined;
     client.on("closed", (event) => this.failed(gen, classify(event, this.timings)));
     client.on("connected", () => {
       if (gen === this.generation) this.arm(gen);
@@ -145,7 +155,7 @@ export class LiveConnection {
         next: (result) => {
           if (gen !== this.generation) return;
           if (result.errors?.length) {
-            streamError = `Tibber: ${errorText(result.errors)}`;
+            streamError = remote(errorText(result.errors));
             return;
           }
           const m = result.data?.liveMeasurement;
@@ -158,7 +168,10 @@ export class LiveConnection {
           for (const l of [...this.listeners]) l.measurement(m);
         },
         error: (err) => this.failed(gen, classify(err, this.timings)),
-        complete: () => this.failed(gen, { reason: streamError ?? "Tibber ended the subscription" }),
+        complete: () =>
+          this.failed(gen, {
+            reason: streamError ?? phrase("tibber-live:reasons.ended", "Tibber ended the subscription"),
+          }),
       },
     );
   }
@@ -172,9 +185,13 @@ export class LiveConnection {
     if (failure.tooMany && ++this.tooMany >= this.timings.maxTooMany) {
       return this.halt(
         new QuotaError(
-          `Tibber refused the live feed ${this.tooMany} times in a row: too many open connections for this token (Tibber allows 2). Close other real-time clients of this token (apps, Home Assistant, another Node-RED) or create a new token, then deploy again.`,
+          phrase(
+            "tibber-live:errors.tooManyConnections",
+            "Tibber refused the live feed __count__ times in a row: too many open connections for this token (Tibber allows 2). Close other real-time clients of this token (apps, Home Assistant, another Node-RED) or create a new token, then deploy again.",
+            { count: this.tooMany },
+          ),
           4429,
-          { statusText: "stopped: too many connections" },
+          { statusText: phrase("tibber-live:status.tooManyConnections", "stopped: too many connections") },
         ),
       );
     }
@@ -187,7 +204,8 @@ export class LiveConnection {
       failure.delayMs ??
       backoffDelay(this.attempts, { baseMs: base, maxMs: Math.max(base, this.timings.maxMs) }, clock.random);
     this.stats.reconnects++;
-    this.setState({ kind: "reconnecting", atMs: clock.now() + delay, reason: failure.reason });
+    const { reason } = failure;
+    this.setState({ kind: "reconnecting", atMs: clock.now() + delay, reason: english(reason), said: reason });
     this.retryTimer = setTimeout(() => {
       this.retryTimer = undefined;
       if (!this.stopped && this.listeners.size > 0) void this.connect();
@@ -203,7 +221,8 @@ export class LiveConnection {
   private arm(gen: number): void {
     if (this.watchdog) clearTimeout(this.watchdog);
     this.watchdog = setTimeout(() => {
-      this.failed(gen, { reason: `no data for ${Math.round(this.timings.silentMs / 1000)} s` });
+      const seconds = Math.round(this.timings.silentMs / 1000);
+      this.failed(gen, { reason: phrase("tibber-live:reasons.silent", "no data for __seconds__ s", { seconds }) });
     }, this.timings.silentMs);
   }
 
@@ -215,7 +234,10 @@ export class LiveConnection {
     const url = data.viewer?.websocketSubscriptionUrl;
     if (typeof url !== "string" || !/^wss?:\/\//.test(url)) {
       throw new ValidationError(
-        "Tibber sent no WebSocket address for the live feed (viewer.websocketSubscriptionUrl).",
+        phrase(
+          "tibber-live:errors.noSocketUrl",
+          "Tibber sent no WebSocket address for the live feed (viewer.websocketSubscriptionUrl).",
+        ),
       );
     }
     return url;
@@ -247,44 +269,79 @@ function classify(event: unknown, t: LiveTimings): Failure {
     const { code, reason } = event;
     if (code === 4403 || code === 4401) {
       return {
-        reason,
+        reason: verbatim(reason),
         fatal: new AuthError(
-          `Tibber refused the token for the live feed (${code} ${reason || "Forbidden"}); create a new token at developer.tibber.com/settings/access-token and paste it into the node.`,
+          phrase(
+            "tibber-live:errors.tokenRefused",
+            "Tibber refused the token for the live feed (__code__ __reason__); create a new token at developer.tibber.com/settings/access-token and paste it into the node.",
+            { code, reason: reason || "Forbidden" },
+          ),
           code,
-          { statusText: "stopped: token refused" },
+          { statusText: phrase("tibber-live:status.tokenRefused", "stopped: token refused") },
         ),
       };
     }
-    if (code === 4429) return { reason: "too many connections", tooMany: true };
+    if (code === 4429) return { reason: phrase("tibber-live:reasons.tooMany", "too many connections"), tooMany: true };
     if (code === 1001)
-      return { reason: "Tibber restarts", delayMs: 1_000 + Math.floor(clock.random() * t.goingAwayMaxMs) };
-    if (code === 4499) return { reason: "socket restarted" };
-    return { reason: `socket closed (${code}${reason ? ` ${reason}` : ""})` };
+      return {
+        reason: phrase("tibber-live:reasons.restarts", "Tibber restarts"),
+        delayMs: 1_000 + Math.floor(clock.random() * t.goingAwayMaxMs),
+      };
+    if (code === 4499) return { reason: phrase("tibber-live:reasons.socketRestarted", "socket restarted") };
+    const closed = `${code}${reason ? ` ${reason}` : ""}`;
+    return { reason: phrase("tibber-live:reasons.socketClosed", "socket closed (__code__)", { code: closed }) };
   }
   if (Array.isArray(event)) {
     const text = errorText(event);
     const bad = event.some((e) => /BAD_USER_INPUT|GRAPHQL_VALIDATION_FAILED/.test(JSON.stringify(e ?? {})));
-    if (bad) return { reason: text, fatal: new ValidationError(`Tibber refused the live subscription: ${text}.`) };
-    return { reason: `Tibber: ${text}` };
+    if (bad) {
+      const refused = phrase(
+        "tibber-live:errors.subscriptionRefused",
+        "Tibber refused the live subscription: __text__.",
+        {
+          text,
+        },
+      );
+      return { reason: verbatim(text), fatal: new ValidationError(refused) };
+    }
+    return { reason: remote(text) };
   }
   const message = event instanceof Error ? event.message : String((event as { message?: unknown })?.message ?? event);
   const status = /Unexpected server response: (\d+)/.exec(message)?.[1];
-  if (status === "429")
-    return { reason: "IP rate-limited by Tibber", delayMs: t.banMs + Math.floor(clock.random() * 60_000) };
+  if (status === "429") return { reason: ipBanned(), delayMs: t.banMs + Math.floor(clock.random() * 60_000) };
   if (status === "401" || status === "403") {
     return {
-      reason: message,
-      fatal: new AuthError(`Tibber refused the live feed's handshake (HTTP ${status}).`, Number(status)),
+      reason: verbatim(message),
+      fatal: new AuthError(
+        phrase("tibber-live:errors.handshakeRefused", "Tibber refused the live feed's handshake (HTTP __status__).", {
+          status,
+        }),
+        Number(status),
+      ),
     };
   }
-  return { reason: message.slice(0, 80) || "socket error" };
+  return {
+    reason: message ? verbatim(message.slice(0, 80)) : phrase("tibber-live:reasons.socketError", "socket error"),
+  };
 }
 
 function describeHttpFailure(err: unknown): Failure {
-  if (err instanceof AuthError || err instanceof ValidationError) return { reason: err.message, fatal: err };
-  if (err instanceof RateLimitError)
-    return { reason: "IP rate-limited by Tibber", delayMs: Math.max(err.retryAfterMs, 60_000) };
-  return { reason: err instanceof Error ? err.message.slice(0, 80) : String(err) };
+  if (err instanceof AuthError || err instanceof ValidationError) return { reason: said(err), fatal: err };
+  if (err instanceof RateLimitError) return { reason: ipBanned(), delayMs: Math.max(err.retryAfterMs, 60_000) };
+  return { reason: err instanceof Error ? said(err, 80) : verbatim(String(err)) };
+}
+
+const ipBanned = (): Phrase => phrase("tibber-live:reasons.ipBanned", "IP rate-limited by Tibber");
+/** What Tibber said, as it said it. */
+const remote = (text: string): Phrase => phrase("tibber-live:reasons.remote", "Tibber: __text__", { text });
+/** A text no catalog has (a socket's own error): shown as it is, in every language. */
+const verbatim = (text: string): Phrase => phrase("tibber-live:reasons.verbatim", "__text__", { text });
+
+/** An error as a reason: its catalog key when it has one (a timeout reads in the runtime's language). */
+function said(err: Error, max = Infinity): Phrase {
+  const text = err.message.slice(0, max);
+  const own = phraseOf(err);
+  return own ? { ...own, english: text } : verbatim(text);
 }
 
 function errorText(errors: unknown[]): string {

@@ -1,6 +1,6 @@
-import { ValidationError } from "../../../shared/errors";
+import { phrase, ValidationError } from "../../../shared/errors";
 import { TibberClient } from "../client/client";
-import { label } from "../client/homes";
+import { label, noHomeMatches } from "../client/homes";
 
 /**
  * Which home a tibber-live node means: the id, the app nickname or the first address line; blank picks
@@ -38,10 +38,14 @@ export async function resolveLiveHome(client: TibberClient, wanted: string, sign
       homes.find((h) => h.nickname?.toLowerCase() === lower || h.address1?.toLowerCase() === lower))
     : undefined;
   const list = homes.map(label).join(", ") || "none";
-  if (want && !home) throw new ValidationError(`No Tibber home matches "${want}"; set Home to one of: ${list}.`);
+  if (want && !home) throw new ValidationError(noHomeMatches(want, list));
   if (home && !home.live) {
     throw new ValidationError(
-      `The Tibber home ${label(home)} has no real-time meter (Pulse or Watty), so Tibber has no live feed for it.`,
+      phrase(
+        "tibber-live:errors.homeWithoutMeter",
+        "The Tibber home __home__ has no real-time meter (Pulse or Watty), so Tibber has no live feed for it.",
+        { home: label(home) },
+      ),
     );
   }
   if (home) return home.id;
@@ -49,7 +53,15 @@ export async function resolveLiveHome(client: TibberClient, wanted: string, sign
   if (live.length === 1) return live[0].id;
   throw new ValidationError(
     live.length === 0
-      ? `None of this account's Tibber homes has a real-time meter (Pulse or Watty): ${list}.`
-      : `This Tibber account has ${live.length} homes with a real-time meter; set Home to one of: ${live.map(label).join(", ")}.`,
+      ? phrase(
+          "tibber-live:errors.noHomeWithMeter",
+          "None of this account's Tibber homes has a real-time meter (Pulse or Watty): __homes__.",
+          { homes: list },
+        )
+      : phrase(
+          "tibber-live:errors.manyHomes",
+          "This Tibber account has __count__ homes with a real-time meter; set Home to one of: __homes__.",
+          { count: live.length, homes: live.map(label).join(", ") },
+        ),
   );
 }
