@@ -330,6 +330,22 @@ describe(`voicemonkey: voicemonkey-announce node (Node-RED ${major})`, function 
       sim.count("/announce").should.equal(1);
     });
 
+    it("drops them when the node is deleted: the same node added again has none", async function () {
+      fakeNow = at(6, 59, 59);
+      const { vm } = await load(quiet);
+      await holdOne(vm);
+      await helper.setFlows([{ id: "out", type: "helper" }], "full", {});
+      warnings(vm).should.containEql(
+        "1 announcement(s) held for the end of the quiet hours were dropped with the node.",
+      );
+      await helper.setFlows(flow({ baseUrl: sim.url, ...quiet }), "full", { vm: { token: TOKEN } });
+      const got = collect(helper.getNode("out"));
+      fakeNow = at(7, 0, 1);
+      await new Promise((r) => setTimeout(r, 1500));
+      got.should.have.length(0);
+      sim.count("/announce").should.equal(0);
+    });
+
     it("drops one whose quiet hours ended more than an hour before Node-RED started again, and says so", async function () {
       fakeNow = at(6, 50);
       await holdOne((await startNodeRed()).vm);
