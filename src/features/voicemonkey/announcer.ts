@@ -158,7 +158,10 @@ export class Announcer<T> {
     const now = this.now();
     const expired: Array<Expired<T>> = [];
     for (const e of storedHeld(this.store.get(), this.store.fromStored)) {
-      if (now - e.until <= RELEASE_LATE_MS && this.held.add(e.device, e.text, e.item, e.heldAt, e.until)) continue;
+      if (now - e.until <= RELEASE_LATE_MS) {
+        this.held.restore(e);
+        continue;
+      }
       const heldSince = new Date(e.heldAt).toISOString();
       const payload = { sent: false as const, reason: "expired" as const, device: e.device, text: e.text, heldSince };
       expired.push({ item: e.item, until: e.until, payload });

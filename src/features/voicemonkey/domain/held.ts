@@ -37,6 +37,14 @@ export class HeldAnnouncements<T> {
     return true;
   }
 
+  /** Holds again one held before a redeploy, even over a capacity lowered since: it was accepted then. */
+  restore(entry: HeldAnnouncement<T>): boolean {
+    const key = AnnouncePolicy.key(entry.device, entry.text);
+    if (this.entries.has(key)) return false;
+    this.entries.set(key, { ...entry });
+    return true;
+  }
+
   /** Takes every held announcement out, oldest first. */
   drain(): Array<HeldAnnouncement<T>> {
     const out = [...this.entries.values()];
