@@ -181,6 +181,33 @@ describe("shared time: the instant parser", function () {
     parseInstant("2199-12-31T23:59:59.999Z").should.equal(Date.UTC(2200, 0, 1) - 1);
   });
 
+  it("says what an out-of-range value was read as, and which range is accepted", function () {
+    const range = /accepted are times from 1900-01-01T00:00:00Z to 2199-12-31T23:59:59Z/;
+    // a year-1 time is a year-1 time, not a unit mix-up
+    const year1 = -62135596800000;
+    let err = fails(year1, range, { name: "msg.timestamp" });
+    err.message.should.match(/^msg\.timestamp -62135596800000 read as epoch ms is 0001-01-01T00:00:00\.000Z/);
+    err.message.should.not.match(/looks like/);
+    fails(year1 / 1000, /read as epoch seconds \(numbers below 1e11 are seconds\) is 0001-01-01T00:00:00\.000Z/);
+    fails(new Date(year1), /the Date 0001-01-01T00:00:00\.000Z is outside 1900–2199: accepted are times/);
+    fails(5e10, /read as epoch seconds .* is 3554-06-09T16:53:20\.000Z, outside 1900–2199/);
+    fails(-1e20, /read as epoch ms is earlier than any calendar date/);
+    err = fails(MS * 1000, /looks like microseconds \(as µs it is 2024-03-01T00:00:00\.000Z/);
+    err.message.should.match(/send epoch ms or seconds/);
+    fails("9999-01-01T00:00:00Z", /"9999-01-01T00:00:00Z" is 9999-01-01T00:00:00\.000Z, outside 1900–2199: accepted/);
+  });
+
+  it("reads ISO years 0–99 as those years, not as 1900–1999", function () {
+    // Date.UTC maps years 0–99 to 1900–1999: "0001-01-01" was taken for 1901 and "0099-06-01" for 1999
+    fails("0001-01-01T00:00:00Z", /"0001-01-01T00:00:00Z" is 0001-01-01T00:00:00\.000Z, outside 1900–2199/);
+    fails("0099-06-01T12:00:00+02:00", /is 0099-06-01T10:00:00\.000Z, outside/);
+    fails("0050-01-01T00:00:00", /is the local time 0050-01-01T00:00:00 in Europe\/Berlin, outside 1900–2199/, {
+      timeZone: BERLIN,
+    });
+    parseInstant("1900-01-01T00:00:00Z").should.equal(Date.UTC(1900, 0, 1));
+    parseInstant("2024-02-29T23:59:59.5Z").should.equal(Date.UTC(2024, 1, 29, 23, 59, 59, 500));
+  });
+
   it("rejects what is not a time, naming it", function () {
     fails("not a date", /"not a date" is not a time/);
     fails("2024-02-30T00:00:00Z", /is not a time/);

@@ -239,6 +239,142 @@ describe(`voicemonkey: voicemonkey-announce node (Node-RED ${major})`, function 
     sim.count("/announce").should.equal(2);
   });
 
+  describe("held announcements across a redeploy and a restart", function () {
+    const fs = require("node:fs");
+    const os = require("node:os");
+    const timing = { maxThrottleWaitMs: 3000, retryDelayMs: 10, timeoutMs: 1500 };
+    const quiet = { quietStart: "22:00", quietEnd: "07:00", holdQuiet: true };
+    let dir;
+
+    beforeEach(function () {
+      dir = fs.mkdtempSync(path.join(os.tmpdir(), "vm-context-"));
+      helper.settings({
+        voicemonkeyAnnounce: timing,
+        contextStorage: { default: { module: "localfilesystem", config: { dir, base: "context", flushInterval: 0 } } },
+      });
+    });
+    afterEach(function () {
+      helper.settings({ voicemonkeyAnnounce: timing, contextStorage: undefined });
+      fs.rmSync(dir, { recursive: true, force: true });
+    });
+
+    // Node-RED starts: the node types register afresh (nothing kept in memory), the file context store opens
+    // (the runtime opens it before the flows), then the flows start.
+    async function startNodeRed() {
+      await helper.load(announceNode, [], {});
+      await helper._redNodes.loadContextsPlugin();
+      await helper.setFlows(flow({ baseUrl: sim.url, ...quiet }), "full", { vm: { token: TOKEN } });
+      return { vm: helper.getNode("vm"), out: helper.getNode("out") };
+    }
+    // Node-RED stops: the flows stop, the context store writes its files and closes.
+    async function stopNodeRed() {
+      await helper._redNodes.stopFlows();
+      await helper._redNodes.closeContextsPlugin();
+      // The helper's unload empties every node's context, as a deploy of no nodes would; a stopped runtime
+      // leaves its files alone, so the closed store is let go first.
+      helper._context.init(helper.settings());
+      await helper.unload();
+    }
+    async function holdOne(vm) {
+      vm.receive({ payload: "Water is running", topic: "leak", _msgid: "first" });
+      await waitFor(() => vm.status.lastCall && /held/.test(vm.status.lastCall.args[0].text));
+    }
+    const warnings = (vm) => vm.warn.args.map((a) => String(a[0]));
+
+    it("keeps them through a redeploy of the modified node and speaks once when the quiet hours end", async function () {
+      fakeNow = at(6, 59, 59);
+      const { vm } = await load(quiet);
+      await holdOne(vm);
+      await helper.setFlows(flow({ baseUrl: sim.url, ...quiet, cooldown: 1200 }), "nodes", { vm: { token: TOKEN } });
+      const got = collect(helper.getNode("out"));
+      fakeNow = at(7, 0, 1);
+      await waitFor(() => got.length === 1, 5000, "the held announcement");
+      got[0].payload.should.eql({
+        sent: true,
+        device: "echo-kitchen",
+        text: "Water is running",
+        heldSince: new Date(at(6, 59, 59)).toISOString(),
+      });
+      got[0]._msgid.should.equal("first");
+      await new Promise((r) => setTimeout(r, 300));
+      sim.count("/announce").should.equal(1);
+    });
+
+    it("keeps them through a restart with a persistent context store, with their original time", async function () {
+      fakeNow = at(6, 59, 59);
+      await holdOne((await startNodeRed()).vm);
+      await stopNodeRed();
+      fs.readdirSync(dir).should.containEql("context");
+      fakeNow = at(6, 59, 59) + 500;
+      const { out } = await startNodeRed();
+      const got = collect(out);
+      fakeNow = at(7, 0, 1);
+      await waitFor(() => got.length === 1, 5000, "the held announcement");
+      got[0].payload.heldSince.should.equal(new Date(at(6, 59, 59)).toISOString());
+      got[0].payload.should.containDeep({ sent: true, text: "Water is running" });
+      got[0].should.containDeep({ _msgid: "first", topic: "leak" });
+      await new Promise((r) => setTimeout(r, 300));
+      sim.spoken().should.eql(["echo-kitchen: Water is running"]);
+    });
+
+    it("speaks one whose quiet hours ended while Node-RED was stopped, if they ended at most an hour before", async function () {
+      fakeNow = at(6, 50);
+      await holdOne((await startNodeRed()).vm);
+      await stopNodeRed();
+      fakeNow = at(7, 59);
+      const { out } = await startNodeRed();
+      const got = collect(out);
+      await waitFor(() => got.length === 1, 5000, "the late announcement");
+      got[0].payload.should.containDeep({ sent: true, heldSince: new Date(at(6, 50)).toISOString() });
+      await new Promise((r) => setTimeout(r, 300));
+      sim.count("/announce").should.equal(1);
+    });
+
+    it("drops them when the node is deleted: the same node added again has none", async function () {
+      fakeNow = at(6, 59, 59);
+      const { vm } = await load(quiet);
+      await holdOne(vm);
+      await helper.setFlows([{ id: "out", type: "helper" }], "full", {});
+      warnings(vm).should.containEql(
+        "1 announcement(s) held for the end of the quiet hours were dropped with the node.",
+      );
+      await helper.setFlows(flow({ baseUrl: sim.url, ...quiet }), "full", { vm: { token: TOKEN } });
+      const got = collect(helper.getNode("out"));
+      fakeNow = at(7, 0, 1);
+      await new Promise((r) => setTimeout(r, 1500));
+      got.should.have.length(0);
+      sim.count("/announce").should.equal(0);
+    });
+
+    it("drops one whose quiet hours ended more than an hour before Node-RED started again, and says so", async function () {
+      fakeNow = at(6, 50);
+      await holdOne((await startNodeRed()).vm);
+      await stopNodeRed();
+      fakeNow = at(8, 0, 1);
+      const { vm, out } = await startNodeRed();
+      const got = collect(out);
+      await waitFor(() => got.length === 1, 5000, "the dropped announcement");
+      got[0].payload.should.eql({
+        sent: false,
+        reason: "expired",
+        device: "echo-kitchen",
+        text: "Water is running",
+        heldSince: new Date(at(6, 50)).toISOString(),
+      });
+      got[0]._msgid.should.equal("first");
+      warnings(vm).should.containEql(
+        "1 announcement(s) held for the end of the quiet hours (07:00) were dropped: the quiet hours ended more than an hour before Node-RED started again.",
+      );
+      // dropped for good: another restart brings nothing back
+      await stopNodeRed();
+      const again = await startNodeRed();
+      const later = collect(again.out);
+      await new Promise((r) => setTimeout(r, 800));
+      later.should.have.length(0);
+      sim.count("/announce").should.equal(0);
+    });
+  });
+
   it("sends an empty text to Catch nodes as a clear error", async function () {
     const { vm, out } = await load();
     const got = collect(out);

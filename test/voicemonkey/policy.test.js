@@ -2,6 +2,8 @@
 const {
   AnnouncePolicy,
   HeldAnnouncements,
+  storableMessage,
+  storedHeld,
   parseClockTime,
   inWindow,
   nextLocalTime,
@@ -133,15 +135,38 @@ describe("voicemonkey: announcement policy", function () {
 describe("voicemonkey: held announcements", function () {
   it("keeps one per device and text, up to its capacity, and drains oldest first", function () {
     const held = new HeldAnnouncements(2);
-    held.add("echo", "Leak", "m1", 1).should.be.true();
-    held.add("echo", " leak ", "m2", 2).should.be.false();
-    held.add("bedroom", "Leak", "m3", 3).should.be.true();
-    held.add("echo", "third", "m4", 4).should.be.false();
+    held.add("echo", "Leak", "m1", 1, 10).should.be.true();
+    held.add("echo", " leak ", "m2", 2, 10).should.be.false();
+    held.add("bedroom", "Leak", "m3", 3, 10).should.be.true();
+    held.add("echo", "third", "m4", 4, 10).should.be.false();
     held.size.should.equal(2);
     held
       .drain()
       .map((h) => h.item)
       .should.eql(["m1", "m3"]);
     held.size.should.equal(0);
+  });
+
+  it("stores a held message as JSON a file context store can write, and reads back only well-formed entries", function () {
+    const cyclic = { _msgid: "a1", topic: "leak", payload: "x" };
+    cyclic.self = cyclic;
+    storableMessage(cyclic).should.eql({ _msgid: "a1", topic: "leak" });
+    const withHttp = { _msgid: "a2", payload: { n: 1 }, req: { socket: {} }, res: { end() {} }, when: new Date(0) };
+    storableMessage(withHttp).should.eql({ _msgid: "a2", payload: { n: 1 }, when: "1970-01-01T00:00:00.000Z" });
+    storableMessage({ _msgid: "a3", payload: "y".repeat(100_001) }).should.eql({ _msgid: "a3" });
+    const saved = [
+      { device: "echo", text: "later", heldAt: 20, until: 30, message: { _msgid: "b" } },
+      { device: "echo", text: "first", heldAt: 10, until: 30, message: { _msgid: "a" } },
+      { device: "echo", text: "no time", heldAt: "10", until: 30 },
+      null,
+      { text: "no device", heldAt: 10, until: 30 },
+    ];
+    storedHeld(saved, (m) => m._msgid)
+      .map((e) => [e.text, e.item])
+      .should.eql([
+        ["first", "a"],
+        ["later", "b"],
+      ]);
+    storedHeld("garbage", (m) => m).should.eql([]);
   });
 });

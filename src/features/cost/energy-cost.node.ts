@@ -1,5 +1,5 @@
 import { CostLedger, type LedgerSettings } from "./cost-ledger";
-import { tariffSetting, text, unitSetting, zoneSetting } from "./settings";
+import { checkCostMessage, tariffSetting, text, unitSetting, zoneSetting } from "./settings";
 import { defineNode } from "../../runtime/kernel";
 import type { NodeAPI } from "../../runtime/types";
 
@@ -21,6 +21,7 @@ const energyCost = defineNode<LedgerSettings>({
     const ledger = new CostLedger(kit.settings, kit.state, (p) => kit.t(p.key, p.vars));
     return {
       input: async (msg, send) => {
+        checkCostMessage(msg);
         // One at a time: each message continues the ledger the one before left.
         await kit.serial(() => {
           const answer = ledger.input(msg);

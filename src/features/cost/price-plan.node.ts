@@ -1,6 +1,6 @@
 import { phrase, ValidationError } from "../../shared/errors";
 import { PlanRunner, type PlanSettings } from "./plan-runner";
-import { clockSetting as clock, num, text, zoneSetting } from "./settings";
+import { checkCostMessage, clockSetting as clock, num, text, zoneSetting } from "./settings";
 import { defineNode } from "../../runtime/kernel";
 import type { NodeAPI } from "../../runtime/types";
 
@@ -49,6 +49,7 @@ const pricePlan = defineNode<PlanSettings>({
     return {
       // Output goes through the runner (kit.send), which also sends from its timers.
       input: async (msg) => {
+        checkCostMessage(msg);
         await kit.serial(() => Promise.resolve(runner.input(msg)));
       },
     };

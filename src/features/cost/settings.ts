@@ -1,4 +1,6 @@
+import { checkCount, checkKeys, checkList, checkText, checkTexts } from "../../shared/bounds";
 import { phrase, ValidationError } from "../../shared/errors";
+import { isRecord } from "../../shared/shape";
 import { numberProp, textProp } from "../../shared/props";
 import { isValidTimeZone } from "../../shared/time/zone";
 import { kwhFactor } from "./domain/consumption";
@@ -86,3 +88,46 @@ const CLOCKS = {
       value,
     }),
 };
+
+/** Entries one message may carry (price slots, points, consumption values): over five years of hours. */
+export const MAX_ENTRIES = 50_000;
+/** Meters in one `payload.meters` object. */
+export const MAX_METERS = 1000;
+
+/**
+ * Refuses, before it is parsed, a message whose lists or names (topic, tags, currency, meter ids: they
+ * become series names kept in the node state) are out of bounds (shared/bounds).
+ */
+export function checkCostMessage(msg: Record<string, unknown>): void {
+  checkText(msg.topic, "topic");
+  checkTexts(msg.tags, "tags");
+  const payload = msg.payload;
+  const entries = (list: unknown, where: string): void => {
+    checkList(list, where, MAX_ENTRIES);
+    if (!Array.isArray(list)) return;
+    for (let i = 0; i < list.length; i++) {
+      const e: unknown = list[i];
+      if (!isRecord(e)) continue;
+      checkTexts(e.tags, `${where}[${i}].tags`);
+      checkText(e.currency, `${where}[${i}].currency`);
+    }
+  };
+  entries(payload, "payload");
+  if (!isRecord(payload)) return;
+  checkText(payload.currency, "payload.currency");
+  entries(payload.today, "payload.today");
+  entries(payload.tomorrow, "payload.tomorrow");
+  const days = [payload.today, payload.tomorrow].map((d) => (Array.isArray(d) ? d.length : 0));
+  checkCount(days[0] + days[1], "payload.today and tomorrow", MAX_ENTRIES);
+  checkKeys(payload.meters, "payload.meters", MAX_METERS);
+  if (!isRecord(payload.meters)) return;
+  let values = 0;
+  for (const m of Object.values(payload.meters)) {
+    for (const level of ["hour", "day", "month"]) {
+      const at = isRecord(m) ? m[level] : undefined;
+      if (isRecord(at) && Array.isArray(at.consumption)) values += at.consumption.length;
+    }
+    if (isRecord(m)) checkText(m.unit, "payload.meters unit");
+  }
+  checkCount(values, "payload.meters consumption", MAX_ENTRIES);
+}

@@ -2,6 +2,7 @@ import { normalizeDeviceUid } from "./client";
 import { energyLiveDevicesLookup } from "./energylive-lookup";
 import { startLiveStream, type EnergyLiveStream } from "./live-stream";
 import { EnergyLiveReader, KeyRefusals, pollingTooFast, uidMissing, type ReadResult } from "./reader";
+import { checkText } from "../../shared/bounds";
 import type { Phrase } from "../../shared/errors";
 import { defineNode, type NodeKit } from "../../runtime/kernel";
 import { registerLookup } from "../../runtime/lookup";
@@ -105,7 +106,7 @@ const energyLiveReader = defineNode<Settings, Credentials>({
 
     return {
       input: async (msg, send) => {
-        const output = await read(normalizeDeviceUid(msg.deviceUid ?? settings.deviceUid));
+        const output = await read(normalizeDeviceUid(checkText(msg.deviceUid, "deviceUid") ?? settings.deviceUid));
         if (output) send(Object.assign(msg, output));
       },
       close: () => stream?.stop(),

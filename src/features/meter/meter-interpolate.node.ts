@@ -1,6 +1,6 @@
 import { runBatch } from "./batch-runner";
 import { LiveStore, type LiveResult } from "./live-store";
-import { parseMeterSettings, type MeterSettings, type TypedValue } from "./meter-settings";
+import { checkMeterMessage, parseMeterSettings, type MeterSettings, type TypedValue } from "./meter-settings";
 import type { Batch } from "../../shared/reading";
 import { defineNode } from "../../runtime/kernel";
 import type { FlowMessage, NodeAPI, SendFn } from "../../runtime/types";
@@ -35,6 +35,7 @@ const meterInterpolate = defineNode<MeterSettings>({
 
     return {
       input: async (msg, send) => {
+        checkMeterMessage(msg, settings.cfg.meterTag);
         if (typeof msg.payload === "number") {
           const reading = { topic: msg.topic, payload: msg.payload, timestamp: msg.timestamp };
           // In arrival order, one at a time: each reading continues the state the one before left.

@@ -1,5 +1,8 @@
+import { checkList, checkText } from "../../shared/bounds";
 import { ValidationError } from "../../shared/errors";
+import { isRecord } from "../../shared/shape";
 import { engineConfig, parseMeterDefinitions } from "./domain";
+import { MAX_READINGS_PER_RUN } from "./domain/engine";
 import type { EngineConfig, MeterDef } from "./domain";
 
 /** The editor's properties of a meter-interpolate node, checked once per deploy. */
@@ -78,5 +81,31 @@ export function parseMeterSettings(def: Record<string, unknown>): MeterSettings 
     throw new ValidationError(`meter-interpolate configuration: ${(e as Error).message}`, {
       statusText: "configuration error",
     });
+  }
+}
+
+/** Meters in one `payload.meters` list. */
+export const MAX_METERS_PER_MESSAGE = 10_000;
+
+/**
+ * Refuses, before any parsing, a message whose meter names (msg.topic, a row's meter tag, a meter's id:
+ * each is kept as a key of the results and of the live state) or lists are out of bounds (shared/bounds).
+ */
+export function checkMeterMessage(msg: { topic?: unknown; payload?: unknown }, meterTag: string): void {
+  checkText(msg.topic, "topic");
+  const payload = msg.payload;
+  if (Array.isArray(payload)) {
+    checkList(payload, "payload", MAX_READINGS_PER_RUN);
+    for (let i = 0; i < payload.length; i++) {
+      const row: unknown = payload[i];
+      if (isRecord(row)) checkText(row[meterTag], `payload[${i}].${meterTag}`);
+    }
+  } else if (isRecord(payload) && Array.isArray(payload.meters)) {
+    const meters: unknown[] = payload.meters;
+    checkList(meters, "payload.meters", MAX_METERS_PER_MESSAGE);
+    for (let i = 0; i < meters.length; i++) {
+      const m = meters[i];
+      if (isRecord(m)) checkText(m.id, `payload.meters[${i}].id`);
+    }
   }
 }

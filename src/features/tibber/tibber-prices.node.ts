@@ -1,4 +1,5 @@
 import { resolveBaseUrl } from "../../shared/base-url";
+import { checkText } from "../../shared/bounds";
 import { TIBBER_ENV, TIBBER_URL } from "./client/client";
 import { acquireAccount, releaseAccount } from "./client/price-feed";
 import type { Resolution } from "./domain/slots";
@@ -91,6 +92,7 @@ const tibberPrices = defineNode<Settings, Credentials>({
 
     return {
       input: async (msg, send) => {
+        checkText(msg.topic, "topic"); // kept on output 1
         const outputs = await prices.input(msg);
         if (outputs) send(outputs);
       },

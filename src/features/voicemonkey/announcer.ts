@@ -3,6 +3,9 @@ import { ValidationError, shortReason } from "../../shared/errors";
 import {
   AnnouncePolicy,
   HeldAnnouncements,
+  RELEASE_LATE_MS,
+  storableMessage,
+  storedHeld,
   formatClockTime,
   minuteOfDay,
   type Decision,
@@ -29,6 +32,34 @@ export type Outcome<T> =
 
 export type Suppressed = Exclude<Decision, { action: "send" }>;
 
+/** Where the held announcements live between deploys (the node's state), and how an item is stored. */
+export interface HeldStore<T> {
+  get: () => unknown;
+  set: (value: unknown) => void;
+  toStored: (item: T) => unknown;
+  fromStored: (stored: unknown) => T;
+}
+
+/** A held announcement that ran out while Node-RED was down: its item and the payload it leaves with. */
+export interface Expired<T> {
+  item: T;
+  until: number;
+  payload: { sent: false; reason: "expired"; device: string; text: string; heldSince: string };
+}
+
+/** A HeldStore for messages under `key` of a node's state: kept as JSON (storableMessage), read back as objects. */
+export function messageStore<M extends object>(
+  state: { get: (key: string) => unknown; set: (key: string, value: unknown) => void },
+  key: string,
+): HeldStore<M> {
+  return {
+    get: () => state.get(key),
+    set: (value) => state.set(key, value),
+    toStored: (msg) => storableMessage(msg as Record<string, unknown>),
+    fromStored: (stored) => (stored && typeof stored === "object" ? stored : {}) as M,
+  };
+}
+
 export interface StatusIntent {
   tone: "ok" | "waiting" | "idle";
   text: string;
@@ -49,6 +80,7 @@ export class Announcer<T> {
     settings: { policy: PolicyOptions; speak: SpeakOptions },
     private readonly now: () => number,
     saved: unknown,
+    private readonly store?: HeldStore<T>,
   ) {
     try {
       this.policy = new AnnouncePolicy(settings.policy);
@@ -83,7 +115,8 @@ export class Announcer<T> {
     if (decision.action === "hold" && !mayHold)
       decision = { action: "drop", reason: "quiet-hours", until: decision.until };
     if (decision.action === "hold") {
-      if (this.held.add(device, text, item, at)) {
+      if (this.held.add(device, text, item, at, decision.until)) {
+        this.saveHeld();
         return { kind: "held", decision, heldCount: this.held.size, releaseAt: decision.until };
       }
       // Already held (or too many held): this one is covered by the morning announcement.
@@ -110,7 +143,37 @@ export class Announcer<T> {
   releaseDue(): { due: Array<{ device: string; text: string; item: T; heldAt: number }> } | { retryAt: number } {
     const now = this.now();
     if (this.policy.isQuiet(now)) return { retryAt: this.policy.quietEndsAt(now) };
-    return { due: this.held.drain().map((e) => ({ device: e.device, text: e.text, item: e.item, heldAt: e.heldAt })) };
+    const due = this.held.drain().map((e) => ({ device: e.device, text: e.text, item: e.item, heldAt: e.heldAt }));
+    this.saveHeld();
+    return { due };
+  }
+
+  /**
+   * Takes over the held announcements the node had before a redeploy or a restart. One whose quiet hours
+   * ended more than RELEASE_LATE_MS ago (Node-RED was down) has expired and is dropped; the rest is held
+   * again, and `releaseAt` says when to release them (now when the quiet hours are over).
+   */
+  restoreHeld(): { expired: Array<Expired<T>>; releaseAt?: number } {
+    if (!this.store) return { expired: [] };
+    const now = this.now();
+    const expired: Array<Expired<T>> = [];
+    for (const e of storedHeld(this.store.get(), this.store.fromStored)) {
+      if (now - e.until <= RELEASE_LATE_MS) {
+        this.held.restore(e);
+        continue;
+      }
+      const heldSince = new Date(e.heldAt).toISOString();
+      const payload = { sent: false as const, reason: "expired" as const, device: e.device, text: e.text, heldSince };
+      expired.push({ item: e.item, until: e.until, payload });
+    }
+    if (expired.length) this.saveHeld();
+    if (this.held.size === 0) return { expired };
+    return { expired, releaseAt: this.policy.isQuiet(now) ? this.policy.quietEndsAt(now) : now };
+  }
+
+  private saveHeld(): void {
+    const store = this.store;
+    store?.set(this.held.list().map(({ item, ...e }) => ({ ...e, message: store.toStored(item) })));
   }
 
   /** The status line after an outcome, in the package's tones. */
@@ -133,9 +196,11 @@ export class Announcer<T> {
     return { tone: "idle", text: `quiet until ${hhmm(this.policy.quietEndsAt(now))}` };
   }
 
-  /** Empties the hold (on close); returns how many were dropped. */
+  /** Empties the hold (when the node is removed); returns how many were dropped. */
   dropHeld(): number {
-    return this.held.drain().length;
+    const dropped = this.held.drain().length;
+    this.saveHeld();
+    return dropped;
   }
 }
 

@@ -1,4 +1,4 @@
-import { Announcer, type AnnounceSettings, type StatusIntent } from "./announcer";
+import { Announcer, messageStore, type AnnounceSettings, type StatusIntent } from "./announcer";
 import { VoiceMonkeyClient } from "./client";
 import { announcementDevice, announcementText } from "./domain";
 import { announceSettings, type AnnounceNodeSettings as Settings } from "./settings";
@@ -11,8 +11,11 @@ import type { FlowMessage, NodeAPI } from "../../runtime/types";
 /** Speaks `msg.payload` on an Alexa device through VoiceMonkey, within a cooldown, quiet hours and a daily cap. */
 
 const TYPE = "voicemonkey-announce";
-/** Node state key under which the day's count and cooldowns survive a redeploy. */
+/** Node state keys under which the day's count, the cooldowns and the held announcements survive a redeploy. */
 const STATE_KEY = "voicemonkey-announce";
+const HELD_KEY = "voicemonkey-announce-held";
+/** A message sent while the flows start could reach nodes not created yet. */
+const RESUME_AFTER_MS = 500;
 
 type Credentials = { token: string };
 type Kit = NodeKit<Settings, Credentials>;
@@ -36,7 +39,8 @@ const voiceMonkeyAnnounce = defineNode<Settings, Credentials>({
       maxThrottleWaitMs: timing.maxThrottleWaitMs,
       retryDelayMs: timing.retryDelayMs,
     });
-    const announcer = new Announcer<FlowMessage>(client, settings, () => kit.now(), kit.state.get(STATE_KEY));
+    const held = messageStore<FlowMessage>(kit.state, HELD_KEY);
+    const announcer = new Announcer(client, settings, () => kit.now(), kit.state.get(STATE_KEY), held);
     kit.facts(() => ({
       announcementsToday: announcer.policy.countToday(kit.now()),
       announcementCap: announcer.policy.maxPerDay,
@@ -79,6 +83,14 @@ const voiceMonkeyAnnounce = defineNode<Settings, Credentials>({
     }
 
     show(kit, announcer.initialStatus());
+    // Held before a redeploy or a restart: held again, released, or dropped when the hold ran out meanwhile.
+    const restored = announcer.restoreHeld();
+    if (restored.releaseAt !== undefined) scheduleRelease(Math.max(restored.releaseAt, kit.now() + RESUME_AFTER_MS));
+    if (restored.expired.length) {
+      const end = clock(new Date(restored.expired[0].until));
+      kit.warn(kit.t("voicemonkey-announce:warn.heldExpired", { count: restored.expired.length, end }));
+      kit.after(RESUME_AFTER_MS, () => restored.expired.forEach((e) => kit.send({ ...e.item, payload: e.payload })));
+    }
 
     return {
       input: async (msg, send) => {
@@ -88,10 +100,10 @@ const voiceMonkeyAnnounce = defineNode<Settings, Credentials>({
         msg.payload = outcome.payload;
         send(msg);
       },
-      close: () => {
-        const dropped = announcer.dropHeld();
-        if (dropped > 0)
-          kit.warn(`${dropped} announcement(s) held for the end of the quiet hours were dropped by the restart`);
+      // A redeploy or a stop keeps the held announcements in node state; removing the node drops them.
+      close: (removed) => {
+        const dropped = removed ? announcer.dropHeld() : 0;
+        if (dropped > 0) kit.warn(kit.t("voicemonkey-announce:warn.heldRemoved", { count: dropped }));
       },
     };
   },

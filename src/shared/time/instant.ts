@@ -6,7 +6,8 @@
  *  - ISO-8601 with `Z` or an offset: that instant;
  *  - ISO-8601 without an offset: the wall time in `timeZone` (compatible rule, see zone.ts), else an error.
  *    Never the host's zone: a flow must store the same instants on every machine;
- *  - anything before 1900 or from 2200 on is an error that says what the value looks like (µs, ns).
+ *  - anything before 1900 or from 2200 on is an error that says what the value was read as (epoch ms or
+ *    seconds, µs, ns), the instant that gives, and the accepted range.
  */
 import { ValidationError } from "../errors";
 import { isDate } from "../shape";
@@ -35,6 +36,10 @@ const ISO =
 const NUMERIC = /^[+-]?\d+(?:\.\d+)?$/;
 
 const inRange = (ms: number): boolean => ms >= MIN_INSTANT_MS && ms < MAX_INSTANT_MS;
+const ACCEPTED_RANGE = "accepted are times from 1900-01-01T00:00:00Z to 2199-12-31T23:59:59Z";
+/** The largest |epoch ms| a Date holds (ECMA-262 time values: ±100,000,000 days). */
+const DATE_LIMIT_MS = 8.64e15;
+const DAY_MS = 86_400_000;
 
 /** The instant of `value` under the rules above; throws a ValidationError naming the value. */
 export function parseInstant(value: unknown, options: InstantOptions = {}): number {
@@ -85,17 +90,32 @@ function fromNumber(n: number, original: unknown, options: InstantOptions): numb
   throw new InstantError(`${prefix(options)}${describe(original)} ${outOfRange(n)}`, true);
 }
 
-/** Why a number is out of range, with its most likely unit. */
+/**
+ * Why a number is out of range: what it was read as, the instant that gives and the accepted range, so a
+ * year-1 time reads as year 1 and not as a unit mix-up. Only values past 2199 can be a finer unit (µs, ns).
+ */
 function outOfRange(n: number): string {
-  const abs = Math.abs(n);
-  const side = n < 0 ? "before 1900" : "after 2199";
-  // Only values past 2199 can be a finer unit of a time in range.
   if (n >= MAX_INSTANT_MS && inRange(n / 1e3))
-    return `looks like microseconds (as epoch ms it is ${side}); send epoch ms or seconds`;
+    return `looks like microseconds (as µs it is ${shownInstant(n / 1e3)}; as epoch ms it would be after 2199): send epoch ms or seconds`;
   if (n >= MAX_INSTANT_MS && inRange(n / 1e6))
-    return `looks like nanoseconds (as epoch ms it is ${side}); send epoch ms or seconds`;
-  const as = abs >= SECONDS_BELOW ? "epoch ms" : "epoch seconds (numbers below 1e11 are seconds)";
-  return `is outside 1900–2199: read as ${as} it is ${side}`;
+    return `looks like nanoseconds (as ns it is ${shownInstant(n / 1e6)}; as epoch ms it would be after 2199): send epoch ms or seconds`;
+  const seconds = Math.abs(n) < SECONDS_BELOW;
+  const as = seconds ? "epoch seconds (numbers below 1e11 are seconds)" : "epoch ms";
+  return `read as ${as} is ${shownInstant(seconds ? n * 1000 : n)}, outside 1900–2199: ${ACCEPTED_RANGE}`;
+}
+
+/** An instant as ISO-8601, or which side of every calendar date it lies when no Date can hold it. */
+function shownInstant(ms: number): string {
+  if (Math.abs(ms) <= DATE_LIMIT_MS) return new Date(ms).toISOString();
+  return ms > 0 ? "later than any calendar date" : "earlier than any calendar date";
+}
+
+/** Epoch ms of a UTC wall time; unlike `Date.UTC`, years 0–99 stay years 0–99 (not 1900–1999). */
+function utc(y: number, mo: number, d: number, h: number, mi: number, s: number, ms: number): number {
+  const date = new Date(0);
+  date.setUTCFullYear(y, mo, d);
+  date.setUTCHours(h, mi, s, ms);
+  return date.getTime();
 }
 
 function fromString(text: string, original: string, options: InstantOptions): number {
@@ -103,7 +123,7 @@ function fromString(text: string, original: string, options: InstantOptions): nu
   const shown = describe(original);
   if (!m) throw fail(options, shown, `is not a time: ${ACCEPTED}`);
   const [y, mo, d, h = 0, mi = 0, s = 0] = m.slice(1, 7).map((x) => (x === undefined ? undefined : Number(x)));
-  const wall = Date.UTC(y!, mo! - 1, d, h, mi, s) + (m[7] ? Math.floor(Number(`0.${m[7]}`) * 1000) : 0);
+  const wall = utc(y!, mo! - 1, d!, h, mi, s, m[7] ? Math.floor(Number(`0.${m[7]}`) * 1000) : 0);
   // Date.UTC rolls 2024-02-30 over to March: a field that does not read back is not a date.
   const back = new Date(wall);
   if (back.getUTCMonth() !== mo! - 1 || back.getUTCDate() !== d || h > 23 || mi > 59 || s > 59)
@@ -113,6 +133,12 @@ function fromString(text: string, original: string, options: InstantOptions): nu
   if (zone !== undefined) {
     ms = wall - offsetOf(zone);
   } else if (options.timeZone !== undefined) {
+    // A wall time a day or more outside the range is outside in every zone; the zone rules stop at the range.
+    if (wall < MIN_INSTANT_MS - DAY_MS || wall >= MAX_INSTANT_MS + DAY_MS)
+      throw new InstantError(
+        `${prefix(options)}${shown} is the local time ${shownInstant(wall).slice(0, -5)} in ${options.timeZone}, outside 1900–2199: ${ACCEPTED_RANGE}`,
+        true,
+      );
     ms = instantOfWallTime(wall, options.timeZone);
   } else {
     const or = options.zoneSetting ? `, or set ${options.zoneSetting}` : "";
@@ -121,7 +147,11 @@ function fromString(text: string, original: string, options: InstantOptions): nu
       true,
     );
   }
-  if (!inRange(ms)) throw new InstantError(`${prefix(options)}${shown} is outside 1900–2199`, true);
+  if (!inRange(ms))
+    throw new InstantError(
+      `${prefix(options)}${shown} is ${shownInstant(ms)}, outside 1900–2199: ${ACCEPTED_RANGE}`,
+      true,
+    );
   return ms;
 }
 
@@ -135,7 +165,7 @@ function offsetOf(zone: string): number {
 
 function checked(ms: number, original: unknown, options: InstantOptions): number {
   if (inRange(ms)) return ms;
-  throw new InstantError(`${prefix(options)}${describe(original)} is outside 1900–2199`, true);
+  throw new InstantError(`${prefix(options)}${describe(original)} is outside 1900–2199: ${ACCEPTED_RANGE}`, true);
 }
 
 function fail(options: InstantOptions, shown: string, problem: string): InstantError {

@@ -45,6 +45,10 @@ function socketClass(handshakeMs: number): unknown {
   return class TibberSocket extends WebSocket {
     constructor(address: string | URL, protocols?: string | string[]) {
       super(address, protocols, { headers: { "User-Agent": LIVE_USER_AGENT }, handshakeTimeout: handshakeMs });
+      // graphql-ws lets go of its listeners before it closes a socket; `ws` then reports a close during the
+      // handshake (a redeploy while connecting) as an 'error' nobody listens to, which ends the process.
+      // Failures reach graphql-ws as close events; this one only keeps the process alive.
+      this.on("error", () => undefined);
     }
   };
 }

@@ -1,3 +1,4 @@
+import { checkText, MAX_NAME_CHARS } from "../../../shared/bounds";
 import { ValidationError } from "../../../shared/errors";
 
 /**
@@ -19,15 +20,32 @@ export function announcementText(payload: unknown): string {
   if (spoken.length > MAX_TEXT)
     throw new ValidationError(
       `The announcement has ${spoken.length} characters; Alexa speaks at most ${MAX_TEXT} (its output speech limit): shorten or split it.`,
+      {
+        statusText: "announcement too long",
+        i18n: {
+          key: "voicemonkey-announce:errors.textTooLong",
+          statusKey: "voicemonkey-announce:status.textTooLong",
+          vars: { length: spoken.length, max: MAX_TEXT },
+        },
+      },
     );
   return spoken;
 }
 
-/** Alexa's limit on one response's output speech (Alexa Skills Kit, response format: 8000 characters). */
+/**
+ * The longest text one announcement speaks. VoiceMonkey documents no limit of its own for `speech` (v3
+ * announce) or `text` (v2); Alexa speaks it as one response, whose output speech is at most 8,000
+ * characters (Alexa Skills Kit, "Response format" of the custom skill JSON interface reference, and
+ * "Best Practices for Text Responses": "The text string must be less than 8000 characters").
+ */
 export const MAX_TEXT = 8000;
 
-/** The device: `msg.device` when it is set, else the node's own. */
+/**
+ * The device: `msg.device` when it is set, else the node's own. VoiceMonkey documents no length for a
+ * device ID (slugs made from the name, e.g. `kitchen-echo-3f7k2`): the package's bound for names applies.
+ */
 export function announcementDevice(msgDevice: unknown, configured: string): string {
+  checkText(msgDevice, "device", MAX_NAME_CHARS);
   const device = (typeof msgDevice === "string" && msgDevice.trim()) || configured.trim();
   if (!device)
     throw new ValidationError("No VoiceMonkey device: choose a speaker in the node's settings or set msg.device.");
