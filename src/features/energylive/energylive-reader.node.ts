@@ -4,6 +4,7 @@ import { startLiveStream, type EnergyLiveStream } from "./live-stream";
 import { EnergyLiveReader, KeyRefusals, pollingTooFast, type ReadResult } from "./reader";
 import { ValidationError } from "../../shared/errors";
 import { defineNode, type NodeKit } from "../../runtime/kernel";
+import { useAccount, type AccountSettings } from "../../runtime/account";
 import { registerLookup } from "../../runtime/lookup";
 import { numberProp, textProp } from "../../shared/props";
 import { clock, shortReason } from "../../runtime/status";
@@ -11,9 +12,8 @@ import type { NodeAPI } from "../../runtime/types";
 
 /** Reads an energyLIVE smart-meter interface: polled every `interval` seconds, or on input. */
 
-interface Settings {
+interface Settings extends AccountSettings {
   deviceUid: string;
-  baseUrl: string;
   /** Seconds between polls; 0 = only on input. */
   intervalS: number;
   onlyNew: boolean;
@@ -36,6 +36,7 @@ const energyLiveReader = defineNode<Settings, Credentials>({
   type: "energylive-reader",
   credentials: { apiKey: { type: "password" } },
   settings: (config) => ({
+    account: textProp(config.account),
     deviceUid: textProp(config.deviceUid),
     baseUrl: textProp(config.baseUrl),
     intervalS: Math.max(0, numberProp(config.interval, 300)),
@@ -45,7 +46,9 @@ const energyLiveReader = defineNode<Settings, Credentials>({
   }),
   start(kit) {
     const { settings } = kit;
-    const reader = new EnergyLiveReader({ ...settings, apiKey: kit.credentials.apiKey ?? "" });
+    const { credentials, baseUrl } = useAccount(kit, "energylive-account", { baseUrl: settings.baseUrl });
+    const keyed = { ...settings, baseUrl, apiKey: credentials.apiKey ?? "" };
+    const reader = new EnergyLiveReader(keyed);
     const read = async (uid: string) => {
       const onRetry = (err: unknown, delayMs: number) =>
         kit.status.waiting(
@@ -95,8 +98,7 @@ const energyLiveReader = defineNode<Settings, Credentials>({
     };
     let stream: EnergyLiveStream | undefined;
     if (settings.mode === "live" && !reader.problem) {
-      const uid = normalizeDeviceUid(settings.deviceUid);
-      const options = { ...settings, apiKey: kit.credentials.apiKey ?? "", deviceUid: uid };
+      const options = { ...keyed, deviceUid: normalizeDeviceUid(settings.deviceUid) };
       stream = startLiveStream({ ...options, timings: kit.runtimeSetting("energyliveStream") }, kit, startPolling);
     } else if (settings.intervalS > 0) startPolling();
     else if (reader.problem) kit.status.failed(reader.problem);
@@ -114,5 +116,5 @@ const energyLiveReader = defineNode<Settings, Credentials>({
 
 export = function (RED: NodeAPI): void {
   energyLiveReader(RED);
-  registerLookup(RED, energyLiveDevicesLookup);
+  registerLookup(RED, energyLiveDevicesLookup("energylive-reader", "/energylive-reader/devices"));
 };

@@ -7,7 +7,8 @@ import { toLiveReading } from "./live/measurement";
 import { subscribeLive, type LiveHandle } from "./live/registry";
 import { LiveThrottle, type ThrottleMode } from "./live/throttle";
 import { defineNode, type NodeKit } from "../../runtime/kernel";
-import { numberProp, textProp } from "../../shared/props";
+import { typedTarget, useAccount, type AccountSettings } from "../../runtime/account";
+import { numberProp, textProp, typedProp, type TypedProp } from "../../shared/props";
 import { shortReason } from "../../runtime/status";
 import type { NodeAPI } from "../../runtime/types";
 
@@ -16,9 +17,10 @@ import type { NodeAPI } from "../../runtime/types";
  * as a `tibber_live` reading. The socket is shared by every node on the same token and home.
  */
 
-interface Settings {
-  baseUrl: string;
-  home: string;
+/** `account`: the tibber-account node; a 0.1.0 node has its token (and base URL) itself. */
+interface Settings extends AccountSettings {
+  /** No input, so no `msg`: the text, flow / global context or an environment variable, read at deploy. */
+  home: TypedProp;
   /** At most one message per this many ms of measurement time; 0 = every measurement. */
   everyMs: number;
   mode: ThrottleMode;
@@ -41,15 +43,18 @@ const tibberLive = defineNode<Settings, Credentials>({
   type: "tibber-live",
   credentials: { token: { type: "password" } },
   settings: (config) => ({
-    baseUrl: resolveBaseUrl(textProp(config.baseUrl), TIBBER_ENV, TIBBER_URL),
-    home: textProp(config.home),
+    account: textProp(config.account),
+    baseUrl: textProp(config.baseUrl),
+    home: typedProp(config.home, config.homeType, ["str", "flow", "global", "env"]),
     everyMs: Math.max(0, numberProp(config.every, 0)) * 1000,
     mode: config.everyMode === "average" ? "average" : "last",
     silentMs: Math.max(10, numberProp(config.silence, 90)) * 1000,
   }),
   start(kit) {
     const { settings } = kit;
-    const token = kit.credentials.token?.trim();
+    const access = useAccount(kit, "tibber-account", { baseUrl: settings.baseUrl });
+    const baseUrl = resolveBaseUrl(access.baseUrl, TIBBER_ENV, TIBBER_URL);
+    const token = access.credentials.token?.trim();
     if (!token) {
       kit.status.error(kit.t("tibber-prices:status.noToken"));
       return;
@@ -71,9 +76,10 @@ const tibberLive = defineNode<Settings, Credentials>({
     };
     kit.status.idle(kit.t("status.findingHome"));
     kit.run(async (signal) => {
-      const client = new TibberClient({ baseUrl: settings.baseUrl, token });
+      const client = new TibberClient({ baseUrl, token });
+      const wanted = await typedTarget(kit, settings.home);
       const homeId = await withRetry(
-        () => resolveLiveHome(client, settings.home, signal),
+        () => resolveLiveHome(client, wanted ?? "", signal),
         { retries: 5, baseMs: timings.baseMs, maxMs: timings.maxMs, maxRetryAfterMs: 0 },
         {
           signal,
@@ -88,7 +94,7 @@ const tibberLive = defineNode<Settings, Credentials>({
       );
       if (kit.closed) return;
       handle = subscribeLive(
-        settings.baseUrl,
+        baseUrl,
         token,
         homeId,
         {

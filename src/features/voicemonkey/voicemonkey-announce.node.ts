@@ -4,6 +4,7 @@ import { announcementDevice, announcementText } from "./domain";
 import { announceSettings, type AnnounceNodeSettings as Settings } from "./settings";
 import { voiceMonkeyDevicesLookup } from "./voicemonkey-lookup";
 import { defineNode, type NodeKit } from "../../runtime/kernel";
+import { typedTarget, useAccount } from "../../runtime/account";
 import { registerLookup } from "../../runtime/lookup";
 import { clock } from "../../runtime/status";
 import type { FlowMessage, NodeAPI } from "../../runtime/types";
@@ -29,9 +30,15 @@ const voiceMonkeyAnnounce = defineNode<Settings, Credentials>({
   start(kit) {
     const { settings } = kit;
     const timing = kit.runtimeSetting<AnnounceSettings>("voicemonkeyAnnounce");
+    const access = useAccount(kit, "voicemonkey-account", {
+      apiVersion: settings.apiVersion,
+      baseUrl: settings.baseUrl,
+    });
     const client = new VoiceMonkeyClient({
       ...settings,
-      token: kit.credentials.token ?? "",
+      apiVersion: access.apiVersion,
+      baseUrl: access.baseUrl,
+      token: access.credentials.token ?? "",
       timeoutMs: timing.timeoutMs,
       maxThrottleWaitMs: timing.maxThrottleWaitMs,
       retryDelayMs: timing.retryDelayMs,
@@ -83,7 +90,8 @@ const voiceMonkeyAnnounce = defineNode<Settings, Credentials>({
     return {
       input: async (msg, send) => {
         const text = announcementText(msg.payload);
-        const outcome = await announce(msg, announcementDevice(msg.device, settings.device), text, true);
+        const device = announcementDevice(msg.device, (await typedTarget(kit, settings.device, msg)) ?? "");
+        const outcome = await announce(msg, device, text, true);
         if (outcome.kind === "held") return; // sent when the quiet hours end
         msg.payload = outcome.payload;
         send(msg);

@@ -41,7 +41,7 @@ export class EnergyLiveClient {
   constructor(options: EnergyLiveOptions) {
     if (!options.apiKey?.trim()) {
       throw new AuthError(
-        "No energyLIVE API key is set: create one in the smartENERGY customer portal (energyLIVE → API KEY VERWALTEN) and paste it into the node.",
+        "No energyLIVE API key is set: create one in the smartENERGY customer portal (energyLIVE → API KEY VERWALTEN) and paste it into the energyLIVE account the reader uses.",
       );
     }
     this.baseUrl = resolveBaseUrl(options.baseUrl, ENERGYLIVE_BASE_URL_ENV, ENERGYLIVE_BASE_URL);
@@ -87,7 +87,7 @@ export class EnergyLiveClient {
     const { status } = res;
     if (status === 401 || status === 403) {
       return new AuthError(
-        `energyLIVE rejected the API key: HTTP ${status}, it may be mistyped or revoked; create a new key in the smartENERGY customer portal (energyLIVE → API KEY VERWALTEN) and paste it into the node.`,
+        `energyLIVE rejected the API key: HTTP ${status}, it may be mistyped or revoked; create a new key in the smartENERGY customer portal (energyLIVE → API KEY VERWALTEN) and paste it into the energyLIVE account the reader uses.`,
         status,
       );
     }
