@@ -125,6 +125,21 @@ describe("accounts: tibber-account with tibber-prices", function () {
     errors[0].should.match(/No Tibber token: choose a Tibber account/);
     sim.count("/").should.equal(0);
   });
+
+  it("lists the homes for the editor through the account: typed in an undeployed one, or the stored token", async function () {
+    await helper.load(modules(), [account(), ...prices("a")], { acct: { token: TWO_HOMES_TOKEN } });
+    const ask = (id, body) => helper.request().post(`/tibber-account/${id}/homes`).send(body);
+    const typed = await ask("not-deployed-yet", { token: TWO_HOMES_TOKEN, baseUrl: sim.url });
+    typed.status.should.equal(200);
+    typed.body.homes.map((h) => h.id).should.containEql(CABIN.id);
+    const stored = await ask("acct", { token: "__PWRD__", baseUrl: sim.url });
+    stored.body.homes.map((h) => h.id).should.eql(typed.body.homes.map((h) => h.id));
+    const nothing = await ask("not-deployed-yet", { token: "__PWRD__", baseUrl: sim.url });
+    nothing.status.should.equal(400);
+    // A tibber-prices id is no account: the route refuses to use that node's secrets.
+    (await ask("a", { token: "__PWRD__", baseUrl: sim.url })).status.should.equal(404);
+    for (const res of [typed, stored, nothing]) res.text.should.not.containEql(TWO_HOMES_TOKEN);
+  });
 });
 
 describe("accounts: voicemonkey-account with voicemonkey-announce", function () {
@@ -217,6 +232,19 @@ describe("accounts: voicemonkey-account with voicemonkey-announce", function () 
     (await got).payload.device.should.equal("echo-show-bedroom");
   });
 
+  it("lists the devices for the editor through the account, with its API version and stored token", async function () {
+    await helper.load(modules(), [account(), ...announce("a")], { vmacct: { token: TOKEN } });
+    const ask = (id, body) => helper.request().post(`/voicemonkey-account/${id}/devices`).send(body);
+    const stored = await ask("vmacct", { apiVersion: "v3", baseUrl: sim.url, token: "__PWRD__" });
+    stored.status.should.equal(200);
+    stored.body.devices.map((d) => d.id).should.containEql("echo-kitchen");
+    const typed = await ask("new-account", { apiVersion: "v3", baseUrl: sim.url, token: TOKEN });
+    typed.body.should.eql(stored.body);
+    const v2 = await ask("vmacct", { apiVersion: "v2", baseUrl: sim.url, token: "__PWRD__" });
+    v2.status.should.equal(400);
+    for (const res of [stored, typed, v2]) res.text.should.not.containEql(TOKEN);
+  });
+
   it("runs a 0.1.0 node with its own token as before, warning once", async function () {
     const old = announce("old", { baseUrl: sim.url });
     delete old[0].account;
@@ -290,6 +318,20 @@ describe("accounts: energylive-account with energylive-reader", function () {
     (await b).tags.should.containEql({ device_uid: OTHER });
     warningsOf(helper.getNode("r1")).should.eql([]);
     watch.assertNoLeak([KEY]);
+  });
+
+  it("lists the device UIDs for the editor through the account, typed or stored", async function () {
+    await helper.load(modules(), [{ id: "elacct", type: "energylive-account", baseUrl: sim.url }, ...reader("r1")], {
+      elacct: { apiKey: KEY },
+    });
+    const ask = (id, body) => helper.request().post(`/energylive-account/${id}/devices`).send(body);
+    const stored = await ask("elacct", { apiKey: "__PWRD__", baseUrl: sim.url });
+    stored.body.should.eql({ devices: [UID, OTHER] });
+    const typed = await ask("new-account", { apiKey: KEY, baseUrl: sim.url });
+    typed.body.should.eql({ devices: [UID, OTHER] });
+    const moved = await ask("elacct", { apiKey: "__PWRD__", baseUrl: "http://127.0.0.1:9/api/v1" });
+    moved.status.should.equal(400);
+    for (const res of [stored, typed, moved]) res.text.should.not.containEql(KEY);
   });
 
   it("runs a 0.1.0 reader with its own key as before, warning once", async function () {
