@@ -78,14 +78,21 @@
   }
 
   // One dropdown for every "pick what was found" field: a <select> filled with the entries, hidden until
-  // there are some, writing the chosen value into the plain text input that stays for typing an id.
+  // there are some, writing the chosen value into the plain text input that stays for typing an id. When
+  // that input is a TypedInput (the home or device may come from msg), the pick sets it to text.
   lookup.picker = function (options) {
     var select = $(options.select);
     var input = $(options.input);
     select.hide().empty();
     select.on("change", function () {
       var value = select.val();
-      if (value) input.val(value).trigger("change");
+      if (!value) return;
+      try {
+        input.typedInput("type", "str");
+        input.typedInput("value", value);
+      } catch (e) {
+        input.val(value).trigger("change"); // a plain input: jQuery UI refuses methods of a widget it has not
+      }
     });
     return {
       clear: function () {
@@ -108,6 +115,23 @@
         select.show();
       },
     };
+  };
+
+  // The body of a look-up through an account config node chosen in a node's dialog: its settings and the
+  // secrets typed into its dialog when it is not deployed yet, otherwise the placeholder, which makes the
+  // route use the stored ones. Nothing secret comes back. A text (nothing sent) when no account is chosen.
+  lookup.fromAccount = function (configId, settings, secrets, noAccount) {
+    var config = configId && configId !== "_ADD_" && RED.nodes.node(configId);
+    if (!config) return noAccount;
+    var creds = config.credentials || {};
+    var body = {};
+    settings.forEach(function (name) {
+      body[name] = config[name] || "";
+    });
+    secrets.forEach(function (name) {
+      body[name] = creds[name] && creds[name] !== "__PWRD__" ? creds[name] : "__PWRD__";
+    });
+    return body;
   };
 
   window.meterflowLookup = lookup;

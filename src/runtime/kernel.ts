@@ -1,5 +1,5 @@
 import { clock } from "../shared/clock";
-import { phrase, ValidationError } from "../shared/errors";
+import { phrase, shortReason, ValidationError } from "../shared/errors";
 import { Poller, type PollTask } from "../shared/poller";
 import { Redactor } from "../shared/redact";
 import { AbortedError } from "../shared/sleep";
@@ -226,6 +226,12 @@ export class NodeKit<Settings, Creds extends object> {
   /** An error as the user reads it: in the runtime's language when it carries catalog keys, then redacted. */
   redactError<E extends Error>(err: E): E {
     return this.redactor().error(localiseError(err, (key, vars) => this.text(key, vars)));
+  }
+
+  /** The one retry status: a yellow ring "retrying in N s · reason" in the runtime's language. */
+  retrying(err: unknown, delayMs: number): void {
+    const seconds = Math.max(1, Math.round(delayMs / 1000));
+    this.status.waiting(this.t("shared.status.retrying", { seconds, reason: shortReason(err) }));
   }
 
   /**

@@ -91,8 +91,7 @@ describe(`German editor and runtime in Chromium (Node-RED ${major})`, function (
   it("shows tibber-prices' dialog in German", async function () {
     const tray = await openDialog("de-prices", "Auflösung");
     const text = await tray.innerText();
-    for (const word of ["Zuhause", "Auflösung", "Viertelstündlich", "Verbrauch", "Basis-URL"])
-      text.should.containEql(word);
+    for (const word of ["Konto", "Zuhause", "Auflösung", "Viertelstündlich", "Verbrauch"]) text.should.containEql(word);
     await page.screenshot({ path: path.join(out, "de-tibber-prices-dialog.png") });
     await closeDialog();
   });
@@ -121,8 +120,12 @@ describe(`German editor and runtime in Chromium (Node-RED ${major})`, function (
       20000,
       "the tibber-prices status",
     );
-    status.should.be.oneOf(["kein Token", "Kein Tibber-Token gesetzt"]);
-    await waitFor(() => red.output().includes("Kein Tibber-Token gesetzt"), 20000, "the German Catch message");
+    status.should.be.oneOf(["kein Token", "Kein Tibber-Token"]);
+    await waitFor(
+      () => red.output().includes("Kein Tibber-Token: in diesem Node ein Tibber-Konto wählen"),
+      20000,
+      "the German Catch message",
+    );
     await page.screenshot({ path: path.join(out, "de-status.png") });
     pageErrors.should.eql([]);
   });

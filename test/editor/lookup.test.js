@@ -119,6 +119,40 @@ describe(`look-up buttons in Chromium (Node-RED ${major})`, function () {
     });
   }
 
+  it("tibber-prices: finds homes through a new, undeployed Tibber account and fills the Home TypedInput", async function () {
+    const { DEMO_TOKEN } = require("../../build/devtools/simulators/tibber");
+    // As "Add new tibber-account…" leaves it before Deploy: the token only in the editor.
+    const accountId = await page.evaluate((token) => {
+      const account = {
+        id: RED.nodes.id(),
+        type: "tibber-account",
+        _def: RED.nodes.getType("tibber-account"),
+        name: "new account",
+        baseUrl: "",
+        credentials: { token },
+        users: [],
+      };
+      RED.nodes.add(account);
+      return account.id;
+    }, DEMO_TOKEN);
+    await openDialog("tibber-prices");
+    // The demo's node still holds its own token (0.1.0 style): clearing it makes the dialog use the account.
+    await page.locator("#node-input-token").fill("");
+    await page.evaluate((id) => window.$("#node-input-account").val(id).trigger("change"), accountId);
+    await page.locator("#node-input-find-homes").click();
+    const picker = page.locator("#node-input-homes");
+    await picker.waitFor({ state: "visible", timeout: 15000 });
+    const options = await picker.locator("option").evaluateAll((els) => els.map((o) => o.value));
+    options.length.should.be.above(1);
+    await page.evaluate(() => window.$("#node-input-home").typedInput("type", "msg"));
+    await picker.selectOption(options[1]);
+    (await page.evaluate(() => window.$("#node-input-home").typedInput("type"))).should.equal("str");
+    (await page.evaluate(() => window.$("#node-input-home").typedInput("value"))).should.equal(options[1]);
+    await closeDialog();
+    await page.evaluate((id) => RED.nodes.remove(id), accountId);
+    pageErrors.should.eql([]);
+  });
+
   it("tibber-prices: a changed URL with the stored-secret placeholder asks to type the secret again", async function () {
     await openDialog("tibber-prices");
     (await page.locator("#node-input-token").inputValue()).should.equal("__PWRD__");

@@ -4,12 +4,12 @@ const { helper, major, nodeModules, nextMessage } = require("../helpers/node-red
 const { demoSimulator, DEMO_CREDENTIALS, DEMO_DEVICE_UID } = require("../../build/devtools/simulators/energylive");
 
 const example = require("../../examples/energyLIVE smart meter to InfluxDB.json");
-const [readerModule] = nodeModules("energylive-reader");
+const readerModules = nodeModules("energylive-account", "energylive-reader");
 // The change node of the Node-RED under test, to run the example's own rules.
 const nodesPackage = major === "5" ? "node-red-5/node_modules/@node-red/nodes" : "@node-red/nodes";
 const changeModule = require(path.join(nodesPackage, "core/function/15-change.js"));
 
-const OURS = ["energylive-reader", "meter-influxdb-write", "meter-influxdb", "meter-interpolate"];
+const OURS = ["energylive-account", "energylive-reader", "meter-influxdb-write", "meter-influxdb", "meter-interpolate"];
 const CORE = ["tab", "comment", "inject", "change", "debug"];
 
 describe("example: energyLIVE smart meter to InfluxDB", function () {
@@ -22,6 +22,10 @@ describe("example: energyLIVE smart meter to InfluxDB", function () {
     const reader = example.find((n) => n.type === "energylive-reader");
     reader.should.containDeep({ deviceUid: DEMO_DEVICE_UID, baseUrl: "", interval: 60, onlyNew: true });
     (reader.credentials === undefined).should.be.true();
+    // The key goes into the shared account node, which the example carries without one.
+    reader.account.should.equal("meterflow-energylive-account");
+    const account = example.find((n) => n.id === reader.account);
+    account.should.eql({ id: reader.account, type: "energylive-account", name: "energyLIVE account", baseUrl: "" });
     const influx = example.find((n) => n.type === "meter-influxdb");
     influx.should.containDeep({ url: "${INFLUX_URL}", org: "${INFLUX_ORG}", bucket: "${INFLUX_BUCKET}" });
     influx.credentials.should.eql({ token: "${INFLUX_TOKEN}" });
@@ -50,14 +54,14 @@ describe("example: energyLIVE smart meter to InfluxDB", function () {
 
     it("reads through the blank base URL and feeds the import register, by device, to interpolation and storage", async function () {
       // The reader and the change node are the real ones; the other nodes stand in as helper nodes.
-      const real = ["tab", "energylive-reader", "change"];
+      const real = ["tab", "energylive-account", "energylive-reader", "change"];
       const flow = example
         .filter((n) => n.type !== "meter-influxdb" && n.type !== "comment")
         .map((n) => (real.includes(n.type) ? n : { id: n.id, z: n.z, type: "helper", wires: n.wires }));
       const reader = flow.find((n) => n.type === "energylive-reader");
       const write = example.find((n) => n.type === "meter-influxdb-write");
       const interpolate = example.find((n) => n.type === "meter-interpolate");
-      await helper.load([readerModule, changeModule], flow, { [reader.id]: DEMO_CREDENTIALS });
+      await helper.load([...readerModules, changeModule], flow, { [reader.account]: DEMO_CREDENTIALS });
       const [toStore, toInterpolate] = await Promise.all([
         nextMessage(helper.getNode(write.id)),
         nextMessage(helper.getNode(interpolate.id)),

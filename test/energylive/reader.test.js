@@ -237,6 +237,7 @@ describe("energylive-reader node", function () {
     }
     warnings()
       .map((c) => c.args[0])
+      .filter((text) => !text.includes("0.1.0")) // the node holds its own key, as 0.1.0 flows do
       .should.eql([
         'energyLIVE sent no usable value for 0100030800 (value is not a number ("n/a")); it is left out of the output.',
         "energyLIVE sent no usable value for batteryVoltage (value is not a number (null)); it is left out of the output.",

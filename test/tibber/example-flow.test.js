@@ -6,10 +6,10 @@ const { helper, nodeModules, collect, waitFor } = require("../helpers/node-red")
 const { TibberSimulator, DEMO_CREDENTIALS } = require("../../build/devtools/simulators/tibber");
 const { resetTibberAccounts } = require("../../dist/features/tibber/client/price-feed");
 
-const [tibberPrices] = nodeModules("tibber-prices");
+const tibberModules = nodeModules("tibber-account", "tibber-prices");
 const example = require(path.join(__dirname, "..", "..", "examples", "Tibber prices to InfluxDB.json"));
 const CORE = ["tab", "comment", "inject", "debug"];
-const OURS = ["tibber-prices", "meter-influxdb", "meter-influxdb-write"];
+const OURS = ["tibber-account", "tibber-prices", "meter-influxdb", "meter-influxdb-write"];
 
 describe("Tibber prices to InfluxDB example", function () {
   let sim;
@@ -31,11 +31,14 @@ describe("Tibber prices to InfluxDB example", function () {
     example[1].type.should.equal("comment");
     example[1].info.should.match(/developer\.tibber\.com/);
     for (const n of example) (CORE.includes(n.type) || OURS.includes(n.type)).should.be.true(n.type);
-    for (const n of example.filter((x) => x.type !== "tab" && x.type !== "meter-influxdb"))
-      n.z.should.equal(example[0].id);
+    for (const n of example.filter((x) => x.x !== undefined)) n.z.should.equal(example[0].id);
     const tibber = example.find((n) => n.type === "tibber-prices");
     tibber.baseUrl.should.equal("");
     (tibber.credentials === undefined).should.be.true();
+    // The token goes into the shared account node, which the example carries without one.
+    const account = example.find((n) => n.type === "tibber-account");
+    tibber.account.should.equal("meterflow-tibber-account");
+    account.should.eql({ id: tibber.account, type: "tibber-account", name: "Tibber account", baseUrl: "" });
     const influx = example.find((n) => n.type === "meter-influxdb");
     influx.should.containDeep({ url: "${INFLUX_URL}", org: "${INFLUX_ORG}", bucket: "${INFLUX_BUCKET}" });
     const write = example.find((n) => n.type === "meter-influxdb-write");
@@ -49,11 +52,15 @@ describe("Tibber prices to InfluxDB example", function () {
     const flow = example
       .filter(
         (n) =>
-          n.type === "tibber-prices" || n.type === "debug" || n.type === "meter-influxdb-write" || n.type === "tab",
+          n.type === "tibber-prices" ||
+          n.type === "tibber-account" ||
+          n.type === "debug" ||
+          n.type === "meter-influxdb-write" ||
+          n.type === "tab",
       )
       .map((n) => (n.type === "debug" || n.type === "meter-influxdb-write" ? { id: n.id, z: n.z, type: "helper" } : n));
     const tibber = example.find((n) => n.type === "tibber-prices");
-    await helper.load(tibberPrices, flow, { [tibber.id]: DEMO_CREDENTIALS });
+    await helper.load(tibberModules, flow, { [tibber.account]: DEMO_CREDENTIALS });
     const debug = collect(helper.getNode("tibber-example-debug"));
     const points = collect(helper.getNode("tibber-example-influx-write"));
     await waitFor(() => debug.length >= 1 && points.length >= 96, 10000, "the first automatic emission");

@@ -175,7 +175,7 @@ describe("tibber prices: PricesService", function () {
 
   it("says how to get a token when there is none", async function () {
     const { service } = setup({ noSource: true });
-    await service.input({ payload: 1 }).should.be.rejectedWith(/No Tibber token is set/);
+    await service.input({ payload: 1 }).should.be.rejectedWith(/No Tibber token: choose a Tibber account/);
   });
 
   it("wakes just after the next slot boundary, or at the cache's refresh time when that comes first", async function () {

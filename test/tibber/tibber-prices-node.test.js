@@ -236,7 +236,7 @@ describe("tibber-prices node", function () {
     early[0].args[0].text.should.equal("no token");
     n.node.receive({ payload: 1 });
     await waitFor(() => n.errors.length === 1, 5000, "an error");
-    n.errors[0].should.match(/No Tibber token is set/);
+    n.errors[0].should.match(/No Tibber token: choose a Tibber account/);
     sim.calls.should.equal(0);
   });
 

@@ -566,7 +566,7 @@ describe(`voicemonkey: example flow "Announce on Alexa" (Node-RED ${major})`, fu
     const { DEMO_CREDENTIALS } = require("../../build/devtools/simulators/voicemonkey");
     const example = require("../../examples/Announce on Alexa.json");
     const types = new Set(example.map((n) => n.type));
-    [...types].sort().should.eql(["comment", "debug", "inject", "tab", "voicemonkey-announce"]);
+    [...types].sort().should.eql(["comment", "debug", "inject", "tab", "voicemonkey-account", "voicemonkey-announce"]);
     const announce = example.find((n) => n.type === "voicemonkey-announce");
     announce.baseUrl.should.equal("");
     const injects = example.filter((n) => n.type === "inject");
@@ -574,7 +574,11 @@ describe(`voicemonkey: example flow "Announce on Alexa" (Node-RED ${major})`, fu
     // the debug node is swapped for a helper so the test can read what reaches it
     const nodes = flowNodes.map((n) => (n.type === "debug" ? { id: n.id, z: n.z, type: "helper" } : n));
     nodes.push({ id: example.find((n) => n.type === "tab").id, type: "tab", label: "t" });
-    await helper.load([core("20-inject.js"), ...announceNode], nodes, { [announce.id]: DEMO_CREDENTIALS });
+    // The token goes into the example's shared account node, as a user pastes it.
+    const accountModule = nodeModules("voicemonkey-account");
+    await helper.load([core("20-inject.js"), ...accountModule, ...announceNode], nodes, {
+      [announce.account]: DEMO_CREDENTIALS,
+    });
     const debugId = flowNodes.find((n) => n.type === "debug").id;
     const got = collect(helper.getNode(debugId));
     for (const inject of injects) helper.getNode(inject.id).receive({});

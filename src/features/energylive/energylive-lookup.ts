@@ -3,10 +3,13 @@ import type { Lookup } from "../../shared/lookup";
 import { DEFAULT_RETRY } from "../../shared/retry";
 import { ENERGYLIVE_BASE_URL, ENERGYLIVE_BASE_URL_ENV, EnergyLiveClient } from "./client";
 
-/** The editor's "list devices" button: the device UIDs of the account's API key. */
-export const energyLiveDevicesLookup: Lookup = {
-  type: "energylive-reader",
-  path: "/energylive-reader/devices",
+/**
+ * The editor's "list devices" button: the device UIDs of the account's API key, for the energylive-account
+ * node and, for 0.1.0 readers that still hold their own key, for energylive-reader.
+ */
+export const energyLiveDevicesLookup = (type: string, path: string): Lookup => ({
+  type,
+  path,
   service: "energyLIVE",
   settings: ["baseUrl"],
   secrets: ["apiKey"],
@@ -20,4 +23,4 @@ export const energyLiveDevicesLookup: Lookup = {
     });
     return { devices: await client.listDevices({ signal }) };
   },
-};
+});

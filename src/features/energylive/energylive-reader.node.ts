@@ -5,16 +5,16 @@ import { EnergyLiveReader, KeyRefusals, pollingTooFast, uidMissing, type ReadRes
 import { checkText } from "../../shared/bounds";
 import type { Phrase } from "../../shared/errors";
 import { defineNode, type NodeKit } from "../../runtime/kernel";
+import { useAccount, type AccountSettings } from "../../runtime/account";
 import { registerLookup } from "../../runtime/lookup";
 import { numberProp, textProp } from "../../shared/props";
-import { clock, shortReason } from "../../runtime/status";
+import { clock } from "../../runtime/status";
 import type { NodeAPI } from "../../runtime/types";
 
 /** Reads an energyLIVE smart-meter interface: polled every `interval` seconds, or on input. */
 
-interface Settings {
+interface Settings extends AccountSettings {
   deviceUid: string;
-  baseUrl: string;
   /** Seconds between polls; 0 = only on input. */
   intervalS: number;
   onlyNew: boolean;
@@ -37,6 +37,7 @@ const energyLiveReader = defineNode<Settings, Credentials>({
   type: "energylive-reader",
   credentials: { apiKey: { type: "password" } },
   settings: (config) => ({
+    account: textProp(config.account),
     deviceUid: textProp(config.deviceUid),
     baseUrl: textProp(config.baseUrl),
     intervalS: Math.max(0, numberProp(config.interval, 300)),
@@ -47,16 +48,11 @@ const energyLiveReader = defineNode<Settings, Credentials>({
   start(kit) {
     const { settings } = kit;
     const say = (p: Phrase) => kit.t(p.key, p.vars);
-    const reader = new EnergyLiveReader({ ...settings, apiKey: kit.credentials.apiKey ?? "", say });
+    const { credentials, baseUrl } = useAccount(kit, "energylive-account", { baseUrl: settings.baseUrl });
+    const keyed = { ...settings, baseUrl, apiKey: credentials.apiKey ?? "" };
+    const reader = new EnergyLiveReader({ ...keyed, say });
     const read = async (uid: string) => {
-      const onRetry = (err: unknown, delayMs: number) =>
-        kit.status.waiting(
-          kit.t("shared.status.retrying", {
-            seconds: Math.max(1, Math.round(delayMs / 1000)),
-            reason: shortReason(err),
-          }),
-        );
-      const result = await reader.read(uid, kit.signal, onRetry, kit.now());
+      const result = await reader.read(uid, kit.signal, (err, ms) => kit.retrying(err, ms), kit.now());
       show(kit, result);
       return result.output;
     };
@@ -97,8 +93,7 @@ const energyLiveReader = defineNode<Settings, Credentials>({
     };
     let stream: EnergyLiveStream | undefined;
     if (settings.mode === "live" && !reader.problem) {
-      const uid = normalizeDeviceUid(settings.deviceUid);
-      const options = { ...settings, apiKey: kit.credentials.apiKey ?? "", deviceUid: uid };
+      const options = { ...keyed, deviceUid: normalizeDeviceUid(settings.deviceUid) };
       stream = startLiveStream({ ...options, timings: kit.runtimeSetting("energyliveStream") }, kit, startPolling);
     } else if (settings.intervalS > 0) startPolling();
     else if (reader.problem) kit.status.failed(reader.problem);
@@ -116,5 +111,5 @@ const energyLiveReader = defineNode<Settings, Credentials>({
 
 export = function (RED: NodeAPI): void {
   energyLiveReader(RED);
-  registerLookup(RED, energyLiveDevicesLookup);
+  registerLookup(RED, energyLiveDevicesLookup("energylive-reader", "/energylive-reader/devices"));
 };

@@ -3,7 +3,8 @@ import type { SensorAlert } from "./domain";
 import { SensorPoller, usageQueryOf, type FlowSettings, type PollStatus } from "./sensor-poller";
 import { ValidationError } from "../../shared/errors";
 import { defineNode, type NodeKit } from "../../runtime/kernel";
-import { numberProp, textProp } from "../../shared/props";
+import { typedTarget } from "../../runtime/account";
+import { numberProp, textProp, typedProp, type TypedProp } from "../../shared/props";
 import { clock } from "../../runtime/status";
 import type { NodeAPI, NodeMessage } from "../../runtime/types";
 
@@ -16,6 +17,8 @@ import type { NodeAPI, NodeMessage } from "../../runtime/types";
 interface Settings extends FlowSettings {
   /** The flume-config node's id. */
   flume: string;
+  /** Where the sensor comes from: the text (also in `device`), a message, the context or the environment. */
+  target: TypedProp;
 }
 
 type Kit = NodeKit<Settings, Record<string, never>>;
@@ -35,7 +38,8 @@ const flumeFlow = defineNode<Settings>({
   type: "flume-flow",
   settings: (config) => ({
     flume: textProp(config.flume),
-    device: textProp(config.device).trim(),
+    target: typedProp(config.device, config.deviceType),
+    device: typedProp(config.device, config.deviceType).type === "str" ? textProp(config.device).trim() : "",
     intervalMs: Math.max(0, numberProp(config.interval, 60)) * 1000,
     unit: config.unit === "L" ? "L" : "gal",
     rule: { threshold: numberProp(config.leakThreshold, 0.1), minutes: numberProp(config.leakMinutes, 120) },
@@ -64,7 +68,7 @@ const flumeFlow = defineNode<Settings>({
 
     const timer = kit.every(async (signal) => {
       try {
-        await poll(undefined, signal, (m) => kit.send(m));
+        await poll(await typedTarget(kit, kit.settings.target), signal, (m) => kit.send(m));
         return poller.scheduled(poller.nextPollMs());
       } catch (err) {
         const held = poller.heldBy(err);
@@ -94,7 +98,7 @@ const flumeFlow = defineNode<Settings>({
 
     return {
       input: async (msg, send) => {
-        const deviceId = typeof msg.device === "string" ? msg.device : undefined;
+        const deviceId = typeof msg.device === "string" ? msg.device : await typedTarget(kit, kit.settings.target, msg);
         const query = usageQueryOf(msg.payload);
         if (!query) return poll(deviceId, kit.signal, send, msg);
         const { batch, count, bucket } = await poller.usage(query, deviceId, kit.signal);

@@ -36,7 +36,8 @@ export interface PriceSource {
 }
 
 export interface PricesOptions {
-  home?: string;
+  /** The home as configured, or how to read it from a message (a TypedInput); blank = the only home with a contract. */
+  home?: string | ((msg: Message | undefined) => Promise<string | undefined>);
   resolution: Resolution;
   cheapest: CheapestSetting;
   consumptionHours: number;
@@ -87,7 +88,7 @@ export class PricesService {
 
   /** `payload: "consumption"` asks for consumption; anything else for prices, output 1 always. */
   async input(msg: Message): Promise<Outputs | undefined> {
-    if (msg.payload === "consumption") return this.consumption();
+    if (msg.payload === "consumption") return this.consumption(msg);
     return (await this.prices(msg, true)).outputs;
   }
 
@@ -95,7 +96,7 @@ export class PricesService {
   async prices(base: Message | undefined, force: boolean): Promise<{ view: PriceView; outputs?: Outputs }> {
     const source = this.requireSource();
     const { resolution } = this.options;
-    const view = await source.prices(await this.home(), resolution, this.port.signal);
+    const view = await source.prices(await this.home(base), resolution, this.port.signal);
     const now = this.port.now();
     const current = view.current;
     if (!current) {
@@ -146,11 +147,11 @@ export class PricesService {
   }
 
   /** The consumption hours not sent before, on output 2. */
-  async consumption(): Promise<Outputs | undefined> {
-    const target = await this.home();
+  async consumption(msg?: Message): Promise<Outputs | undefined> {
+    const target = await this.home(msg);
     const hours = await this.requireSource().consumption(target, this.options.consumptionHours, this.port.signal);
     const out = hours
-      .filter((h) => this.consumptionLog.fresh(String(h.fromMs), h.fromMs, `${h.consumption}|${h.cost}`))
+      .filter((h) => this.consumptionLog.fresh(`${target.id}:${h.fromMs}`, h.fromMs, `${h.consumption}|${h.cost}`))
       .map((h) => consumptionReading(target.id, h));
     const now = this.port.now();
     this.consumptionLog.prune(now - CONSUMPTION_MEMORY_MS);
@@ -218,7 +219,8 @@ export class PricesService {
     const out: Reading[] = [];
     for (const slot of [...view.today, ...view.tomorrow]) {
       const fingerprint = `${slot.total}|${slot.energy}|${slot.tax}|${slot.level}`;
-      if (this.priceLog.fresh(String(slot.startMs), slot.startMs, fingerprint))
+      // Keyed by home too: with the home taken from messages, one node may serve several homes.
+      if (this.priceLog.fresh(`${view.home.id}:${slot.startMs}`, slot.startMs, fingerprint))
         out.push(priceReading(view.home.id, this.options.resolution, slot));
     }
     this.priceLog.prune(now - PRICE_MEMORY_MS);
@@ -229,8 +231,10 @@ export class PricesService {
     return (this.port.say ?? english)(p);
   }
 
-  private home(): Promise<TibberHome> {
-    return this.requireSource().resolveHome(this.options.home, this.port.signal);
+  private async home(msg?: Message): Promise<TibberHome> {
+    const source = this.requireSource();
+    const { home } = this.options;
+    return source.resolveHome(typeof home === "function" ? await home(msg) : home, this.port.signal);
   }
 
   private requireSource(): PriceSource {
@@ -238,7 +242,7 @@ export class PricesService {
     throw new ValidationError(
       phrase(
         "tibber-prices:errors.noToken",
-        "No Tibber token is set: create one at developer.tibber.com/settings/access-token and paste it into the node.",
+        "No Tibber token: choose a Tibber account in this node (with a token from developer.tibber.com/settings/access-token), then deploy.",
       ),
     );
   }

@@ -1,14 +1,13 @@
 import { resolveBaseUrl } from "../../shared/base-url";
-import { withRetry } from "../../shared/retry";
-import { TibberClient, TIBBER_ENV, TIBBER_URL } from "./client/client";
+import { TIBBER_ENV, TIBBER_URL } from "./client/client";
 import { DEFAULT_LIVE_TIMINGS, type LiveState, type LiveTimings } from "./live/connection";
-import { resolveLiveHome } from "./live/home";
+import { findLiveHome } from "./live/home";
 import { toLiveReading } from "./live/measurement";
 import { subscribeLive, type LiveHandle } from "./live/registry";
 import { LiveThrottle, type ThrottleMode } from "./live/throttle";
 import { defineNode, type NodeKit } from "../../runtime/kernel";
-import { numberProp, textProp } from "../../shared/props";
-import { shortReason } from "../../runtime/status";
+import { typedTarget, useAccount, type AccountSettings } from "../../runtime/account";
+import { numberProp, textProp, typedProp, type TypedProp } from "../../shared/props";
 import type { NodeAPI } from "../../runtime/types";
 
 /**
@@ -16,9 +15,10 @@ import type { NodeAPI } from "../../runtime/types";
  * as a `tibber_live` reading. The socket is shared by every node on the same token and home.
  */
 
-interface Settings {
-  baseUrl: string;
-  home: string;
+/** `account`: the tibber-account node; a 0.1.0 node has its token (and base URL) itself. */
+interface Settings extends AccountSettings {
+  /** No input, so no `msg`: the text, flow / global context or an environment variable, read at deploy. */
+  home: TypedProp;
   /** At most one message per this many ms of measurement time; 0 = every measurement. */
   everyMs: number;
   mode: ThrottleMode;
@@ -26,6 +26,8 @@ interface Settings {
 }
 
 type Credentials = { token: string };
+/** Node state: the home id found for this account and choice. */
+const HOMES_KEY = "tibber-live-home";
 type Kit = NodeKit<Settings, Credentials>;
 
 function showState(kit: Kit, s: LiveState): void {
@@ -42,15 +44,18 @@ const tibberLive = defineNode<Settings, Credentials>({
   type: "tibber-live",
   credentials: { token: { type: "password" } },
   settings: (config) => ({
-    baseUrl: resolveBaseUrl(textProp(config.baseUrl), TIBBER_ENV, TIBBER_URL),
-    home: textProp(config.home),
+    account: textProp(config.account),
+    baseUrl: textProp(config.baseUrl),
+    home: typedProp(config.home, config.homeType, ["str", "flow", "global", "env"]),
     everyMs: Math.max(0, numberProp(config.every, 0)) * 1000,
     mode: config.everyMode === "average" ? "average" : "last",
     silentMs: Math.max(10, numberProp(config.silence, 90)) * 1000,
   }),
   start(kit) {
     const { settings } = kit;
-    const token = kit.credentials.token?.trim();
+    const access = useAccount(kit, "tibber-account", { baseUrl: settings.baseUrl });
+    const baseUrl = resolveBaseUrl(access.baseUrl, TIBBER_ENV, TIBBER_URL);
+    const token = access.credentials.token?.trim();
     if (!token) {
       kit.status.error(kit.t("tibber-prices:status.noToken"));
       return;
@@ -75,24 +80,16 @@ const tibberLive = defineNode<Settings, Credentials>({
     };
     kit.status.idle(kit.t("status.findingHome"));
     kit.run(async (signal) => {
-      const client = new TibberClient({ baseUrl: settings.baseUrl, token });
-      const homeId = await withRetry(
-        () => resolveLiveHome(client, settings.home, signal),
-        { retries: 5, baseMs: timings.baseMs, maxMs: timings.maxMs, maxRetryAfterMs: 0 },
-        {
-          signal,
-          onRetry: (err, delayMs) =>
-            kit.status.waiting(
-              kit.t("shared.status.retrying", {
-                seconds: Math.max(1, Math.round(delayMs / 1000)),
-                reason: shortReason(err),
-              }),
-            ),
-        },
-      );
+      const wanted = (await typedTarget(kit, settings.home)) ?? "";
+      const retry = { retries: 5, baseMs: timings.baseMs, maxMs: timings.maxMs, maxRetryAfterMs: 0 };
+      const request = { baseUrl, token, wanted, retry, signal, onRetry: kit.retrying.bind(kit) };
+      const homeId = await findLiveHome(request, {
+        get: (key) => kit.state.get<Record<string, string>>(HOMES_KEY)?.[key],
+        set: (key, id) => kit.state.set(HOMES_KEY, { [key]: id }),
+      });
       if (kit.closed) return;
       handle = subscribeLive(
-        settings.baseUrl,
+        baseUrl,
         token,
         homeId,
         {

@@ -4,11 +4,12 @@ import { TibberClient, TIBBER_ENV, TIBBER_URL } from "./client/client";
 
 /**
  * The editor's "find homes" button: the account's homes, by id and name, for the dialog's token (or the
- * node's stored one, under the look-up policy). One try, no retries: the user is waiting.
+ * node's stored one, under the look-up policy). One try, no retries: the user is waiting. Served for the
+ * tibber-account node and, for 0.1.0 nodes that still hold their own token, for tibber-prices.
  */
-export const tibberHomesLookup: Lookup = {
-  type: "tibber-prices",
-  path: "/tibber-prices/homes",
+export const tibberHomesLookup = (type: string, path: string): Lookup => ({
+  type,
+  path,
   service: "Tibber",
   settings: ["baseUrl"],
   secrets: ["token"],
@@ -29,4 +30,4 @@ export const tibberHomesLookup: Lookup = {
       })),
     };
   },
-};
+});

@@ -6,9 +6,10 @@ import type { Resolution } from "./domain/slots";
 import { PricesService, type PricesStatus } from "./prices-service";
 import { tibberHomesLookup } from "./tibber-lookup";
 import { defineNode, type NodeKit } from "../../runtime/kernel";
+import { typedTarget, useAccount, type AccountSettings } from "../../runtime/account";
 import { perDay } from "../../runtime/health";
 import { registerLookup } from "../../runtime/lookup";
-import { numberProp, textProp } from "../../shared/props";
+import { numberProp, textProp, typedProp, type TypedProp } from "../../shared/props";
 import { clock } from "../../runtime/status";
 import type { NodeAPI } from "../../runtime/types";
 
@@ -17,9 +18,9 @@ import type { NodeAPI } from "../../runtime/types";
  * output 2; on input, by itself at every price change, or both.
  */
 
-interface Settings {
-  baseUrl: string;
-  home: string;
+/** `account`: the tibber-account node; a 0.1.0 node has its token (and base URL) itself. */
+interface Settings extends AccountSettings {
+  home: TypedProp;
   resolution: Resolution;
   /** Emit on input only, by itself on every change, or both. */
   emit: "input" | "change" | "both";
@@ -45,8 +46,9 @@ const tibberPrices = defineNode<Settings, Credentials>({
   type: "tibber-prices",
   credentials: { token: { type: "password" } },
   settings: (config) => ({
-    baseUrl: resolveBaseUrl(textProp(config.baseUrl), TIBBER_ENV, TIBBER_URL),
-    home: textProp(config.home),
+    account: textProp(config.account),
+    baseUrl: textProp(config.baseUrl),
+    home: typedProp(config.home, config.homeType),
     resolution: config.resolution === "QUARTER_HOURLY" ? "QUARTER_HOURLY" : "HOURLY",
     emit: config.emit === "input" || config.emit === "change" ? config.emit : "both",
     cheapestMinutes: Math.max(0, numberProp(config.cheapestMinutes, 0)),
@@ -56,9 +58,10 @@ const tibberPrices = defineNode<Settings, Credentials>({
   }),
   start(kit) {
     const { settings } = kit;
-    const token = kit.credentials.token?.trim();
+    const access = useAccount(kit, "tibber-account", { baseUrl: settings.baseUrl });
+    const token = access.credentials.token?.trim();
     // One account per token and base URL, shared by every node that uses it: one cache, one IP budget.
-    const account = token ? acquireAccount(settings.baseUrl, token) : undefined;
+    const account = token ? acquireAccount(resolveBaseUrl(access.baseUrl, TIBBER_ENV, TIBBER_URL), token) : undefined;
     if (!account) kit.status.error(kit.t("status.noToken"));
     else {
       const callsToday = perDay(
@@ -71,7 +74,7 @@ const tibberPrices = defineNode<Settings, Credentials>({
     const prices = new PricesService(
       account,
       {
-        home: settings.home,
+        home: (msg) => typedTarget(kit, settings.home, msg),
         resolution: settings.resolution,
         cheapest: { minutes: settings.cheapestMinutes, contiguous: settings.contiguous },
         consumptionHours: settings.consumptionHours,
@@ -106,5 +109,5 @@ const tibberPrices = defineNode<Settings, Credentials>({
 
 export = function (RED: NodeAPI): void {
   tibberPrices(RED);
-  registerLookup(RED, tibberHomesLookup);
+  registerLookup(RED, tibberHomesLookup("tibber-prices", "/tibber-prices/homes"));
 };

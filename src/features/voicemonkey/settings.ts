@@ -1,12 +1,15 @@
 import { isApiVersion, type ApiVersion } from "./client";
 import type { PolicyOptions } from "./domain";
-import { numberProp, textProp } from "../../shared/props";
+import { numberProp, textProp, typedProp, type TypedProp } from "../../shared/props";
 
 /** The announcement node's settings, from the editor's properties. */
 export interface AnnounceNodeSettings {
+  /** The voicemonkey-account node; a 0.1.0 node has its token, API version and base URL itself. */
+  account: string;
   apiVersion: ApiVersion;
   baseUrl: string;
-  device: string;
+  /** The device as typed, or where a message, the context or the environment gives it. */
+  device: TypedProp;
   speak: { voice?: string; language?: string; chime?: string };
   policy: PolicyOptions;
 }
@@ -16,9 +19,10 @@ const number = numberProp;
 
 export function announceSettings(config: Record<string, unknown>): AnnounceNodeSettings {
   return {
+    account: text(config.account),
     apiVersion: isApiVersion(config.apiVersion) ? config.apiVersion : "v3",
     baseUrl: text(config.baseUrl),
-    device: text(config.device),
+    device: typedProp(config.device, config.deviceType),
     speak: { voice: text(config.voice), language: text(config.language), chime: text(config.chime) },
     policy: {
       cooldownSeconds: number(config.cooldown, 900),

@@ -4,6 +4,7 @@ import { announcementDevice, announcementText } from "./domain";
 import { announceSettings, type AnnounceNodeSettings as Settings } from "./settings";
 import { voiceMonkeyDevicesLookup } from "./voicemonkey-lookup";
 import { defineNode, type NodeKit } from "../../runtime/kernel";
+import { typedTarget, useAccount } from "../../runtime/account";
 import { registerLookup } from "../../runtime/lookup";
 import { clock } from "../../runtime/status";
 import type { FlowMessage, NodeAPI } from "../../runtime/types";
@@ -32,13 +33,10 @@ const voiceMonkeyAnnounce = defineNode<Settings, Credentials>({
   start(kit) {
     const { settings } = kit;
     const timing = kit.runtimeSetting<AnnounceSettings>("voicemonkeyAnnounce");
-    const client = new VoiceMonkeyClient({
-      ...settings,
-      token: kit.credentials.token ?? "",
-      timeoutMs: timing.timeoutMs,
-      maxThrottleWaitMs: timing.maxThrottleWaitMs,
-      retryDelayMs: timing.retryDelayMs,
-    });
+    const own = { apiVersion: settings.apiVersion, baseUrl: settings.baseUrl };
+    const { credentials, ...access } = useAccount(kit, "voicemonkey-account", own);
+    // settings.js `voicemonkeyAnnounce: { timeoutMs, maxThrottleWaitMs, retryDelayMs }` tunes the client.
+    const client = new VoiceMonkeyClient({ ...settings, ...access, token: credentials.token ?? "", ...timing });
     const held = messageStore<FlowMessage>(kit.state, HELD_KEY);
     const announcer = new Announcer(client, settings, () => kit.now(), kit.state.get(STATE_KEY), held);
     kit.facts(() => ({
@@ -95,7 +93,8 @@ const voiceMonkeyAnnounce = defineNode<Settings, Credentials>({
     return {
       input: async (msg, send) => {
         const text = announcementText(msg.payload);
-        const outcome = await announce(msg, announcementDevice(msg.device, settings.device), text, true);
+        const device = announcementDevice(msg.device, (await typedTarget(kit, settings.device, msg)) ?? "");
+        const outcome = await announce(msg, device, text, true);
         if (outcome.kind === "held") return; // sent when the quiet hours end
         msg.payload = outcome.payload;
         send(msg);

@@ -6,12 +6,17 @@ const apiVersionOf = (value: string): ApiVersion => (isApiVersion(value) ? value
 
 /**
  * The editor's device picker: the account's devices, speakers first (only they can announce).
- * `timeoutMs` reads the `voicemonkeyAnnounce.timeoutMs` setting at call time.
+ * `timeoutMs` reads the `voicemonkeyAnnounce.timeoutMs` setting at call time. Served for the
+ * voicemonkey-account node and, for 0.1.0 nodes that still hold their own token, for voicemonkey-announce.
  */
-export function voiceMonkeyDevicesLookup(timeoutMs: () => number | undefined): Lookup {
+export function voiceMonkeyDevicesLookup(
+  timeoutMs: () => number | undefined,
+  type = "voicemonkey-announce",
+  path = "/voicemonkey-announce/devices",
+): Lookup {
   return {
-    type: "voicemonkey-announce",
-    path: "/voicemonkey-announce/devices",
+    type,
+    path,
     service: "VoiceMonkey",
     settings: ["apiVersion", "baseUrl"],
     secrets: ["token"],

@@ -43,7 +43,7 @@ export class EnergyLiveClient {
       throw new AuthError(
         phrase(
           "energylive-reader:errors.noKey",
-          "No energyLIVE API key is set: create one in the smartENERGY customer portal (energyLIVE → API KEY VERWALTEN) and paste it into the node.",
+          "No energyLIVE API key is set: create one in the smartENERGY customer portal (energyLIVE → API KEY VERWALTEN) and paste it into the energyLIVE account the reader uses.",
         ),
       );
     }
@@ -104,7 +104,7 @@ export class EnergyLiveClient {
       return new AuthError(
         phrase(
           "energylive-reader:errors.keyRejected",
-          "energyLIVE rejected the API key: HTTP __status__, it may be mistyped or revoked; create a new key in the smartENERGY customer portal (energyLIVE → API KEY VERWALTEN) and paste it into the node.",
+          "energyLIVE rejected the API key: HTTP __status__, it may be mistyped or revoked; create a new key in the smartENERGY customer portal (energyLIVE → API KEY VERWALTEN) and paste it into the energyLIVE account the reader uses.",
           { status },
         ),
         status,

@@ -1,4 +1,6 @@
+import { createHash } from "node:crypto";
 import { phrase, ValidationError } from "../../../shared/errors";
+import { withRetry, type RetryPolicy } from "../../../shared/retry";
 import { TibberClient } from "../client/client";
 import { label, noHomeMatches } from "../client/homes";
 
@@ -64,4 +66,37 @@ export async function resolveLiveHome(client: TibberClient, wanted: string, sign
           { count: live.length, homes: live.map(label).join(", ") },
         ),
   );
+}
+
+/** Where a home once found is kept (node state), so a redeploy does not ask Tibber again. */
+export interface HomeMemory {
+  get(key: string): string | undefined;
+  set(key: string, homeId: string): void;
+}
+
+export interface LiveHomeRequest {
+  baseUrl: string;
+  token: string;
+  wanted: string;
+  retry: RetryPolicy;
+  signal: AbortSignal;
+  onRetry: (err: unknown, delayMs: number) => void;
+}
+
+/**
+ * The home's id, asked of Tibber (with retries) only when this account and choice have not been answered
+ * before: 100 redeploys once cost 100 home look-ups on top of the sockets, against Tibber's 100 requests
+ * per 5 minutes. The key holds a hash, never the token itself (node state may be a file on disk).
+ */
+export async function findLiveHome(req: LiveHomeRequest, memory: HomeMemory): Promise<string> {
+  const key = createHash("sha256").update(`${req.baseUrl}\n${req.token}\n${req.wanted}`).digest("hex").slice(0, 32);
+  const known = memory.get(key);
+  if (known) return known;
+  const client = new TibberClient({ baseUrl: req.baseUrl, token: req.token });
+  const homeId = await withRetry(() => resolveLiveHome(client, req.wanted, req.signal), req.retry, {
+    signal: req.signal,
+    onRetry: req.onRetry,
+  });
+  memory.set(key, homeId);
+  return homeId;
 }

@@ -162,7 +162,7 @@ export class VoiceMonkeyClient {
   private requireToken(): void {
     if (!this.token)
       throw new AuthError(
-        "No VoiceMonkey token: paste your API token from the VoiceMonkey console (API Tokens) into the node's Token field.",
+        "No VoiceMonkey token: paste your API token from the VoiceMonkey console (API Tokens) into the VoiceMonkey account the node uses.",
       );
   }
 
