@@ -52,10 +52,12 @@ describe(`runtime: 100 full redeploys of every node type (Node-RED ${major})`, f
     result.redeploys.should.equal(100);
     result.types.filter((t) => t !== "tab").should.eql(TYPES);
     const { first, last } = result;
-    // pollers kept polling through the deploys, and the last deploy's nodes are live
-    last.calls.flume.should.be.above(first.calls.flume);
+    // the last deploy's nodes are live
+    // flume-flow keeps its next poll time across a redeploy: the deploys cost Flume no call
+    last.calls.flume.should.be.belowOrEqual(first.calls.flume + 2);
     last.calls.energylive.should.be.above(first.calls.energylive + 50);
-    last.calls.tibber.should.be.above(first.calls.tibber);
+    // tibber-live keeps its home and socket address, tibber-prices its prices: a redeploy asks Tibber nothing
+    last.calls.tibber.should.equal(first.calls.tibber);
     last.calls.tibberOpenSockets.should.equal(1);
     last.calls.tibberMeasurements.should.be.above(first.calls.tibberMeasurements);
   });

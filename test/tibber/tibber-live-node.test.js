@@ -131,4 +131,31 @@ describe("tibber-live node", function () {
     calls.at(-1).args[0].text.should.equal("no token");
     sim.live.sockets.length.should.equal(0);
   });
+  it("a redeploy keeps the home and the socket address: 10 redeploys ask Tibber nothing more", async function () {
+    const { messages } = await load();
+    await waitFor(() => messages.length >= 1, 5000, "first message");
+    const homeQueries = () => sim.log.filter((r) => r.method === "POST").length;
+    homeQueries().should.equal(2); // the home, then the socket address
+    const node = helper.getNode("live");
+    for (let i = 0; i < 10; i++) {
+      const flow = [
+        {
+          id: "live",
+          type: "tibber-live",
+          baseUrl: sim.url,
+          home: "",
+          every: 0,
+          everyMode: "last",
+          silence: 90 + i,
+          wires: [["out"]],
+        },
+        { id: "out", type: "helper" },
+      ];
+      await helper.setFlows(flow, "full", { live: { token: DEMO_TOKEN } });
+    }
+    const after = collect(helper.getNode("out"));
+    await waitFor(() => after.length >= 1, 5000, "a measurement after the redeploys");
+    homeQueries().should.equal(2);
+    node.should.not.equal(helper.getNode("live"));
+  });
 });

@@ -14,6 +14,10 @@ import { TibberClient } from "../client/client";
 import { LIVE_SUBSCRIPTION } from "./measurement";
 import { isCloseLike, openClient, type GqlWsClient } from "./socket";
 
+/** Socket addresses per base URL and token, for this process (memory only, never stored). */
+const SOCKET_URLS = new Map<string, { url: string; at: number }>();
+const SOCKET_URL_TTL_MS = 60 * 60_000;
+
 /**
  * One real-time subscription of one home, shared by every tibber-live node of the same token and home
  * (Tibber allows two sockets per token). It reconnects with exponential back-off and jitter, restarts a
@@ -92,7 +96,7 @@ export class LiveConnection {
   readonly #token: string;
 
   constructor(
-    baseUrl: string,
+    private readonly baseUrl: string,
     token: string,
     readonly homeId: string,
     readonly timings: LiveTimings = DEFAULT_LIVE_TIMINGS,
@@ -135,7 +139,7 @@ export class LiveConnection {
     this.setState({ kind: "connecting" });
     let url: string;
     try {
-      url = this.url ??= await this.websocketUrl();
+      url = this.url ??= await this.knownSocketUrl();
     } catch (err) {
       if (gen === this.generation) this.failed(gen, describeHttpFailure(err));
       return;
@@ -198,6 +202,7 @@ export class LiveConnection {
     if (!failure.tooMany) this.tooMany = 0;
     // The URL is fetched again after a failure: Tibber says not to hard-code it.
     this.url = undefined;
+    SOCKET_URLS.delete(this.socketUrlKey);
     this.attempts++;
     const base = failure.tooMany ? this.timings.tooManyBaseMs : this.timings.baseMs;
     const delay =
@@ -224,6 +229,23 @@ export class LiveConnection {
       const seconds = Math.round(this.timings.silentMs / 1000);
       this.failed(gen, { reason: phrase("tibber-live:reasons.silent", "no data for __seconds__ s", { seconds }) });
     }, this.timings.silentMs);
+  }
+
+  /**
+   * The socket address, asked once an hour per account rather than once per connection: a redeploy makes
+   * a new connection, and 100 redeploys once made 100 of these queries on top of the home look-ups.
+   */
+  private get socketUrlKey(): string {
+    return `${this.baseUrl}\n${this.#token}`;
+  }
+
+  private async knownSocketUrl(): Promise<string> {
+    const key = this.socketUrlKey;
+    const known = SOCKET_URLS.get(key);
+    if (known && clock.now() - known.at < SOCKET_URL_TTL_MS) return known.url;
+    const url = await this.websocketUrl();
+    SOCKET_URLS.set(key, { url, at: clock.now() });
+    return url;
   }
 
   private async websocketUrl(): Promise<string> {
@@ -273,7 +295,7 @@ function classify(event: unknown, t: LiveTimings): Failure {
         fatal: new AuthError(
           phrase(
             "tibber-live:errors.tokenRefused",
-            "Tibber refused the token for the live feed (__code__ __reason__); create a new token at developer.tibber.com/settings/access-token and paste it into the node.",
+            "Tibber refused the token for the live feed (__code__ __reason__); create a new token at developer.tibber.com/settings/access-token and paste it into the Tibber account.",
             { code, reason: reason || "Forbidden" },
           ),
           code,
