@@ -100,6 +100,12 @@ function complete(node: Node<object>, done: DoneFn, msg: FlowMessage): void {
 
 function completeWithError(node: Node<object>, done: DoneFn, err: Error, msg: FlowMessage): void {
   try {
+    // A message nested deeper than any flow builds would be copied level by level for each Catch node
+    // (fuzzing saw 10,000 levels leave 37–110 MB of RSS behind): Catch nodes get its plain values instead.
+    if (nestedDeeperThan(msg, MAX_COPIED_DEPTH)) {
+      node.error(err, safeCopy(msg));
+      return done();
+    }
     done(err);
   } catch {
     try {
@@ -123,4 +129,29 @@ export function safeCopy(msg: unknown): NodeMessage {
     // a getter or proxy that throws: keep what was copied
   }
   return copy;
+}
+
+/** Levels of nesting a message may have and still be copied whole for Catch nodes. */
+const MAX_COPIED_DEPTH = 200;
+/** The depth check looks at this many values at most, so a wide message costs little. */
+const MAX_VISITED = 20_000;
+
+/** True when `value` has a chain of objects more than `limit` levels deep (among the first values looked at). */
+export function nestedDeeperThan(value: unknown, limit: number): boolean {
+  const stack: Array<[unknown, number]> = [[value, 0]];
+  let visited = 0;
+  try {
+    while (stack.length > 0 && visited++ < MAX_VISITED) {
+      const [at, depth] = stack.pop() as [unknown, number];
+      if (typeof at !== "object" || at === null || ArrayBuffer.isView(at)) continue;
+      if (depth >= limit) return true;
+      for (const key of Object.keys(at)) {
+        if (stack.length >= MAX_VISITED) break;
+        stack.push([(at as Record<string, unknown>)[key], depth + 1]);
+      }
+    }
+  } catch {
+    // a getter or proxy that throws: the copy would throw too, and the fallback handles that
+  }
+  return false;
 }

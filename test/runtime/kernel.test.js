@@ -112,6 +112,24 @@ describe("runtime: the kernel (defineNode)", function () {
     caught[0].topic.should.equal("u");
   });
 
+  it("gives Catch nodes the plain values of a message nested deeper than 200 levels, and a shallow one whole", async function () {
+    const { p, caught } = await load();
+    const nest = (levels) => {
+      let at = { leaf: true };
+      for (let i = 0; i < levels; i++) at = { at };
+      return at;
+    };
+    p.receive({ action: "auth", topic: "deep", payload: nest(5000) });
+    p.receive({ action: "auth", topic: "shallow", payload: nest(50) });
+    await waitFor(() => caught.length === 2, 3000, "two errors for Catch");
+    const byTopic = Object.fromEntries(caught.map((m) => [m.topic, m]));
+    byTopic.deep.should.not.have.property("payload");
+    byTopic.deep.error.message.should.match(/token was refused/);
+    let depth = 0;
+    for (let at = byTopic.shallow.payload; at.at; at = at.at) depth++;
+    depth.should.equal(50);
+  });
+
   it("warns once per key and gives the config node's feature", async function () {
     const { p, out } = await load();
     const warnings = [];
