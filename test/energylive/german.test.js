@@ -17,7 +17,7 @@ describe("energylive-reader in German", function () {
   let sim;
   let nodes;
   before(async function () {
-    nodes = await inGerman(nodeModules("energylive-reader"));
+    nodes = await inGerman(nodeModules("energylive-account", "energylive-reader"));
     helper.settings({ energyliveStream: FAST });
     await new Promise((resolve) => helper.startServer(resolve));
   });
@@ -45,19 +45,20 @@ describe("energylive-reader in German", function () {
         id: "r1",
         z: "f1",
         type: "energylive-reader",
+        account: "acct",
         deviceUid: UID,
-        baseUrl: sim.url,
         interval: 0.05,
         onlyNew: true,
         timeout: 1,
         wires: [["out"]],
         ...props,
       },
+      { id: "acct", type: "energylive-account", baseUrl: sim.url },
       { id: "out", z: "f1", type: "helper" },
       { id: "catcher", z: "f1", type: "catch", scope: ["r1"], uncaught: false, wires: [["caught"]] },
       { id: "caught", z: "f1", type: "helper" },
     ];
-    await helper.load(nodes, flow, { r1: { apiKey: KEY } });
+    await helper.load(nodes, flow, { acct: { apiKey: KEY } });
     const node = helper.getNode("r1");
     const statuses = [];
     const warnings = [];

@@ -252,7 +252,7 @@ function statusOutcome(res: Response): Outcome {
       stop: new AuthError(
         phrase(
           "energylive-reader:errors.streamKeyRejected",
-          "energyLIVE rejected the API key for the live stream (HTTP __status__); create a new key in the smartENERGY customer portal (energyLIVE → API KEY VERWALTEN) and paste it into the node.",
+          "energyLIVE rejected the API key for the live stream (HTTP __status__); create a new key in the smartENERGY customer portal (energyLIVE → API KEY VERWALTEN) and paste it into the energyLIVE account the reader uses.",
           { status },
         ),
         status,

@@ -35,7 +35,7 @@ export class TibberClient {
       throw new ValidationError(
         phrase(
           "tibber-prices:errors.noToken",
-          "No Tibber token is set: create one at developer.tibber.com/settings/access-token and paste it into the node.",
+          "No Tibber token: choose a Tibber account in this node (with a token from developer.tibber.com/settings/access-token), then deploy.",
         ),
       );
     }

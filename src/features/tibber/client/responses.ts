@@ -34,7 +34,7 @@ export function readGraphQL<T>(http: HttpTransport, res: TextResponse, now: numb
     throw new AuthError(
       phrase(
         "tibber-prices:errors.tokenRefused",
-        "Tibber refused the token (HTTP __status__); create a personal access token at developer.tibber.com/settings/access-token and paste it into the node.",
+        "Tibber refused the token (HTTP __status__); create a personal access token at developer.tibber.com/settings/access-token and paste it into the Tibber account.",
         { status },
       ),
       status,
@@ -59,7 +59,7 @@ export function readGraphQL<T>(http: HttpTransport, res: TextResponse, now: numb
     throw new AuthError(
       phrase(
         "tibber-prices:errors.tokenRejected",
-        "Tibber rejected the token: create a personal access token at developer.tibber.com/settings/access-token and paste it into the node.",
+        "Tibber rejected the token: create a personal access token at developer.tibber.com/settings/access-token and paste it into the Tibber account.",
       ),
       status,
     );

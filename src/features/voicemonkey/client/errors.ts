@@ -103,7 +103,7 @@ export function toError(res: TextResponse, code: string, ctx: ErrorContext): Err
       );
     case "USER_NOT_FOUND":
       return new AuthError(
-        "VoiceMonkey knows the token but no account for it: create a new token in the VoiceMonkey console and paste it into the node.",
+        "VoiceMonkey knows the token but no account for it: create a new token in the VoiceMonkey console and paste it into the VoiceMonkey account.",
         status,
       );
     case "MISSING_DEVICE":
