@@ -111,15 +111,29 @@ async function main() {
   // Time inside Node-RED and the node only: from each send to its done(), not the building of the input.
   let busyNs = 0n;
   let sentAt = 0n;
+  // CPU of the process between each send and its done(), too: on a shared machine wall time includes
+  // other processes' turns, CPU time does not (it does include the collector's helper threads).
+  let busyCpuUs = 0;
+  let cpuAt = process.cpuUsage();
+  // And the main thread's own time on a CPU (Linux schedstat, ns): what the event loop itself spent.
+  const schedstat = `/proc/${process.pid}/task/${process.pid}/schedstat`;
+  const onCpuNs = () => (fs.existsSync(schedstat) ? Number(fs.readFileSync(schedstat, "utf8").split(" ")[0]) : NaN);
+  let mainNs = 0;
+  let mainAt = 0;
   const sendNext = () => {
     const next = queue.next();
     if (next.done) return finished();
+    cpuAt = process.cpuUsage();
+    mainAt = onCpuNs();
     sentAt = process.hrtime.bigint();
     hook.source.send(next.value);
   };
   RED.hooks.add("onComplete.bench", (event) => {
     if (event.node.id !== "meter") return;
     busyNs += process.hrtime.bigint() - sentAt;
+    const c = process.cpuUsage(cpuAt);
+    busyCpuUs += c.user + c.system;
+    mainNs += onCpuNs() - mainAt;
     // Give a Catch node its turn for this message, then go on.
     setImmediate(sendNext);
   });
@@ -156,6 +170,8 @@ async function main() {
       meters: meterCount,
       wallMs,
       cpuMs: (cpu.user + cpu.system) / 1000,
+      busyCpuMs: busyCpuUs / 1000,
+      mainThreadMs: mainNs / 1e6,
       readingsPerSecond: readings / (wallMs / 1000),
       rssBeforeMB: rssBefore / 1048576,
       peakRssMB: process.resourceUsage().maxRSS / 1024,

@@ -201,6 +201,25 @@ describe("meter-interpolate: bounded work", function () {
       (await error).should.match(/msg\.payload\.range\.end/).and.match(/2200|after 2199|outside/);
     });
 
+    // A 4 MB msg.topic became a state key and part of every status and warning of that "meter": 16.8 MB of
+    // RSS for one message in the fuzz run, kept for good.
+    it("refuses a meter id over 200 characters in live and batch mode, storing no state for it", async function () {
+      const { n1, out1 } = await load({ intervals: ["hour"] });
+      const long = "m".repeat(4 * 1024 * 1024);
+      let error = nextError(n1);
+      n1.receive({ topic: long, payload: 1, timestamp: T });
+      (await error).should.match(/msg\.topic: a meter id has at most 200 characters, this one 4194304/);
+      n1.context().keys().should.eql([]);
+      error = nextError(n1);
+      n1.receive({ topic: long, payload: [{ t: T, v: 1 }] });
+      (await error).should.match(/at most 200 characters/);
+      error = nextError(n1);
+      n1.receive({ payload: { meters: [{ id: long, readings: [{ t: T, v: 1 }] }] } });
+      (await error).should.match(/msg\.payload\.meters\[0\]: a meter id has at most 200/);
+      out1.length.should.equal(0);
+      (await error).length.should.be.below(300);
+    });
+
     it("the node's Max. boundaries setting refuses a longer run through done(err)", async function () {
       const { n1, out1 } = await load({ intervals: ["hour"], maxBoundaries: "100" });
       const error = nextError(n1);

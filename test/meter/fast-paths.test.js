@@ -48,6 +48,31 @@ describe("meter engine: fast paths agree with the plain computation", function (
     b.should.eql(a);
   });
 
+  it("{t, v} objects read in place give the same readings as pairs, odd ones included", function () {
+    const { normalizeReadings } = require("../../dist/features/meter/domain/normalize");
+    const base = Date.parse("2024-01-01T00:00:00Z");
+    const pairs = [
+      [base, 1],
+      [base + 1.5, 2], // not whole ms: the general parser rounds it
+      [(base + 3600e3) / 1000, 3], // epoch seconds
+      ["2024-01-01T02:00:00Z", 4],
+      [base + 3 * 3600e3, "5"], // a string value is dropped
+      [base + 4 * 3600e3, -1], // negative: dropped unless net
+      [base + 5 * 3600e3, NaN],
+      [base + 6 * 3600e3, 7],
+      [base + 6 * 3600e3, 8], // duplicate: the last wins
+      [base + 2 * 3600e3, 9], // out of order
+    ];
+    const objects = pairs.map(([t, v]) => ({ t, v }));
+    for (const allowNegative of [false, true]) {
+      const a = normalizeReadings("m", pairs, { allowNegative });
+      const b = normalizeReadings("m", objects, { allowNegative });
+      Array.from(b.t).should.eql(Array.from(a.t));
+      Array.from(b.v).should.eql(Array.from(a.v));
+      [b.raw, b.dropped, b.duplicates].should.eql([a.raw, a.dropped, a.duplicates]);
+    }
+  });
+
   it("a run that keeps only what later meters need gives the same meters", function () {
     const start = Date.parse("2024-01-01T00:00:00Z");
     const defs = [

@@ -111,6 +111,31 @@ describe("meter-interpolate node", function () {
     n1.status.lastCall.args[0].text.should.match(/^ok · 2 meters · \d\d:\d\d$/);
   });
 
+  it("batch messages come out in the order they came in, each with one done, though a large one yields", async function () {
+    const start = Date.parse("2024-01-01T00:00:00Z");
+    const readings = (days) => meterReadings(7, { start, days, resets: false, glitches: false });
+    const { n1, out1 } = await load({ intervals: ["hour", "day"], anomalyMethod: "none" });
+    const done = [];
+    const realComplete = n1._complete;
+    n1._complete = function (msg, err) {
+      done.push(msg.tag);
+      return realComplete.call(this, msg, err);
+    };
+    // The first takes many event-loop slices (three meters of a year); the second, one small meter, would
+    // finish first if the two ran side by side.
+    const big = { tag: "big", payload: { meters: ["a", "b", "c"].map((id) => ({ id, readings: readings(365) })) } };
+    n1.receive(big);
+    n1.receive({ tag: "small", topic: "d", payload: readings(2) });
+    n1.receive({ tag: "live", topic: "d", payload: 5, timestamp: start });
+    await waitFor(() => done.length === 3, 10000, "three answers");
+    done.should.eql(["big", "small", "live"]);
+    out1
+      .map((m) => m.tag)
+      .filter((tag) => tag !== "live")
+      .should.eql(["big", "small"]);
+    out1.findIndex((m) => m.tag === "live").should.be.above(1);
+  });
+
   it("anomalies reach output 2 as meter_anomaly points with score, and severity as a tag", async function () {
     const start = Date.parse("2024-01-01T00:00:00Z");
     const c = Array.from({ length: 70 }, (_, i) => 10 + (i % 7) * 0.5);

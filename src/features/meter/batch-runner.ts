@@ -106,7 +106,10 @@ async function run<M extends BatchMessage>(msg: M, settings: MeterSettings, host
     if (host.signal.aborted) throw new AbortedError();
   };
   for (let i = 0; i < batchRun.order.length; i++) {
-    const r: MeterResult | undefined = batchRun.step(i);
+    const steps = batchRun.stepSlices(i);
+    let part = steps.next();
+    for (; !part.done; part = steps.next()) await slice();
+    const r: MeterResult | undefined = part.value;
     await slice();
     if (!r) continue;
     for (const w of r.stats.warnings) host.warn(w);

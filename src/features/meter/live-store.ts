@@ -1,6 +1,6 @@
 import { ValidationError } from "../../shared/errors";
 import { batch as pointBatch, type Batch } from "../../shared/reading";
-import { sharedIsoCache, LiveMeter, meterOut, pointChunks, requireTime, zoneClock } from "./domain";
+import { checkMeterId, sharedIsoCache, LiveMeter, meterOut, pointChunks, requireTime, zoneClock } from "./domain";
 import type { EngineConfig, LiveMeterState, MeterResult, MeterStats, PhysicalDef } from "./domain";
 import { POINTS_PER_MESSAGE, type MetersPayload } from "./batch-runner";
 import type { MeterSettings } from "./meter-settings";
@@ -55,7 +55,11 @@ function liveStats(s: LiveMeterState): MeterStats {
 
 export class LiveStore {
   private readonly cfg: EngineConfig;
-  private readonly meters = new Map<string, LiveMeter>();
+  /**
+   * A LiveMeter holds no reading (the state store does), only options: one per configured meter and one
+   * for all others, so the cache is not keyed by what messages send.
+   */
+  private readonly meters = new Map<PhysicalDef | undefined, LiveMeter>();
 
   constructor(
     private readonly settings: MeterSettings,
@@ -71,6 +75,11 @@ export class LiveStore {
     const v = reading.payload;
     if (typeof id !== "string" || id === "")
       throw new ValidationError(`live reading ${v}: msg.topic must name the meter`);
+    try {
+      checkMeterId(id, "msg.topic");
+    } catch (e) {
+      throw new ValidationError((e as Error).message);
+    }
     const t =
       reading.timestamp === undefined
         ? this.now()
@@ -81,7 +90,7 @@ export class LiveStore {
       return { kind: "skipped", warning };
     }
     const key = stateKey(id);
-    const outcome = this.meterFor(id, own).push(storedState(this.store.get(key)), t, v);
+    const outcome = this.meterFor(own).push(storedState(this.store.get(key)), t, v);
     this.store.set(key, outcome.state);
     if (outcome.kind === "ignored") {
       return {
@@ -114,8 +123,8 @@ export class LiveStore {
     return this.settings.meters.find((d): d is PhysicalDef => d.id === id && d.type === "physical");
   }
 
-  private meterFor(id: string, own: PhysicalDef | undefined): LiveMeter {
-    let lm = this.meters.get(id);
+  private meterFor(own: PhysicalDef | undefined): LiveMeter {
+    let lm = this.meters.get(own);
     if (!lm) {
       const profile = Array.isArray(own?.profile) ? own.profile : undefined;
       lm = new LiveMeter(this.cfg, zoneClock(this.cfg.timezone), {
@@ -123,7 +132,7 @@ export class LiveStore {
         resetRatio: own?.resetRatio ?? this.cfg.resetRatio,
         ...(profile ? { profile } : {}),
       });
-      this.meters.set(id, lm);
+      this.meters.set(own, lm);
     }
     return lm;
   }

@@ -51,10 +51,10 @@ const meterInterpolate = defineNode<MeterSettings>({
           evaluate: (typed: TypedValue, m: FlowMessage) => kit.evaluate(typed.value, typed.type, m),
           send: (ports: [FlowMessage | null, Batch | null]) => send(ports),
         };
-        // Incremental batches continue each other's state, so they run one after the other.
-        const summary = settings.incremental
-          ? await kit.serial(() => runBatch(msg, settings, host, kit.state))
-          : await runBatch(msg, settings, host);
+        // One message after the other, live readings too: a large batch yields to the event loop between
+        // its slices, and a small message behind it must not overtake it (incremental batches also continue
+        // each other's state).
+        const summary = await kit.serial(() => runBatch(msg, settings, host, kit.state));
         kit.status.ok(summary, kit.now());
       },
     };

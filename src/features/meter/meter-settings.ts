@@ -1,7 +1,7 @@
 import { checkList, checkText } from "../../shared/bounds";
 import { ValidationError } from "../../shared/errors";
 import { isRecord } from "../../shared/shape";
-import { engineConfig, parseMeterDefinitions } from "./domain";
+import { engineConfig, MAX_METER_ID_LENGTH, parseMeterDefinitions } from "./domain";
 import { MAX_READINGS_PER_RUN } from "./domain/engine";
 import type { EngineConfig, MeterDef } from "./domain";
 
@@ -89,23 +89,24 @@ export const MAX_METERS_PER_MESSAGE = 10_000;
 
 /**
  * Refuses, before any parsing, a message whose meter names (msg.topic, a row's meter tag, a meter's id:
- * each is kept as a key of the results and of the live state) or lists are out of bounds (shared/bounds).
+ * each is kept as a key of the results and of the live state; the engine's own MAX_METER_ID_LENGTH) or lists
+ * are out of bounds (shared/bounds).
  */
 export function checkMeterMessage(msg: { topic?: unknown; payload?: unknown }, meterTag: string): void {
-  checkText(msg.topic, "topic");
+  checkText(msg.topic, "topic", MAX_METER_ID_LENGTH);
   const payload = msg.payload;
   if (Array.isArray(payload)) {
     checkList(payload, "payload", MAX_READINGS_PER_RUN);
     for (let i = 0; i < payload.length; i++) {
       const row: unknown = payload[i];
-      if (isRecord(row)) checkText(row[meterTag], `payload[${i}].${meterTag}`);
+      if (isRecord(row)) checkText(row[meterTag], `payload[${i}].${meterTag}`, MAX_METER_ID_LENGTH);
     }
   } else if (isRecord(payload) && Array.isArray(payload.meters)) {
     const meters: unknown[] = payload.meters;
     checkList(meters, "payload.meters", MAX_METERS_PER_MESSAGE);
     for (let i = 0; i < meters.length; i++) {
       const m = meters[i];
-      if (isRecord(m)) checkText(m.id, `payload.meters[${i}].id`);
+      if (isRecord(m)) checkText(m.id, `payload.meters[${i}].id`, MAX_METER_ID_LENGTH);
     }
   }
 }

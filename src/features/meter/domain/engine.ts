@@ -1,6 +1,6 @@
 /**
  * The batch engine: physical meters (R1–R7), masters (R8), virtual meters (R9) and anomalies (R10), one
- * meter per `step()` so a caller can yield to the event loop between meters.
+ * meter per `step()` (or its parts, `stepSlices()`) so a caller can yield to the event loop in between.
  */
 import { voteAnomalies, seasonalMadAnomalies, ratioAnomalies } from "./anomaly";
 import { consumptionOf } from "./consumption";
@@ -194,11 +194,27 @@ export class BatchRun {
 
   /** Computes meter `order[i]`; returns its result, or undefined when it failed (see `errors`). */
   step(i: number): MeterResult | undefined {
+    const steps = this.stepSlices(i);
+    for (;;) {
+      const s = steps.next();
+      if (s.done) return s.value;
+    }
+  }
+
+  /**
+   * Like `step`, pausing (yield) between the parts of a physical meter (its readings, then each interval)
+   * so a caller can give the event loop a turn inside one large meter.
+   */
+  *stepSlices(i: number): Generator<void, MeterResult | undefined> {
     const def = this.order[i];
     if (this.failed.has(def.id)) return undefined;
     try {
       const r =
-        def.type === "master" ? this.master(def) : def.type === "virtual" ? this.virtual(def) : this.physicalMeter(def);
+        def.type === "master"
+          ? this.master(def)
+          : def.type === "virtual"
+            ? this.virtual(def)
+            : yield* this.physicalMeter(def);
       if (this.retainAll || this.termsOfVirtuals.has(def.id)) this.results.set(def.id, r);
       return r;
     } catch (e) {
@@ -237,7 +253,7 @@ export class BatchRun {
     return o;
   }
 
-  private physicalState(def: PhysicalDef, stats: MeterStats): PhysicalState {
+  private *physicalState(def: PhysicalDef, stats: MeterStats): Generator<void, PhysicalState> {
     const increasing = (def.counterMode ?? this.cfg.counterMode) !== "net";
     const resetRatio = def.resetRatio ?? this.cfg.resetRatio;
     let synthetic: { t: number; v: number } | undefined;
@@ -245,6 +261,7 @@ export class BatchRun {
       synthetic = { t: requireTime(def.installedAt, "installedAt"), v: def.initialValue };
     }
     const norm = normalizeReadings(def.id, def.readings, { allowNegative: !increasing, synthetic });
+    yield;
     const series = correctResets(norm.t, norm.v, resetRatio, increasing);
     const opts = this.evalOptions(increasing, def);
     if (def.profile !== undefined) {
@@ -263,9 +280,10 @@ export class BatchRun {
     return { def, norm, series, opts, resetRatio, increasing, range };
   }
 
-  private physicalMeter(def: PhysicalDef): MeterResult {
+  private *physicalMeter(def: PhysicalDef): Generator<void, MeterResult> {
     const stats = emptyStats();
-    const st = this.physicalState(def, stats);
+    const st = yield* this.physicalState(def, stats);
+    yield;
     if (this.retainAll || this.sourcesOfMasters.has(def.id)) this.physical.set(def.id, st);
     else this.releaseReadings(def);
     Object.assign(stats, {
@@ -290,9 +308,14 @@ export class BatchRun {
     }
     this.reserveBoundaries(def.id, st.range[0], st.range[1]);
     for (const unit of this.cfg.intervals) {
+      // Grid, values, then consumption and anomalies: each a part of its own, the first meter's hour grid
+      // (zone offsets from ICU, code not yet optimised) being the largest.
       const grid = this.clock.boundariesShared(unit, st.range[0], st.range[1]);
+      yield;
       const ev = evaluateOnGrid(st.series, grid, st.opts);
+      yield;
       result.intervals[unit] = this.intervalResult(unit, grid, ev.value, ev.quality, st.series.resetTimes);
+      yield;
     }
     return result;
   }

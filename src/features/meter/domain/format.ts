@@ -32,16 +32,21 @@ const MAX_OTHER = 65536;
 export class IsoCache {
   private readonly chunks = new Map<number, string[]>();
   private readonly other = new Map<number, string>();
+  // The chunk of the last look-up: a result asks for boundaries in order, so most look-ups stay in it.
+  private lastIndex = NaN;
+  private last: string[] = [];
   get(t: number): string {
     const slot = t / 900000;
     if (slot === Math.floor(slot)) {
       const chunkIndex = Math.floor(t / CHUNK_MS);
-      let chunk = this.chunks.get(chunkIndex);
+      let chunk = chunkIndex === this.lastIndex ? this.last : this.chunks.get(chunkIndex);
       if (chunk === undefined) {
         if (this.chunks.size >= MAX_CHUNKS) this.chunks.clear();
         chunk = new Array<string>(4096).fill("");
         this.chunks.set(chunkIndex, chunk);
       }
+      this.lastIndex = chunkIndex;
+      this.last = chunk;
       const i = slot - chunkIndex * 4096;
       let s = chunk[i];
       if (s === "") chunk[i] = s = isoString(t);

@@ -7,7 +7,7 @@ export { BatchRun, MeterError } from "./engine";
 export type { RangeOverride } from "./engine";
 export { engineConfig, DEFAULT_CONFIG } from "./config";
 export type { RawConfig } from "./config";
-export { parseInput, parseMeterDefinitions } from "./input";
+export { checkMeterId, MAX_METER_ID_LENGTH, parseInput, parseMeterDefinitions } from "./input";
 export {
   IsoCache,
   sharedIsoCache,

@@ -16,10 +16,26 @@ export interface ParsedInput {
   warnings?: string[];
 }
 
+/**
+ * Longest meter id taken (characters). An id becomes a key of the node's state and part of every status,
+ * warning and point of its meter, so a 4 MB string as msg.topic would stay in memory for good.
+ */
+export const MAX_METER_ID_LENGTH = 200;
+
+/** Refuses a meter id over MAX_METER_ID_LENGTH, naming where it came from and its start. */
+export function checkMeterId(id: string, where: string): string {
+  if (id.length > MAX_METER_ID_LENGTH)
+    throw new Error(
+      `${where}: a meter id has at most ${MAX_METER_ID_LENGTH} characters, this one ${id.length} ("${id.slice(0, 20)}…")`,
+    );
+  return id;
+}
+
 /** Validates one MeterDef loosely (the engine checks the details); throws with the meter named. */
 export function meterDef(x: unknown, where: string, warnings: string[] = []): MeterDef {
   if (!isObject(x) || typeof x.id !== "string" || x.id === "")
     throw new Error(`${where}: every meter needs a string "id"`);
+  checkMeterId(x.id, where);
   if (looksLegacy(x)) return fromLegacy(x, warnings);
   const type = x.type ?? "physical";
   if (type === "physical") {
@@ -105,7 +121,7 @@ export function parseInput(
           continue;
         }
         let g = groups.get(id);
-        if (!g) groups.set(id, (g = []));
+        if (!g) groups.set(checkMeterId(id, `row tag "${meterTag}"`), (g = []));
         g.push(row);
       }
       const defs: MeterDef[] = [...groups].map(([id, readings]) => ({ id, type: "physical", readings }));
@@ -118,10 +134,12 @@ export function parseInput(
         `msg.payload is a list of readings but msg.topic does not name the meter (or rows lack the tag "${meterTag}")`,
       );
     }
+    checkMeterId(msg.topic, "msg.topic");
     return { defs: mergeDefinitions([{ id: msg.topic, type: "physical", readings: payload }], configured) };
   }
   if (isObject(payload) && isReadingCollection(payload) && typeof msg.topic === "string" && msg.topic !== "") {
     // Columns {t: [...], v: [...]} for one meter: the compact form of shape 1.
+    checkMeterId(msg.topic, "msg.topic");
     return { defs: mergeDefinitions([{ id: msg.topic, type: "physical", readings: payload }], configured) };
   }
   if (isObject(payload) && Array.isArray(payload.meters)) {

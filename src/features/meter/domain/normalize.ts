@@ -102,12 +102,34 @@ export function normalizeReadings(meterId: string, readings: unknown, opts: Norm
       tRaw = columns.t[i];
       vRaw = columns.v[i];
     } else {
-      const parts = splitReading(list![i]);
-      if (!parts) {
-        dropped++;
-        continue;
+      const r = list![i];
+      // The shape an InfluxDB query gives, read in place: no pair array per reading, which would make the
+      // collector copy every still-live input object once more.
+      if (typeof r === "object" && r !== null && !Array.isArray(r) && "t" in r) {
+        tRaw = r.t;
+        vRaw = (r as { v?: unknown }).v;
+        if (
+          typeof tRaw === "number" &&
+          typeof vRaw === "number" &&
+          tRaw >= SECONDS_BELOW &&
+          tRaw < MAX_INSTANT_MS &&
+          Number.isInteger(tRaw) &&
+          Number.isFinite(vRaw) &&
+          (vRaw >= 0 || opts.allowNegative)
+        ) {
+          ts[n] = tRaw;
+          vs[n] = vRaw;
+          n++;
+          continue;
+        }
+      } else {
+        const parts = splitReading(r);
+        if (!parts) {
+          dropped++;
+          continue;
+        }
+        [tRaw, vRaw] = parts;
       }
-      [tRaw, vRaw] = parts;
     }
     let t: number;
     // The fast path takes exactly the numbers the shared parser returns unchanged (whole epoch ms in range).
@@ -150,7 +172,11 @@ function sortAndDedupe(
       break;
     }
   }
-  if (sorted) return { t: ts.slice(), v: vs.slice(), duplicates: 0 };
+  // Sorted: the arrays are the result; a copy only when readings were dropped, to let go of the longer buffer.
+  if (sorted)
+    return ts.length === ts.buffer.byteLength / 8
+      ? { t: ts, v: vs, duplicates: 0 }
+      : { t: ts.slice(), v: vs.slice(), duplicates: 0 };
   const order = new Uint32Array(n);
   for (let i = 0; i < n; i++) order[i] = i;
   const idx = Array.from(order).sort((a, b) => ts[a] - ts[b] || a - b);

@@ -20,9 +20,15 @@ export function correctResets(
   increasing: boolean,
 ): CorrectedSeries {
   const n = v.length;
-  if (!increasing || n === 0) {
-    return { t, C: v.slice(), resetTimes: new Float64Array(0), resets: 0, glitches: 0 };
-  }
+  // Nothing to correct (net mode, or a counter that never drops): C is v itself. Nothing writes to C, and a
+  // copy would be one more array of the meter's size to allocate and later collect.
+  let rising = true;
+  for (let i = 1; i < n && increasing; i++)
+    if (!(v[i] >= v[i - 1])) {
+      rising = false;
+      break;
+    }
+  if (!increasing || rising) return { t, C: v, resetTimes: new Float64Array(0), resets: 0, glitches: 0 };
   const C = new Float64Array(n);
   const resetTimes: number[] = [];
   let offset = 0;
