@@ -102,10 +102,10 @@ function completeWithError(node: Node<object>, done: DoneFn, err: Error, msg: Fl
   try {
     // A message nested deeper than any flow builds would be copied level by level for each Catch node
     // (fuzzing saw 10,000 levels leave 37–110 MB of RSS behind): Catch nodes get its plain values instead.
-    if (nestedDeeperThan(msg, MAX_COPIED_DEPTH)) {
-      node.error(err, safeCopy(msg));
-      return done();
-    }
+    // What done(err) does, with the copy in place of the message.
+    const internal = node as unknown as { _complete?: (m: NodeMessage, e: Error) => void };
+    if (typeof internal._complete === "function" && nestedDeeperThan(msg, MAX_COPIED_DEPTH))
+      return internal._complete(safeCopy(msg), err);
     done(err);
   } catch {
     try {
