@@ -262,6 +262,22 @@ describe("influxdb: durable spool", function () {
     });
   });
 
+  it("frames a whole group in one pass exactly as record by record (checksum over index and line)", function () {
+    const { crc32 } = require("node:zlib");
+    const { frameAll } = require("../../dist/features/influxdb/domain/spool");
+    const group = ["m v=1 1", "wasser,zähler=küche v=2.5 2", 'm s="🙂 \\"x\\"" 3', "", "m,t=a\\ b v=4 4"];
+    const expected = group
+      .map((line, i) => {
+        const body = `${41 + i} ${line}`;
+        return `${(crc32(body) >>> 0).toString(16).padStart(8, "0")} ${body}\n`;
+      })
+      .join("");
+    const { buffer, lineBytes } = frameAll(41, group);
+    buffer.toString("utf8").should.equal(expected);
+    lineBytes.should.equal(group.reduce((n, l) => n + Buffer.byteLength(l) + 1, 0));
+    frameAll(0, []).buffer.length.should.equal(0);
+  });
+
   it("fsyncs the directory after creating and after removing a segment", async function () {
     const calls = [];
     const realOpen = fs.promises.open;
