@@ -278,6 +278,38 @@ describe("influxdb: durable spool", function () {
     frameAll(0, []).buffer.length.should.equal(0);
   });
 
+  it("keeps every acknowledged line through a SIGKILL in the middle of group commits", async function () {
+    this.timeout(30_000);
+    const { spawn } = require("node:child_process");
+    const acked = [];
+    const child = spawn(process.execPath, [path.join(__dirname, "fixtures", "spool-writer.js"), dir], {
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    let buffered = "";
+    const killed = new Promise((resolve) => child.on("exit", (code, signal) => resolve(signal)));
+    await new Promise((resolve) => {
+      child.stdout.on("data", (chunk) => {
+        buffered += chunk;
+        const parts = buffered.split("\n");
+        buffered = parts.pop();
+        for (const p of parts) if (p !== "ready") acked.push(Number(p));
+        if (acked.length >= 300) resolve();
+      });
+    });
+    child.kill("SIGKILL");
+    (await killed).should.equal("SIGKILL");
+    const spool = await Spool.open({ dir });
+    const replayed = (await drainAll(spool)).map((l) => Number(l.split(" ")[2]));
+    await spool.close();
+    // The consumer confirmed a prefix (of at most 1,000 lines and a batch); everything after it is replayed,
+    // in order, once: every line up to the last acknowledged one, and perhaps some not yet acknowledged.
+    acked.length.should.be.aboveOrEqual(300);
+    const first = replayed[0];
+    first.should.be.belowOrEqual(1025);
+    replayed.should.eql(Array.from({ length: replayed.length }, (_, i) => first + i));
+    replayed[replayed.length - 1].should.be.aboveOrEqual(Math.max(...acked));
+  });
+
   it("fsyncs the directory after creating and after removing a segment", async function () {
     const calls = [];
     const realOpen = fs.promises.open;
