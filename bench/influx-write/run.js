@@ -119,6 +119,10 @@ async function runOurs(influx, db, msgs, total) {
   const errors = await drive(helper.getNode("w"), msgs);
   const acceptedMs = Number(process.hrtime.bigint() - started) / 1e6;
   await allWritten;
+  if (process.env.BENCH_TRACE) {
+    console.log(`      all messages done at ${acceptedMs.toFixed(0)} ms`);
+    profile.printTrace(Number(started) / 1e6);
+  }
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   await helper.unload();
   fs.rmSync(userDir, { recursive: true, force: true });

@@ -111,6 +111,7 @@ export class Spool {
   private chain: Promise<unknown> = Promise.resolve();
   private closed = false;
   private nextSeq = 1;
+  private readonly syncing = new Set<Promise<void>>();
 
   private constructor(private readonly options: SpoolOptions) {
     this.limitBytes = options.limitBytes && options.limitBytes > 0 ? options.limitBytes : Infinity;
@@ -160,6 +161,9 @@ export class Spool {
    * (they must still be confirmed in order).
    */
   peek(max: number, after?: SpoolBatch): Promise<SpoolBatch | undefined> {
+    // Lines held in memory are handed out at once, without queueing behind appends and confirms.
+    const held = this.peekHeld(max, after);
+    if (held) return Promise.resolve(held);
     return this.exclusive(async () => {
       let index = this.segments.findIndex((s) => s.cursor < s.count);
       if (index < 0) return undefined;
@@ -202,6 +206,35 @@ export class Spool {
     });
   }
 
+  /**
+   * `peek()` read straight from memory, with no file to read and nothing to change: the batch after
+   * `after` (or the head's first), when its segment's lines are held and none of them was lost;
+   * undefined when the queued path must decide.
+   */
+  private peekHeld(max: number, after?: SpoolBatch): SpoolBatch | undefined {
+    const head = this.head();
+    if (!head) return undefined;
+    let segment = head;
+    let start = head.cursor;
+    if (after) {
+      const at = this.segments.findIndex((s) => s.seq === after.segment);
+      if (at < this.segments.indexOf(head)) return undefined;
+      segment = this.segments[at];
+      start = Math.max(after.end, segment.cursor);
+      if (start >= segment.count) {
+        segment = this.segments[at + 1];
+        if (!segment) return undefined;
+        start = segment.cursor;
+      }
+    }
+    const all = segment.lines;
+    if (!all || start >= segment.count) return undefined;
+    const end = Math.min(segment.count, start + max);
+    const lines = all.slice(start, end);
+    if (lines.includes(null)) return undefined;
+    return { segment: segment.seq, start, end, lines: lines as string[] };
+  }
+
   /** Removes a batch returned by `peek()`; lines dropped meanwhile over the limit are not counted twice. */
   confirm(batch: SpoolBatch): Promise<void> {
     return this.exclusive(async () => {
@@ -215,6 +248,7 @@ export class Spool {
   close(): Promise<void> {
     this.closed = true;
     return this.exclusive(async () => {
+      await Promise.allSettled([...this.syncing]);
       for (const s of [...this.segments]) {
         if (s.handle) {
           await s.handle.close();
@@ -250,19 +284,35 @@ export class Spool {
       const segment = await this.writable();
       const { buffer, lineBytes } = frameAll(segment.count, lines);
       await segment.handle!.write(buffer);
-      if (this.fsync) await segment.handle!.datasync();
+      // The fsync runs outside the queue of spool operations: the next group's write and the writer's
+      // peek and confirm need not wait for the disk. The group is acknowledged only once it is durable.
+      const durable = this.fsync ? this.track(segment.handle!.datasync()) : Promise.resolve();
       const held = segment.lines!;
       for (const line of lines) held.push(line); // not push(...lines): a huge message would overflow the stack
       segment.count += lines.length;
       segment.bytes += buffer.length;
       this.pendingLines += lines.length;
       this.pendingBytesCount += lineBytes;
-      if (segment.bytes >= this.segmentBytes) await this.seal(segment);
+      if (segment.bytes >= this.segmentBytes) {
+        await durable; // before its handle closes
+        await this.seal(segment);
+      }
       await this.enforceLimit();
-      for (const g of group) g.resolve();
+      durable.then(
+        () => group.forEach((g) => g.resolve()),
+        (err: unknown) => group.forEach((g) => g.reject(err)),
+      );
     } catch (err) {
       for (const g of group) g.reject(err);
     }
+  }
+
+  /** An fsync in flight, which close() waits for before closing the handles. */
+  private track(sync: Promise<void>): Promise<void> {
+    this.syncing.add(sync);
+    const done = (): void => void this.syncing.delete(sync);
+    sync.then(done, done);
+    return sync;
   }
 
   /** The segment appends go to, created on first use (never one a previous run may have torn). */
