@@ -1,4 +1,4 @@
-import { promises as fs } from "node:fs";
+import { constants as fsConstants, promises as fs } from "node:fs";
 import * as path from "node:path";
 import { crc32 } from "node:zlib";
 
@@ -87,6 +87,9 @@ const SEGMENT_SUFFIX = ".seg";
 const CURSOR_FILE = "cursor";
 const CLOSED_FILE = "closed";
 const HEADER = "#meterflow-spool 2";
+/** O_DSYNC where the platform has it (Linux, macOS); elsewhere appends are followed by an fdatasync. */
+const DSYNC = fsConstants.O_DSYNC ?? 0;
+const APPEND_DSYNC = DSYNC ? fsConstants.O_WRONLY | fsConstants.O_APPEND | fsConstants.O_CREAT | DSYNC : "a";
 const LOST = "#lost";
 const DEFAULT_SEGMENT_BYTES = 1 << 20;
 /**
@@ -286,7 +289,7 @@ export class Spool {
       await segment.handle!.write(buffer);
       // The fsync runs outside the queue of spool operations: the next group's write and the writer's
       // peek and confirm need not wait for the disk. The group is acknowledged only once it is durable.
-      const durable = this.fsync ? this.track(segment.handle!.datasync()) : Promise.resolve();
+      const durable = this.fsync && !DSYNC ? this.track(segment.handle!.datasync()) : Promise.resolve();
       const held = segment.lines!;
       for (const line of lines) held.push(line); // not push(...lines): a huge message would overflow the stack
       segment.count += lines.length;
@@ -323,7 +326,9 @@ export class Spool {
     const file = path.join(this.dir, `${String(seq).padStart(10, "0")}${SEGMENT_SUFFIX}`);
     const header = `${HEADER}${last ? ` prev=${last.count}` : ""}\n`;
     const segment: Segment = { seq, file, count: 0, bytes: 0, cursor: 0, framed: true, lines: [] };
-    segment.handle = await fs.open(file, "a");
+    // With fsync, O_DSYNC: each write returns once durable, one trip to the disk thread instead of
+    // a write and an fdatasync (the group's wait for its commit was half the writer's time).
+    segment.handle = await fs.open(file, this.fsync ? APPEND_DSYNC : "a");
     await segment.handle.write(header);
     segment.bytes = Buffer.byteLength(header);
     await this.syncDir();
