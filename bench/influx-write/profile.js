@@ -171,7 +171,7 @@ function describe(p, ours) {
     const s = p.steps;
     const ms = (x) => `${Math.round(x)} ms`;
     out.push(
-      `      ours: line building ${ms(s.build.ms)} CPU for ${s.build.calls} messages; spool ${s.spoolWrite.calls} writes ${ms(s.spoolWrite.ms)}, ${s.fsync.calls} fsyncs ${ms(s.fsync.ms)} (latency, off the event loop)`,
+      `      ours: line building ${ms(s.build.ms)} CPU for ${s.build.calls} messages; spool ${s.spoolWrite.calls} writes ${ms(s.spoolWrite.ms)} (O_DSYNC: durable when they return), ${s.fsync.calls} separate fsyncs ${ms(s.fsync.ms)} (latency, off the event loop)`,
     );
     out.push(
       `      ours: ${s.request.calls} requests of ${Math.round(s.request.lines / Math.max(1, s.request.calls))} points, ${ms(s.request.ms / Math.max(1, s.request.calls))} each; gzip ${s.gzip.calls} bodies ${ms(s.gzip.ms)} latency` +
