@@ -310,6 +310,35 @@ describe("influxdb: durable spool", function () {
     replayed[replayed.length - 1].should.be.aboveOrEqual(Math.max(...acked));
   });
 
+  it("acknowledges an append only once it is durable: O_DSYNC segments, or an fdatasync before it resolves", async function () {
+    const { constants } = fs;
+    const realOpen = fs.promises.open;
+    const opened = [];
+    const synced = [];
+    fs.promises.open = async function (p, flags, ...rest) {
+      const handle = await realOpen.call(this, p, flags, ...rest);
+      if (String(p).endsWith(".seg")) {
+        opened.push(flags);
+        const datasync = handle.datasync.bind(handle);
+        handle.datasync = async () => {
+          await datasync();
+          synced.push(true);
+        };
+      }
+      return handle;
+    };
+    try {
+      const spool = await Spool.open({ dir });
+      await spool.append(lines(0, 3));
+      opened.length.should.equal(1);
+      if (constants.O_DSYNC) (opened[0] & constants.O_DSYNC).should.equal(constants.O_DSYNC);
+      else synced.length.should.equal(1); // without O_DSYNC the append waited for its fdatasync
+      await spool.close();
+    } finally {
+      fs.promises.open = realOpen;
+    }
+  });
+
   it("fsyncs the directory after creating and after removing a segment", async function () {
     const calls = [];
     const realOpen = fs.promises.open;
