@@ -48,6 +48,9 @@ function reset() {
   for (const s of Object.values(steps)) for (const k of Object.keys(s)) s[k] = 0;
 }
 
+/** BENCH_TRACE=1: each request's start, end and points, to see whether the pipe stays full. */
+const trace = [];
+
 let installed = false;
 async function install(root) {
   if (installed) return;
@@ -110,6 +113,7 @@ async function install(root) {
       steps.request.ms += now() - t;
       steps.request.calls++;
       steps.request.lines += lines.length;
+      if (process.env.BENCH_TRACE) trace.push([t, now(), lines.length]);
     }
   };
 }
@@ -167,7 +171,7 @@ function describe(p, ours) {
     const s = p.steps;
     const ms = (x) => `${Math.round(x)} ms`;
     out.push(
-      `      ours: line building ${ms(s.build.ms)} CPU for ${s.build.calls} messages; spool ${s.spoolWrite.calls} writes ${ms(s.spoolWrite.ms)}, ${s.fsync.calls} fsyncs ${ms(s.fsync.ms)} (latency, off the event loop)`,
+      `      ours: line building ${ms(s.build.ms)} CPU for ${s.build.calls} messages; spool ${s.spoolWrite.calls} writes ${ms(s.spoolWrite.ms)} (O_DSYNC: durable when they return), ${s.fsync.calls} separate fsyncs ${ms(s.fsync.ms)} (latency, off the event loop)`,
     );
     out.push(
       `      ours: ${s.request.calls} requests of ${Math.round(s.request.lines / Math.max(1, s.request.calls))} points, ${ms(s.request.ms / Math.max(1, s.request.calls))} each; gzip ${s.gzip.calls} bodies ${ms(s.gzip.ms)} latency` +
@@ -179,4 +183,9 @@ function describe(p, ours) {
   return out.join("\n");
 }
 
-module.exports = { install, begin, describe };
+function printTrace(t0) {
+  for (const [a, b, n] of trace.splice(0))
+    console.log(`      request ${(a - t0).toFixed(0)}–${(b - t0).toFixed(0)} ms, ${n} points`);
+}
+
+module.exports = { install, begin, describe, printTrace };

@@ -173,4 +173,50 @@ describe("influxdb: points from messages", function () {
     );
     linesFromMessage({ payload: payload.slice(1) }).lines.length.should.equal(MAX_POINTS_PER_MESSAGE);
   });
+
+  it("refuses names, tag values and string fields beyond their bounds, without quoting them whole", function () {
+    const huge = "x".repeat(4 * 1024 * 1024); // what a fuzz run sent as msg.measurement
+    const name = "n".repeat(1025);
+    for (const [msg, reason] of [
+      [
+        { payload: { v: 1 }, measurement: huge },
+        /^its measurement "x{20}…" is 4194304 characters long, more than the 1024 a point may have$/,
+      ],
+      [
+        { payload: { v: 1 }, measurement: "m", tags: { [name]: "a" } },
+        /^the name or tag "n{20}…" is 1025 characters long/,
+      ],
+      [{ payload: { v: 1 }, measurement: "m", tags: { room: name } }, /is 1025 characters long, more than the 1024/],
+      [{ payload: { [name]: 1 }, measurement: "m" }, /is 1025 characters long/],
+      [
+        { payload: { s: huge }, measurement: "m" },
+        /^field "s" "x{20}…" is 4194304 characters long, more than the 65536 a point may have$/,
+      ],
+    ]) {
+      const built = linesFromMessage({ ...msg, timestamp: T });
+      built.lines.should.eql([]);
+      built.rejected[0].reason.should.match(reason);
+    }
+    // At the bounds: stored.
+    const ok = linesFromMessage({
+      payload: { s: "y".repeat(65536) },
+      measurement: "m".repeat(1024),
+      tags: { t: name.slice(1) },
+      timestamp: T,
+    });
+    ok.rejected.should.eql([]);
+    ok.lines[0].length.should.equal(1024 + 3 + 1024 + 4 + 65536 + 2 + String(T).length);
+  });
+
+  it("stops building at 32 MiB of line protocol per message and refuses it as a whole", function () {
+    const { MAX_CHARS_PER_MESSAGE } = require("../../dist/features/influxdb/domain/points");
+    // 1,000 tags of ~1 KB each on the message, repeated in each of 100,000 points: 100 GB if built.
+    const tags = {};
+    for (let i = 0; i < 1000; i++) tags[`t${i}`] = "v".repeat(1000);
+    const payload = new Array(100_000).fill({ measurement: "m", fields: { v: 1 }, timestamp: T });
+    (() => linesFromMessage({ payload, tags })).should.throw(
+      /^msg\.payload makes more than 32 MiB of line protocol by point 34 of 100000, more than one message may; send the points in several messages\. Nothing of this message was stored\.$/,
+    );
+    MAX_CHARS_PER_MESSAGE.should.equal(32 * 1024 * 1024);
+  });
 });

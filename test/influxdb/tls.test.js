@@ -126,4 +126,38 @@ describe("influxdb: meter-influxdb over TLS with a self-signed certificate", fun
     await waitFor(() => outputs.some((m) => m.payload.buffered === 0), 10_000, "a confirmed write");
     (await influx.query('SELECT "v" FROM "noverify"', "tls"))[0].values.should.eql([[T0, 3]]);
   });
+
+  it("tests the connection from the config dialog with the TLS configuration the dialog selected", async function () {
+    await helper.load(nodes, flow("tlscfg"), { cfg: { token: TOKEN } });
+    const post = (body) =>
+      helper
+        .request()
+        .post("/meter-influxdb/test")
+        .send({ id: "cfg", url: influx.url, org: "", bucket: "tls", token: TOKEN, ...body });
+    let res = await post({ tls: "tlscfg" });
+    res.body.should.eql({
+      ok: true,
+      version: "1.6.7~rc0",
+      message: 'Connected to InfluxDB 1.6.7~rc0; bucket "tls" accepts writes.',
+    });
+    res = await post({ tls: "" }); // none selected: the certificate is not trusted, as for the node
+    res.status.should.equal(502);
+    res.body.error.should.equal("InfluxDB could not be reached.");
+    res = await post({ tls: "_ADD_" }); // the editor's "add new" entry: none either
+    res.status.should.equal(502);
+    res = await post({ tls: "not-deployed" });
+    res.status.should.equal(400);
+    res.body.error.should.equal(
+      "The TLS configuration not-deployed is not deployed yet: deploy it, then test the connection again.",
+    );
+  });
+
+  it("tests the connection with verify server certificate turned off", async function () {
+    await helper.load(nodes, flow("tlscfg", false), { cfg: { token: TOKEN } });
+    const res = await helper
+      .request()
+      .post("/meter-influxdb/test")
+      .send({ id: "cfg", url: influx.url, org: "", bucket: "tls", token: TOKEN, tls: "tlscfg" });
+    res.body.ok.should.be.true();
+  });
 });

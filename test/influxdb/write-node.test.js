@@ -77,7 +77,8 @@ describe("influxdb: meter-influxdb-write against a real InfluxDB", function () {
     const w = helper.getNode("w");
     const errors = [];
     let finished = 0;
-    const onError = (call) => errors.push(call.args[0]);
+    // Episode errors (spool limit, long outage) are background errors, asserted in episodes.test.js.
+    const onError = (call) => (call.args[1]?.payload?.episode ? undefined : errors.push(call.args[0]));
     w.on("call:error", onError);
     const doneSpy = new Promise((resolve) => {
       const target = msgs.length;
@@ -417,6 +418,36 @@ describe("influxdb: meter-influxdb-write against a real InfluxDB", function () {
     outputs.reduce((n, m) => n + m.payload.dropped, 0).should.equal(59);
     const series = await influx.query('SELECT count("seq"), min("seq"), max("seq") FROM "m"', db);
     series[0].values[0].slice(1).should.eql([41, 1059, 1099]);
+  });
+
+  it("refuses what one message may not make it do, with a clear error, and loses no stored point", async function () {
+    const db = await freshDb();
+    await load(flow(db));
+    const outputs = collect(helper.getNode("out"));
+    const huge = "x".repeat(4 * 1024 * 1024);
+    const good = (from) =>
+      Array.from({ length: 10 }, (_, i) => ({ payload: { v: from + i }, measurement: "ok", timestamp: T0 + from + i }));
+    (await send(good(0))).should.eql([]);
+    const tags = {};
+    for (let i = 0; i < 1000; i++) tags[`t${i}`] = "v".repeat(1000);
+    const errors = await send([
+      { payload: { v: 1 }, measurement: huge, timestamp: T0 },
+      { payload: { v: 1, note: huge }, measurement: "ok", timestamp: T0 + 100 },
+      { payload: { v: 1 }, measurement: "ok", tags: { room: huge }, timestamp: T0 + 101 },
+      { payload: new Array(100_000).fill({ measurement: "ok", fields: { v: 1 }, timestamp: T0 + 102 }), tags },
+    ]);
+    errors
+      .map((e) => String(e.message || e))
+      .should.eql([
+        'Rejected point 1 of 1: its measurement "xxxxxxxxxxxxxxxxxxxx…" is 4194304 characters long, more than the 1024 a point may have.',
+        'Rejected point 1 of 1: field "note" "xxxxxxxxxxxxxxxxxxxx…" is 4194304 characters long, more than the 65536 a point may have.',
+        'Rejected point 1 of 1: the name or tag "xxxxxxxxxxxxxxxxxxxx…" is 4194304 characters long, more than the 1024 a point may have.',
+        "msg.payload makes more than 32 MiB of line protocol by point 34 of 100000, more than one message may; send the points in several messages. Nothing of this message was stored.",
+      ]);
+    (await send(good(10))).should.eql([]);
+    await waitFor(() => outputs.reduce((n, m) => n + m.payload.written, 0) === 20, 10_000, "the good points");
+    const series = await influx.query('SELECT count("v"), sum("v") FROM "ok"', db);
+    series[0].values[0].slice(1).should.eql([20, 190]);
   });
 
   it("resolves ${ENV} in the URL, bucket and token", async function () {

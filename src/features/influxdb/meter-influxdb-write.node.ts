@@ -58,12 +58,14 @@ const meterInfluxdbWrite = defineNode<Settings>({
         error: (text) => kit.status.error(text),
         log: (text) => kit.log(text),
         warn: (text) => kit.warn(text),
-        fail: (message, payload) => kit.fail(new Error(message), { payload }, () => undefined),
+        // The status stays what the backlog says; the error goes to the log and Catch nodes.
+        fail: (err, payload) => kit.fail(err, { payload }, () => undefined),
         report: (report) => kit.send({ payload: report }),
         after: (ms, work) => void kit.after(ms, work),
       },
       settings.spoolLimitMb,
       () => writer.buffered,
+      settings.retryMaxMs,
     );
     const writer = openWriter({ ...settings, connection, bucket, userDir, nodeId: kit.id }, reporter);
     kit.facts(() => ({ spoolBacklog: writer.buffered }));

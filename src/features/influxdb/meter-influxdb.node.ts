@@ -55,7 +55,20 @@ function missingUrl(url: string): string | undefined {
   return url.trim() ? undefined : "has no URL";
 }
 
+/** A deployed tls-config node's options, as `kit.tlsOptions` gives them to the node. */
+function tlsOptionsOf(RED: NodeAPI, id: string): Record<string, unknown> {
+  const tls = RED.nodes.getNode(id) as { addTLSOptions?: (o: object) => Record<string, unknown> } | null;
+  if (!tls?.addTLSOptions)
+    throw new ValidationError(
+      `The TLS configuration ${id} is not deployed yet: deploy it, then test the connection again.`,
+    );
+  return tls.addTLSOptions({});
+}
+
 export = function (RED: NodeAPI): void {
   meterInfluxdb(RED);
-  registerLookup(RED, influxTestLookup);
+  registerLookup(
+    RED,
+    influxTestLookup((id) => tlsOptionsOf(RED, id)),
+  );
 };

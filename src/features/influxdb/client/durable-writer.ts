@@ -61,6 +61,7 @@ export interface DurableWriterOptions {
 
 export const DEFAULT_WRITER_RETRY = { baseMs: 500, maxMs: 10_000 };
 const DEFAULT_MAX_IN_FLIGHT = 4;
+const ARRIVED = Symbol("arrived");
 
 export class DurableWriter {
   /** Resolves once the spool is open (and a replay, if any, has been started). */
@@ -73,6 +74,12 @@ export class DurableWriter {
   private due = false;
   private closed = false;
   private droppedSinceReport = 0;
+  /** The latest confirm handed to the spool (they run in order there). */
+  private confirming: Promise<void> = Promise.resolve();
+  /** Lines in batches on their way or being confirmed. */
+  private sentLines = 0;
+  /** Wakes a pump that waits on its oldest batch: new lines arrived that fill another batch. */
+  private wake?: () => void;
   private failures = 0;
   private readonly events: WriterEvents;
   private readonly retry: { baseMs: number; maxMs: number };
@@ -127,6 +134,8 @@ export class DurableWriter {
 
   /** Starts a flush now if one is warranted, else makes sure the interval timer runs. */
   private kick(): void {
+    // A full batch more than is on its way: the pump may send it without waiting for an answer.
+    if (this.pumping && this.spool && this.spool.pending - this.sentLines >= this.options.batchSize) this.wake?.();
     if (this.closed || this.pumping || !this.spool) return;
     if (this.spool.pending === 0) return;
     if (this.due || this.spool.pending >= this.options.batchSize) {
@@ -156,29 +165,45 @@ export class DurableWriter {
     const { batchSize } = this.options;
     const maxInFlight = Math.max(1, this.options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT);
     const inFlight: Array<{ batch: SpoolBatch; outcome: Promise<Error | undefined> }> = [];
-    let sentLines = 0;
-    const wanted = (): boolean => this.due || spool.pending - sentLines >= batchSize;
+    this.sentLines = 0;
+    let lastSent: SpoolBatch | undefined;
+    const wanted = (): boolean => this.due || spool.pending - this.sentLines >= batchSize;
     while (!this.closed) {
       while (inFlight.length < maxInFlight && wanted()) {
-        const batch = await spool.peek(batchSize, inFlight[inFlight.length - 1]?.batch);
+        // After the last batch sent, also when it is answered but still being confirmed.
+        const batch = await spool.peek(batchSize, inFlight[inFlight.length - 1]?.batch ?? lastSent);
         if (!batch || batch.lines.length === 0) break;
+        lastSent = batch;
         inFlight.push({ batch, outcome: this.send(batch) });
-        sentLines += batch.lines.length;
+        this.sentLines += batch.lines.length;
       }
-      const first = inFlight.shift();
+      const first = inFlight[0];
       if (!first) break;
-      const error = await first.outcome;
-      sentLines -= first.batch.lines.length;
+      // Until the oldest batch is answered, lines arriving meanwhile may make another batch to send:
+      // waiting for the answer alone left the pipe empty while messages kept coming.
+      const settled = inFlight.length < maxInFlight ? await this.outcomeOrArrival(first.outcome) : first.outcome;
+      if (settled === ARRIVED) continue;
+      inFlight.shift();
+      const error = await settled;
       if (this.closed) return;
       if (!error) {
-        await spool.confirm(first.batch);
+        // Confirmed in the spool's order without holding up the next batches; its lines count as
+        // sent until then, and the report says what is buffered after it.
         this.failures = 0;
-        if (spool.pending === 0) this.due = false;
-        const dropped = this.droppedSinceReport;
-        this.droppedSinceReport = 0;
-        this.events.onFlush?.({ written: first.batch.lines.length, buffered: spool.pending, dropped });
+        const written = first.batch.lines.length;
+        this.confirming = spool.confirm(first.batch).then(
+          () => {
+            this.sentLines -= written;
+            if (spool.pending === 0) this.due = false;
+            const dropped = this.droppedSinceReport;
+            this.droppedSinceReport = 0;
+            if (!this.closed) this.events.onFlush?.({ written, buffered: spool.pending, dropped });
+          },
+          () => void (this.sentLines -= written), // the batch stays in the spool and is sent again
+        );
         continue;
       }
+      this.sentLines -= first.batch.lines.length;
       if (error instanceof ApiError && (error.status === 400 || error.status === 422)) {
         await spool.confirm(first.batch);
         const total = first.batch.lines.length;
@@ -189,8 +214,10 @@ export class DurableWriter {
       }
       // Abandon the rest; they are resent from the head once the server is back.
       await Promise.all(inFlight.map((f) => f.outcome));
+      await this.confirming;
+      lastSent = undefined;
       inFlight.length = 0;
-      sentLines = 0;
+      this.sentLines = 0;
       if (this.closed) return;
       this.failures++;
       let delay = backoffDelay(this.failures, this.retry);
@@ -205,7 +232,14 @@ export class DurableWriter {
       }
     }
     await Promise.all(inFlight.map((f) => f.outcome));
+    await this.confirming;
     if (spool.pending === 0) this.due = false;
+  }
+
+  /** The batch's outcome, or ARRIVED as soon as `kick()` says new lines are in the spool. */
+  private outcomeOrArrival(outcome: Promise<Error | undefined>): Promise<Error | undefined | typeof ARRIVED> {
+    const arrival = new Promise<typeof ARRIVED>((resolve) => (this.wake = () => resolve(ARRIVED)));
+    return Promise.race([outcome, arrival]).finally(() => (this.wake = undefined));
   }
 
   /** One batch to InfluxDB; resolves with the error instead of throwing, to be handled in order. */

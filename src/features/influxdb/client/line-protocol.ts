@@ -16,6 +16,21 @@ export interface InfluxPoint {
   timestamp: number;
 }
 
+/**
+ * What one point may hold (the help lists these): a measurement, tag key, tag value or field key of at
+ * most 1,024 characters, a string field of at most 64 Ki characters (InfluxDB's own documented limit
+ * for strings). A fuzz run sent 4 MB measurements; each would have been spooled, remembered in the
+ * escape memo and sent once per point.
+ */
+export const MAX_NAME_LENGTH = 1024;
+export const MAX_STRING_FIELD_LENGTH = 64 * 1024;
+
+function tooLong(what: string, s: string, max: number): ValidationError {
+  return new ValidationError(
+    `${what} ${JSON.stringify(`${s.slice(0, 20)}…`)} is ${s.length} characters long, more than the ${max} a point may have`,
+  );
+}
+
 const MEASUREMENT_SPECIAL = /[, ]/g;
 const KEY_SPECIAL = /[,= ]/g;
 const LINE_BREAK = /[\r\n]/;
@@ -29,6 +44,7 @@ const measurementMemo = new Map<string, string>();
 const keyMemo = new Map<string, string>();
 
 function memoised(memo: Map<string, string>, special: RegExp, s: string): string {
+  if (s.length > MAX_NAME_LENGTH) throw tooLong("the name or tag", s, MAX_NAME_LENGTH);
   let escaped = memo.get(s);
   if (escaped === undefined) {
     if (LINE_BREAK.test(s)) throw new ValidationError(`the name or tag ${JSON.stringify(s)} contains a line break`);
@@ -70,6 +86,7 @@ export function lineOf(
   skipTimeField = false,
 ): string {
   if (!measurement) throw new ValidationError("it has no measurement: set msg.measurement or the node's one");
+  if (measurement.length > MAX_NAME_LENGTH) throw tooLong("its measurement", measurement, MAX_NAME_LENGTH);
   // InfluxDB reads a line starting with # as a comment: it would answer 204 and store nothing.
   if (measurement.startsWith("#"))
     throw new ValidationError(
@@ -122,6 +139,7 @@ function fieldValue(key: string, value: FieldValue, asInteger: boolean): string 
     case "boolean":
       return value ? "true" : "false";
     case "string":
+      if (value.length > MAX_STRING_FIELD_LENGTH) throw tooLong(`field "${key}"`, value, MAX_STRING_FIELD_LENGTH);
       if (INTEGER_STRING.test(value)) return value;
       if (asInteger && /^-?\d+$/.test(value)) return `${value}i`;
       if (LINE_BREAK.test(value)) throw new ValidationError(`field "${key}" contains a line break`);

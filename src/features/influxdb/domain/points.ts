@@ -53,6 +53,12 @@ const NO_INTEGER_FIELDS: ReadonlySet<string> = new Set();
  * (readers send one point, meter-interpolate 5,000 per message). Larger ones are refused as a whole.
  */
 export const MAX_POINTS_PER_MESSAGE = 500_000;
+/**
+ * Most line protocol one message may make (32 MiB, about 500,000 points of 60 characters): tags of the
+ * message are repeated in every point, so without it a message of modest size could build gigabytes.
+ * Building stops at the bound and the message is refused as a whole.
+ */
+export const MAX_CHARS_PER_MESSAGE = 32 * 1024 * 1024;
 
 export function linesFromMessage(msg: PointMessage, defaults: PointDefaults = {}): BuiltLines {
   const candidates = candidatesOf(msg);
@@ -60,12 +66,21 @@ export function linesFromMessage(msg: PointMessage, defaults: PointDefaults = {}
   const integerFields = defaults.integerFields ?? NO_INTEGER_FIELDS;
   const lines: string[] = [];
   const rejected: Rejection[] = [];
+  let chars = 0;
   for (let i = 0; i < candidates.length; i++) {
+    let line: string;
     try {
-      lines.push(toLineChecked(candidates[i], defaults.measurement, now, integerFields));
+      line = toLineChecked(candidates[i], defaults.measurement, now, integerFields);
     } catch (err) {
       rejected.push({ index: i + 1, reason: err instanceof Error ? err.message : String(err) });
+      continue;
     }
+    chars += line.length + 1;
+    if (chars > MAX_CHARS_PER_MESSAGE)
+      throw new ValidationError(
+        `msg.payload makes more than ${MAX_CHARS_PER_MESSAGE / 1024 / 1024} MiB of line protocol by point ${i + 1} of ${candidates.length}, more than one message may; send the points in several messages. Nothing of this message was stored.`,
+      );
+    lines.push(line);
   }
   return { lines, rejected, total: candidates.length };
 }
