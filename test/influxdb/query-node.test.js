@@ -214,4 +214,23 @@ describe("meter-influxdb-query node (real InfluxDB)", function () {
     const { message } = await failure({ ...form, start: "last tuesday" });
     message.should.match(/start "last tuesday" is not a time/);
   });
+  it("bounds one message: a 4 MB msg.query, 10,001 meters, more readings than it may hold", async function () {
+    let r = await failure({ mode: "raw", query: "", queryType: "str" }, undefined, { query: "x".repeat(4 << 20) });
+    r.message.should.equal("msg.query has 4194304 characters; this node takes at most 65536.");
+    const many = Array.from({ length: 10_001 }, (_, i) => `m${i}`);
+    await helper.unload();
+    r = await failure({ ...form, meters: "ids", metersType: "msg" }, undefined, { ids: many });
+    r.message.should.match(/^msg\.meters has 10001 entries; this node takes at most 10000/);
+    await helper.unload();
+    // 96 readings a meter: a bound of 100 lets one meter per message through, not two in one
+    helper.settings({ userDir, meterInfluxdbQuery: { maxReadings: 100 } });
+    const two = { ...form, meters: '["a","b"]', metersType: "json" };
+    const { q, out } = await load(two);
+    q.receive({});
+    await waitFor(() => out.length === 2, 10_000, "two meters");
+    await helper.unload();
+    r = await failure({ ...two, output: "all" });
+    r.message.should.match(/^The query returned more than 100 readings for one message; narrow the time range/);
+    r.status.should.equal("too many readings");
+  });
 });

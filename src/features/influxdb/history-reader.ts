@@ -1,3 +1,4 @@
+import { phrase, ValidationError } from "../../shared/errors";
 import type { SeriesPiece } from "./client/query";
 
 /**
@@ -15,7 +16,14 @@ export interface HistoryOptions {
   /** The column of the value; blank means the first column other than `time`. */
   field?: string;
   readings: ReadingsShape;
+  /** All meters go out in one message, so all are held until the end. */
+  allInOne?: boolean;
+  /** Readings held at once (one meter, or all meters in one message); more is refused. */
+  maxHeld?: number;
 }
+
+/** As many readings as one meter-interpolate run takes (its MAX_READINGS_PER_RUN): more could not be used. */
+export const MAX_HELD_READINGS = 5_000_000;
 
 export interface Columns {
   t: Float64Array;
@@ -87,6 +95,8 @@ export async function readHistories(
   onMeter: (meter: MeterHistory) => void | Promise<void>,
 ): Promise<HistorySummary> {
   const summary: HistorySummary = { meters: 0, rows: 0, skipped: 0 };
+  const maxHeld = options.maxHeld ?? MAX_HELD_READINGS;
+  let held = 0;
   let id: string | undefined;
   let builder = new ColumnBuilder();
   const flush = async (): Promise<void> => {
@@ -96,6 +106,7 @@ export async function readHistories(
     id = undefined;
     builder = new ColumnBuilder();
     summary.meters++;
+    if (!options.allInOne) held = 0;
     await onMeter(meter);
   };
   for await (const piece of pieces) {
@@ -114,6 +125,7 @@ export async function readHistories(
       const t = row[ti];
       const v = row[vi];
       if (typeof t === "number" && typeof v === "number" && Number.isFinite(v)) {
+        if (++held > maxHeld) throw tooManyReadings(maxHeld);
         builder.push(t, v);
         summary.rows++;
       } else summary.skipped++;
@@ -121,4 +133,15 @@ export async function readHistories(
   }
   await flush();
   return summary;
+}
+
+function tooManyReadings(max: number): ValidationError {
+  const text = phrase(
+    "meter-influxdb-query:errors.tooManyReadings",
+    "The query returned more than __max__ readings for one message; narrow the time range, name fewer meters, or send one message per meter.",
+    { max },
+  );
+  return new ValidationError(text, {
+    statusText: phrase("meter-influxdb-query:status.tooManyReadings", "too many readings"),
+  });
 }

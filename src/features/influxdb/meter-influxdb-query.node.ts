@@ -45,6 +45,8 @@ const meterInfluxdbQuery = defineNode<QuerySettings>({
             meterTag: settings.meterTag || "entity_id",
             field: settings.mode === "form" ? settings.field : "",
             readings: settings.readings,
+            allInOne: settings.output === "all",
+            maxHeld: kit.runtimeSetting<{ maxReadings: number }>("meterInfluxdbQuery").maxReadings,
           },
           (meter) => {
             if (settings.output === "all") return void all.push({ id: meter.id, readings: meter.readings });

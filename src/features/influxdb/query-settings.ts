@@ -1,3 +1,4 @@
+import { checkList, checkText } from "../../shared/bounds";
 import { ValidationError } from "../../shared/errors";
 import { meterList, meterQuery } from "./domain/influxql";
 import type { ReadingsShape } from "./history-reader";
@@ -61,6 +62,19 @@ export function parseQuerySettings(c: Record<string, unknown>): QuerySettings {
 
 export type Evaluate = (t: Typed) => Promise<unknown>;
 
+/** One query's text: far above any real InfluxQL, far below what would tie up the server. */
+export const MAX_QUERY_CHARS = 65_536;
+/** Meters one form query may name. */
+export const MAX_QUERY_METERS = 10_000;
+
+function boundedMeters(value: unknown): string[] {
+  checkList(value, "meters", MAX_QUERY_METERS);
+  const meters = meterList(value);
+  checkList(meters, "meters", MAX_QUERY_METERS);
+  meters.forEach((m, i) => checkText(m, `meters[${i}]`));
+  return meters;
+}
+
 /** The InfluxQL of one message: the raw query (`msg.query` wins when it is text), or the meter form's. */
 export async function queryOf(
   settings: QuerySettings,
@@ -70,6 +84,7 @@ export async function queryOf(
 ): Promise<string> {
   if (settings.mode === "raw") {
     const q = typeof msg.query === "string" && msg.query.trim() ? msg.query : await evaluate(settings.query);
+    checkText(q, "query", MAX_QUERY_CHARS);
     if (typeof q !== "string" || !q.trim())
       throw new ValidationError("Set the InfluxQL query on the node, or send it in msg.query.", {
         statusText: "no query",
@@ -81,7 +96,7 @@ export async function queryOf(
     measurement: settings.measurement,
     field: settings.field,
     meterTag: settings.meterTag,
-    meters: meterList(await value(settings.meters)),
+    meters: boundedMeters(await value(settings.meters)),
     start: await value(settings.start),
     end: await value(settings.end),
     retentionPolicy,
