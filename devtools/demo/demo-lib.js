@@ -12,9 +12,9 @@ const { freePort } = require(path.join(root, "devtools", "free-port.js"));
 /** Which simulator serves which base-URL variable, and which node types hold its credentials. */
 const SERVICES = [
   { module: "flume", env: "FLUME_BASE_URL", credentialTypes: ["flume-config"] },
-  { module: "voicemonkey", env: "VOICEMONKEY_BASE_URL", credentialTypes: ["voicemonkey-announce"] },
-  { module: "tibber", env: "TIBBER_BASE_URL", credentialTypes: ["tibber-prices", "tibber-live"] },
-  { module: "energylive", env: "ENERGYLIVE_BASE_URL", credentialTypes: ["energylive-reader"] },
+  { module: "voicemonkey", env: "VOICEMONKEY_BASE_URL", credentialTypes: ["voicemonkey-account"] },
+  { module: "tibber", env: "TIBBER_BASE_URL", credentialTypes: ["tibber-account"] },
+  { module: "energylive", env: "ENERGYLIVE_BASE_URL", credentialTypes: ["energylive-account"] },
 ];
 
 const INFLUX_DEMO = {
