@@ -15,7 +15,23 @@ const out = path.resolve(__dirname, "..", "..", "test-output");
 const flows = [
   { id: "de-tab", type: "tab", label: "Deutsch" },
   { id: "de-inject", type: "inject", z: "de-tab", once: true, onceDelay: 0.5, x: 120, y: 80, wires: [["de-prices"]] },
-  { id: "de-prices", type: "tibber-prices", z: "de-tab", name: "", x: 320, y: 80, wires: [[], []] },
+  {
+    id: "de-prices",
+    type: "tibber-prices",
+    z: "de-tab",
+    name: "",
+    home: "",
+    homeType: "str",
+    resolution: "QUARTER_HOURLY",
+    emit: "both",
+    cheapestMinutes: 120,
+    cheapestContiguous: true,
+    consumptionHours: 48,
+    consumptionDaily: false,
+    x: 320,
+    y: 80,
+    wires: [[], []],
+  },
   { id: "de-interp", type: "meter-interpolate", z: "de-tab", name: "", x: 320, y: 160, wires: [[], []] },
   { id: "de-cost", type: "energy-cost", z: "de-tab", name: "", x: 320, y: 240, wires: [[]] },
   { id: "de-catch", type: "catch", z: "de-tab", scope: ["de-prices"], x: 120, y: 320, wires: [["de-debug"]] },
@@ -68,6 +84,12 @@ describe(`German editor and runtime in Chromium (Node-RED ${major})`, function (
     await page.evaluate((nodeId) => RED.editor.edit(RED.nodes.node(nodeId)), id);
     const tray = page.locator(".red-ui-tray");
     await tray.getByText(text, { exact: false }).first().waitFor({ state: "visible", timeout: 15000 });
+    // the tray slides in; a screenshot taken at once can miss it
+    await page.waitForFunction(() => {
+      const tray = document.querySelector(".red-ui-tray");
+      return tray && tray.getBoundingClientRect().right <= window.innerWidth + 1 && !tray.getAnimations().length;
+    });
+    await page.waitForTimeout(300);
     return tray;
   }
 
