@@ -20,6 +20,11 @@ async function influxStub() {
   const server = http.createServer((req, res) => {
     req.resume();
     req.on("end", () => {
+      if (req.url.startsWith("/query")) {
+        // an InfluxQL answer with no series, as influxd gives for an empty range
+        res.writeHead(200, { "Content-Type": "application/json" });
+        return res.end('{"results":[{"statement_id":0}]}\n');
+      }
       writes++;
       res.writeHead(req.url.startsWith("/ping") || req.url.startsWith("/health") ? 200 : 204);
       res.end();
@@ -224,7 +229,119 @@ const SETUPS = {
     credentials: () => ({ n: { token: DEMO_TOKEN } }),
     templates: [() => ({ payload: "consumption" }), () => ({ payload: "prices" })],
   },
+  "meter-influxdb-query": {
+    async services() {
+      return { influx: await influxStub() };
+    },
+    modules: () => nodeModules("meter-influxdb", "meter-influxdb-query"),
+    flow: ({ influx }) => [
+      { id: "cfg", type: "meter-influxdb", name: "fz", url: influx.url, org: "home", bucket: "fz" },
+      {
+        id: "n",
+        z: "fuzz-tab",
+        type: "meter-influxdb-query",
+        server: "cfg",
+        database: "",
+        mode: "form",
+        query: "",
+        queryType: "str",
+        measurement: "meter_reading",
+        field: "value",
+        meterTag: "entity_id",
+        meters: "meters",
+        metersType: "msg",
+        start: "start",
+        startType: "msg",
+        end: "",
+        endType: "str",
+        output: "meter",
+        readings: "columns",
+        chunkSize: 10000,
+        wires: [["o1"]],
+      },
+    ],
+    extra: [{ id: "o1", type: "helper", z: "fuzz-tab" }],
+    credentials: () => ({ cfg: { token: INFLUX_TOKEN } }),
+    templates: [
+      (rnd) => ({ start: `-${1 + Math.floor(rnd() * 40)}d`, meters: ["gas", "strom"] }),
+      () => ({ start: now() - 86_400_000, meters: "gas" }),
+      () => ({ query: 'SELECT "value" FROM "meter_reading" GROUP BY "entity_id"' }),
+    ],
+  },
+  "energy-cost": {
+    modules: () => nodeModules("energy-cost"),
+    flow: () => [
+      {
+        id: "n",
+        z: "fuzz-tab",
+        type: "energy-cost",
+        name: "",
+        timezone: "Europe/Vienna",
+        unit: "Wh",
+        label: "start",
+        currency: "EUR",
+        gridFee: 0.0745,
+        gridWindows: "[]",
+        levies: 0.0285,
+        vat: 20,
+        vatOnEnergy: false,
+        fixed: 4.5,
+        fixedPer: "month",
+        wires: [["o1"]],
+      },
+    ],
+    extra: [{ id: "o1", type: "helper", z: "fuzz-tab" }],
+    templates: [(rnd) => ({ payload: hourSlots(rnd) }), (rnd) => ({ topic: "strom", payload: hourValues(rnd) })],
+  },
+  "price-plan": {
+    modules: () => nodeModules("price-plan"),
+    flow: () => [
+      {
+        id: "n",
+        z: "fuzz-tab",
+        type: "price-plan",
+        name: "",
+        hours: 3,
+        from: "22:00",
+        to: "07:00",
+        contiguous: true,
+        minRunMinutes: 0,
+        maxPrice: "",
+        mustRunHours: 0,
+        mustRunBy: "",
+        timezone: "Europe/Oslo",
+        powerKw: 1.2,
+        onPayload: "on",
+        offPayload: "off",
+        wires: [["o1"], ["o2"]],
+      },
+    ],
+    extra: [
+      { id: "o1", type: "helper", z: "fuzz-tab" },
+      { id: "o2", type: "helper", z: "fuzz-tab" },
+    ],
+    templates: [
+      (rnd) => ({ payload: { today: hourSlots(rnd), tomorrow: [] } }),
+      (rnd) => ({ payload: hourSlots(rnd) }),
+    ],
+  },
 };
+
+/** Today's 24 hourly price slots as tibber-prices sends them. */
+function hourSlots(rnd) {
+  const day = Date.UTC(2026, 11, 1);
+  return Array.from({ length: 24 }, (_, h) => ({
+    startsAt: new Date(day + h * 3_600_000).toISOString(),
+    endsAt: new Date(day + (h + 1) * 3_600_000).toISOString(),
+    total: Math.round(rnd() * 4000) / 10000,
+  }));
+}
+
+/** A day of hourly consumption `{t, v}` in Wh. */
+function hourValues(rnd) {
+  const day = Date.UTC(2026, 11, 1);
+  return Array.from({ length: 24 }, (_, h) => ({ t: day + h * 3_600_000, v: Math.round(rnd() * 800) }));
+}
 
 async function stopServices(services) {
   for (const s of Object.values(services || {})) await s.stop();
