@@ -6,7 +6,9 @@ const fs = require("node:fs");
 const os = require("node:os");
 const path = require("node:path");
 const { helper, nodeModules, nextMessage, waitFor, featureOf } = require("../helpers/node-red");
-const { inGerman } = require("../helpers/german");
+const { germanTranslate, inGerman } = require("../helpers/german");
+const { translate } = require("../../dist/runtime/i18n");
+const { WriteReporter } = require("../../dist/features/influxdb/write-report");
 const { startInfluxDB, requireInfluxd } = require("../../devtools/influxdb/harness");
 
 const T0 = Date.UTC(2026, 0, 1);
@@ -145,5 +147,28 @@ describe("InfluxDB nodes in German", function () {
     raw.node.receive({ payload: "los" });
     caught(await raw.catching).should.startWith(`InfluxDB unter ${influx.url} hat die Abfrage abgelehnt: `);
     await waitFor(() => raw.statuses.includes("Abfrage abgelehnt"), 5000, raw.statuses.join(" | "));
+  });
+
+  it("a damaged spool file: the writer warns in German, with the records and the bytes", async function () {
+    const t = await germanTranslate();
+    const warnings = [];
+    const sink = {
+      ...Object.fromEntries(["ok", "waiting", "error", "log", "fail", "report", "after"].map((k) => [k, () => {}])),
+      warn: (text) => warnings.push(text),
+      say: (p) => translate(t, "meter-influxdb-write", p.key, p.vars),
+    };
+    const { onDamage } = new WriteReporter(sink, 50, () => 0).events();
+    const parts = { segment: "seg-3.seg", records: "4–6, 9", several: true, offsets: "812" };
+    onDamage({ file: "/spool/w/seg-3.seg", lost: 4, where: "", parts });
+    onDamage({
+      file: "/spool/w/seg-4.seg",
+      lost: 1,
+      where: "",
+      parts: { segment: "seg-4.seg", records: "2", several: false },
+    });
+    warnings.should.eql([
+      "Die Pufferdatei /spool/w/seg-3.seg war beschädigt (abgeschnitten oder überschrieben): 4 Messwert(e) verloren in seg-3.seg, Datensätze 4–6, 9 (Schaden bei Byte 812); jeder unversehrte Messwert wird geschrieben.",
+      "Die Pufferdatei /spool/w/seg-4.seg war beschädigt (abgeschnitten oder überschrieben): 1 Messwert(e) verloren in seg-4.seg, Datensatz 2 (die Datei war abgeschnitten); jeder unversehrte Messwert wird geschrieben.",
+    ]);
   });
 });

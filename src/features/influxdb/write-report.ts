@@ -1,4 +1,5 @@
 import type { FlushReport, WriterEvents } from "./client/durable-writer";
+import type { SpoolDamage } from "./domain/spool";
 import { clock } from "../../shared/clock";
 import {
   ApiError,
@@ -77,6 +78,31 @@ export function statusReason(err: Error, say: (p: Phrase) => string = english): 
 function textOf(err: Error, say: (p: Phrase) => string): string {
   const said = phraseOf(err);
   return said ? say(said) : err.message;
+}
+
+/** Where a spool file was damaged: its records, and the bytes of the damage or that it was cut short. */
+function damageWhere(parts: SpoolDamage["parts"]): Phrase {
+  const { segment, records, several, offsets } = parts;
+  const vars = { segment, records, offsets: offsets ?? "" };
+  if (offsets)
+    return several
+      ? phrase(
+          "meter-influxdb-write:damage.recordsAt",
+          "__segment__, records __records__ (damage at byte __offsets__)",
+          vars,
+        )
+      : phrase(
+          "meter-influxdb-write:damage.recordAt",
+          "__segment__, record __records__ (damage at byte __offsets__)",
+          vars,
+        );
+  return several
+    ? phrase(
+        "meter-influxdb-write:damage.recordsCut",
+        "__segment__, records __records__ (the file was cut short)",
+        vars,
+      )
+    : phrase("meter-influxdb-write:damage.recordCut", "__segment__, record __records__ (the file was cut short)", vars);
 }
 
 /** 0.3, 12: tenths below 10 s, so a short retry window does not read "for 0 s". */
@@ -184,8 +210,15 @@ export class WriteReporter {
         this.sink.fail(new Error(text), { written, buffered: this.buffered(), dropped: count });
       },
       onDamage: (damage) => {
+        const where = this.say(damageWhere(damage.parts));
         this.sink.warn(
-          `The spool file ${damage.file} was damaged (cut short or overwritten): ${damage.lost} point(s) lost in ${damage.where}; every intact point is written.`,
+          this.say(
+            phrase(
+              "meter-influxdb-write:warn.damaged",
+              "The spool file __file__ was damaged (cut short or overwritten): __lost__ point(s) lost in __where__; every intact point is written.",
+              { file: damage.file, lost: damage.lost, where },
+            ),
+          ),
         );
       },
       onDrop: (count) => {
