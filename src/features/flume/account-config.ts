@@ -1,5 +1,6 @@
 import { FlumeAccount, type FlumeCredentials } from "./client";
 import type { PollPlan } from "./domain";
+import { english, phrase, type Phrase } from "../../shared/errors";
 
 /**
  * What a flume-config node shares with the flume-flow nodes of its account: the one FlumeAccount
@@ -22,6 +23,8 @@ export interface ConfigHooks {
   /** Runs `work` once the current deploy has started every node. */
   defer(work: () => void): void;
   warn(text: string): void;
+  /** Says a phrase in the runtime's language; English without one. */
+  say?(p: Phrase): string;
 }
 
 export class FlumeConfig {
@@ -57,7 +60,8 @@ export class FlumeConfig {
     // Deferred so that every node of a deploy has registered before the plan is judged.
     this.hooks.defer(() => {
       this.pending = false;
-      const text = planWarning(this.account.plan(), this.options.budget);
+      const say = this.hooks.say ? (p: Phrase) => this.hooks.say!(p) : english;
+      const text = planWarning(this.account.plan(), this.options.budget, say);
       if (!text || this.warned) return;
       this.warned = true;
       this.hooks.warn(text);
@@ -66,9 +70,15 @@ export class FlumeConfig {
 }
 
 /** The sentence for a plan stretched beyond the budget; undefined while the polls fit. */
-export function planWarning(plan: PollPlan, budget: number): string | undefined {
+export function planWarning(plan: PollPlan, budget: number, say: (p: Phrase) => string = english): string | undefined {
   if (plan.factor <= 1) return undefined;
-  return `The Flume nodes of this account would make ${Math.round(plan.wanted)} calls an hour, more than the ${plan.available} the budget of ${budget} leaves for polling; every poll is spaced ${plan.factor.toFixed(1)}× further apart to stay within it. Set longer intervals, or raise the budget (Flume allows 120 an hour).`;
+  return say(
+    phrase(
+      "flume-config:warn.planStretched",
+      "The Flume nodes of this account would make __wanted__ calls an hour, more than the __available__ the budget of __budget__ leaves for polling; every poll is spaced __factor__× further apart to stay within it. Set longer intervals, or raise the budget (Flume allows 120 an hour).",
+      { wanted: Math.round(plan.wanted), available: plan.available, budget, factor: plan.factor.toFixed(1) },
+    ),
+  );
 }
 
 /** The budget field as the editor stores it, kept within Flume's 120 calls an hour. */

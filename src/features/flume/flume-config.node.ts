@@ -43,9 +43,7 @@ const flumeConfig = defineNode<Settings, FlumeCredentials>({
   start(kit) {
     const { timeZone } = kit.settings;
     if (timeZone && !isValidTimeZone(timeZone)) {
-      kit.warn(
-        `"${timeZone}" is not a time zone this host knows (IANA names such as America/Los_Angeles); it is ignored.`,
-      );
+      kit.warn(kit.t("warn.badTimeZone", { zone: timeZone }));
     }
     const feature = new FlumeConfig(
       {
@@ -53,7 +51,11 @@ const flumeConfig = defineNode<Settings, FlumeCredentials>({
         timeZone: timeZone && isValidTimeZone(timeZone) ? timeZone : undefined,
         credentials: kit.credentials,
       },
-      { defer: (work) => void kit.after(0, work), warn: (text) => kit.warn(text) },
+      {
+        defer: (work) => void kit.after(0, work),
+        warn: (text) => kit.warn(text),
+        say: (p) => kit.t(p.key, p.vars),
+      },
     );
     accounts.set(kit.node, feature.account);
     const budget = feature.account.client.budget;

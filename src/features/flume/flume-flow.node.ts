@@ -1,7 +1,7 @@
 import type { FlumeConfig } from "./account-config";
 import type { SensorAlert } from "./domain";
-import { SensorPoller, usageQueryOf, type FlowSettings, type PollStatus } from "./sensor-poller";
-import { ValidationError } from "../../shared/errors";
+import { noAccount, SensorPoller, usageQueryOf, type FlowSettings, type PollStatus } from "./sensor-poller";
+import type { Phrase } from "../../shared/errors";
 import { defineNode, type NodeKit } from "../../runtime/kernel";
 import { typedTarget } from "../../runtime/account";
 import { numberProp, textProp, typedProp, type TypedProp } from "../../shared/props";
@@ -27,9 +27,10 @@ type Send = (msg: Array<NodeMessage | NodeMessage[] | null>) => void;
 function show(kit: Kit, status: PollStatus): void {
   if (status.kind === "stretched") kit.status.waiting(kit.t("status.budget", { at: clock(new Date(status.nextAt)) }));
   // A raised leak stays visible between alerts.
-  else if (status.kind === "raised")
-    kit.status.attention(`${status.condition} · ${status.value} · ${clock(new Date(kit.now()))}`);
-  else kit.status.ok(status.value, kit.now());
+  else if (status.kind === "raised") {
+    const key = status.condition === "leak" ? "status.leak" : "status.highFlow";
+    kit.status.attention(kit.t(key, { value: status.value, time: clock(new Date(kit.now())) }));
+  } else kit.status.ok(status.value, kit.now());
 }
 
 const alertMessages = (alerts: SensorAlert[]) => alerts.map((a) => ({ topic: a.type, payload: a }));
@@ -47,14 +48,10 @@ const flumeFlow = defineNode<Settings>({
   }),
   start(kit) {
     const config = kit.configNode<FlumeConfig>(kit.settings.flume);
-    if (!config) {
-      throw new ValidationError("No Flume account: choose a Flume account node in this node, then deploy.", {
-        statusText: "no Flume account",
-        i18n: { key: "errors.noAccount", statusKey: "status.noAccount" },
-      });
-    }
+    if (!config) throw noAccount();
     // A redeploy carries the alert state and the polling times over, so it costs no call (kernel node state).
-    const poller = new SensorPoller(config.account, kit.settings, () => kit.now(), kit.state.get("poller"));
+    const say = (p: Phrase) => kit.t(p.key, p.vars);
+    const poller = new SensorPoller(config.account, kit.settings, () => kit.now(), kit.state.get("poller"), say);
     const keep = () => kit.state.set("poller", poller.carry());
 
     /** Output 1 at once, then the changed alerts on output 2, then the status line. */
@@ -77,7 +74,8 @@ const flumeFlow = defineNode<Settings>({
           throw err;
         }
         const at = clock(new Date(held.nextAt));
-        if (held.what !== "login refused") kit.status.waiting(`${held.what}: next poll ${at}`);
+        if (held.what !== "login refused")
+          kit.status.waiting(kit.t(held.what === "rate budget" ? "status.budget" : "status.rateLimited", { at }));
         // Refused credentials reach Catch once per episode; until they work again, the status says when.
         else {
           if (held.firstRefusal) kit.fail(err);
@@ -103,7 +101,7 @@ const flumeFlow = defineNode<Settings>({
         if (!query) return poll(deviceId, kit.signal, send, msg);
         const { batch, count, bucket } = await poller.usage(query, deviceId, kit.signal);
         Object.assign(msg, batch);
-        kit.status.ok(`${count} ${bucket} values`, kit.now());
+        kit.status.ok(kit.t("status.usage", { count, bucket }), kit.now());
         send([msg, null]);
       },
       close: (removed) => {

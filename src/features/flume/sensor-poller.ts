@@ -1,5 +1,6 @@
 import {
   BudgetExceededError,
+  sayCall,
   TokenRefused,
   USAGE_BUCKETS,
   type Device,
@@ -23,7 +24,7 @@ import {
   LEAK_RULE_NAME,
   NOTIFICATION_FRESH_MS,
 } from "./domain";
-import { RateLimitError, ValidationError } from "../../shared/errors";
+import { english, phrase, RateLimitError, ValidationError, type Phrase } from "../../shared/errors";
 import type { Batch, Reading } from "../../shared/reading";
 import { parseInstant } from "../../shared/time/instant";
 
@@ -126,6 +127,8 @@ export class SensorPoller {
     readonly settings: FlowSettings,
     private readonly now: () => number,
     carried?: PollerCarry,
+    /** Says a phrase in the runtime's language (the calls an error names); English without one. */
+    private readonly say: (p: Phrase) => string = english,
   ) {
     if (!carried) return;
     for (const [id, tracking] of carried.sensors) this.sensors.set(id, revive(tracking));
@@ -177,6 +180,24 @@ export class SensorPoller {
     signal: AbortSignal,
     onReading: (reading: Reading) => void,
   ): Promise<{ alerts: SensorAlert[]; status: PollStatus }> {
+    return this.naming(this.pollOnce(deviceId, signal, onReading));
+  }
+
+  /** A failed call's error with the call it names said in the runtime's language. */
+  private async naming<T>(work: Promise<T>): Promise<T> {
+    try {
+      return await work;
+    } catch (err) {
+      sayCall(err, this.say);
+      throw err;
+    }
+  }
+
+  private async pollOnce(
+    deviceId: string | undefined,
+    signal: AbortSignal,
+    onReading: (reading: Reading) => void,
+  ): Promise<{ alerts: SensorAlert[]; status: PollStatus }> {
     const { unit, useFlumeAlerts, intervalMs } = this.settings;
     const device = await this.account.resolveSensor(deviceId || this.settings.device, signal);
     const flow = await this.account.readFlow(device, signal);
@@ -216,7 +237,11 @@ export class SensorPoller {
     const bucket = String(typeof query.bucket === "string" ? query.bucket : "HR").toUpperCase() as UsageBucket;
     if (!USAGE_BUCKETS.includes(bucket)) {
       throw new ValidationError(
-        `msg.payload.usage.bucket must be one of ${USAGE_BUCKETS.join(", ")}, not "${bucket}".`,
+        phrase(
+          "flume-flow:errors.usageBucket",
+          'msg.payload.usage.bucket must be one of __buckets__, not "__bucket__".',
+          { buckets: USAGE_BUCKETS.join(", "), bucket },
+        ),
       );
     }
     const { unit } = this.settings;
@@ -230,7 +255,7 @@ export class SensorPoller {
     if (since >= now) return { batch: usageBatch(sensorOf(device), [], unit, bucket), count: 0, bucket };
     const until = asked.until === undefined || asked.until > now ? now : asked.until;
     const units = unit === "L" ? "LITERS" : "GALLONS";
-    const values = await this.account.readUsage(device, { bucket, since, until, units }, signal);
+    const values = await this.naming(this.account.readUsage(device, { bucket, since, until, units }, signal));
     return { batch: usageBatch(sensorOf(device), values, unit, bucket), count: values.length, bucket };
   }
 
@@ -293,6 +318,14 @@ function revive(t: SensorTracking): SensorTracking {
   };
 }
 
+/** A flume-flow node without its account node. */
+export function noAccount(): ValidationError {
+  return new ValidationError(
+    phrase("flume-flow:errors.noAccount", "No Flume account: choose a Flume account node in this node, then deploy."),
+    { statusText: phrase("flume-flow:status.noAccount", "no Flume account") },
+  );
+}
+
 /** The `msg.payload.usage` object of a message, when it asks for usage instead of a poll. */
 export function usageQueryOf(payload: unknown): Record<string, unknown> | undefined {
   const query = (payload as { usage?: unknown } | undefined)?.usage;
@@ -319,13 +352,27 @@ function usageRange(query: Record<string, unknown>, tz: string, now: number): { 
   const until = localTime(query.until, tz, "until");
   if (since && until && until.at < since.at) {
     throw new ValidationError(
-      `msg.payload.usage.until (${until.text}) is before since (${since.text}); swap them, or leave until blank for "now".`,
+      phrase(
+        "flume-flow:errors.usageReversed",
+        'msg.payload.usage.until (__until__) is before since (__since__); swap them, or leave until blank for "now".',
+        { until: until.text, since: since.text },
+      ),
     );
   }
   const end = until ? Math.min(until.at, now) : now;
   if (since && end - since.at > MAX_RANGE_MS) {
     throw new ValidationError(
-      `msg.payload.usage.until (${until?.text ?? "now"}) is more than a year after since (${since.text}): Flume answers at most one year per query; split the range.`,
+      until
+        ? phrase(
+            "flume-flow:errors.usageTooLong",
+            "msg.payload.usage.until (__until__) is more than a year after since (__since__): Flume answers at most one year per query; split the range.",
+            { until: until.text, since: since.text },
+          )
+        : phrase(
+            "flume-flow:errors.usageTooLongToNow",
+            "msg.payload.usage.until (now) is more than a year after since (__since__): Flume answers at most one year per query; split the range.",
+            { since: since.text },
+          ),
     );
   }
   return { since: since?.text, until: until?.text };

@@ -1,8 +1,8 @@
 import { DEFAULT_CHUNK_SIZE, queryPieces } from "./client/query";
 import { readHistories, type MeterHistory } from "./history-reader";
 import { parseQuerySettings, queryOf, type QuerySettings } from "./query-settings";
-import type { InfluxServer } from "./server";
-import { ValidationError } from "../../shared/errors";
+import { invalidServer, noServer, type InfluxServer } from "./server";
+import { phrase, ValidationError } from "../../shared/errors";
 import { defineNode } from "../../runtime/kernel";
 import type { FlowMessage, NodeAPI } from "../../runtime/types";
 
@@ -18,20 +18,24 @@ const meterInfluxdbQuery = defineNode<QuerySettings>({
   start(kit) {
     const { settings } = kit;
     const server = kit.configNode<InfluxServer>(settings.server);
-    if (!server) throw new ValidationError("Select a meter-influxdb config node (the InfluxDB server).");
+    if (!server) throw noServer();
     const connection = server.connection;
-    if (!connection) throw server.setupError ?? new ValidationError("The InfluxDB config is invalid.");
+    if (!connection) throw server.setupError ?? invalidServer();
     const database = settings.database || server.bucket;
     if (!database)
-      throw new ValidationError("Set the database (or bucket) on this node or on the meter-influxdb config node.", {
-        statusText: "no database",
-      });
-    kit.status.idle("ready");
+      throw new ValidationError(
+        phrase(
+          "meter-influxdb-query:errors.setDatabase",
+          "Set the database (or bucket) on this node or on the meter-influxdb config node.",
+        ),
+        { statusText: phrase("meter-influxdb-query:status.noDatabase", "no database") },
+      );
+    kit.status.idle(kit.t("status.ready"));
 
     return {
       input: async (msg, send) => {
         const query = await queryOf(settings, msg, (t) => kit.evaluate(t.value, t.type, msg));
-        kit.status.waiting("querying");
+        kit.status.waiting(kit.t("status.querying"));
         const pieces = queryPieces(connection, {
           database,
           query,
@@ -60,9 +64,13 @@ const meterInfluxdbQuery = defineNode<QuerySettings>({
           msg.payload = { meters: all };
           send(msg);
         }
-        const rows = `${summary.rows} reading${summary.rows === 1 ? "" : "s"}`;
-        if (summary.meters === 0) kit.status.idle("no readings in range");
-        else kit.status.ok(`${summary.meters} meter${summary.meters === 1 ? "" : "s"}, ${rows}`, kit.now());
+        const { meters, rows } = summary;
+        const v = { meters, rows };
+        const one = rows === 1;
+        if (meters === 0) kit.status.idle(kit.t("status.noReadings"));
+        else if (meters === 1)
+          kit.status.ok(one ? kit.t("status.meterReading", v) : kit.t("status.meterReadings", v), kit.now());
+        else kit.status.ok(one ? kit.t("status.metersReading", v) : kit.t("status.metersReadings", v), kit.now());
       },
     };
   },

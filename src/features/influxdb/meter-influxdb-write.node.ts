@@ -1,9 +1,9 @@
 import * as os from "node:os";
-import type { InfluxServer } from "./server";
+import { invalidServer, noServer, type InfluxServer } from "./server";
 import { closeWriter, missingUrlTarget, openWriter } from "./writer";
 import { WriteReporter } from "./write-report";
 import { describeRejections, linesFromMessage } from "./domain/points";
-import { ValidationError } from "../../shared/errors";
+import { phrase, ValidationError, type Phrase } from "../../shared/errors";
 import { defineNode } from "../../runtime/kernel";
 import { numberProp, textProp } from "../../shared/props";
 import type { NodeAPI } from "../../runtime/types";
@@ -45,10 +45,17 @@ const meterInfluxdbWrite = defineNode<Settings>({
     const { settings } = kit;
     const server = kit.configNode<InfluxServer>(settings.server);
     const bucket = settings.bucket || server?.bucket || "";
-    if (!server) throw new ValidationError("Select a meter-influxdb config node (the InfluxDB server).");
+    if (!server) throw noServer();
     const connection = server.connection ?? (server.missingUrl ? missingUrlTarget(server.missingUrl) : undefined);
-    if (!connection) throw server.setupError ?? new ValidationError("The InfluxDB config is invalid.");
-    if (!bucket) throw new ValidationError("Set a bucket on the meter-influxdb config node or on this node.");
+    if (!connection) throw server.setupError ?? invalidServer();
+    if (!bucket)
+      throw new ValidationError(
+        phrase(
+          "meter-influxdb-write:errors.noBucket",
+          "Set a bucket on the meter-influxdb config node or on this node.",
+        ),
+      );
+    const say = (p: Phrase) => kit.t(p.key, p.vars);
 
     const userDir = kit.userDir || os.tmpdir();
     const reporter = new WriteReporter(
@@ -62,6 +69,7 @@ const meterInfluxdbWrite = defineNode<Settings>({
         fail: (err, payload) => kit.fail(err, { payload }, () => undefined),
         report: (report) => kit.send({ payload: report }),
         after: (ms, work) => void kit.after(ms, work),
+        say,
       },
       settings.spoolLimitMb,
       () => writer.buffered,
@@ -72,12 +80,13 @@ const meterInfluxdbWrite = defineNode<Settings>({
     let notReady: Error | undefined;
     writer.ready.then(
       () =>
-        writer.buffered > 0 ? kit.status.waiting(`replaying · ${writer.buffered} buffered`) : kit.status.idle("ready"),
+        writer.buffered > 0
+          ? kit.status.waiting(kit.t("status.replaying", { buffered: writer.buffered }))
+          : kit.status.idle(kit.t("status.ready")),
       (err: unknown) => {
-        notReady = new Error(
-          `Cannot open the spool directory under ${userDir}: ${err instanceof Error ? err.message : String(err)}`,
-        );
-        kit.fail(notReady, undefined, () => kit.status.error("spool not writable"));
+        const detail = err instanceof Error ? err.message : String(err);
+        notReady = new Error(kit.t("errors.spoolNotOpened", { dir: userDir, detail }));
+        kit.fail(notReady, undefined, () => kit.status.error(kit.t("status.spoolNotWritable")));
       },
     );
 
@@ -91,11 +100,11 @@ const meterInfluxdbWrite = defineNode<Settings>({
         });
         if (built.lines.length > 0) await writer.accept(built.lines);
         reporter.showBacklogIfFailing();
-        if (built.rejected.length > 0) throw new ValidationError(describeRejections(built));
+        if (built.rejected.length > 0) throw new ValidationError(describeRejections(built, say));
       },
       close: async (removed) => {
         reporter.flushWarnings();
-        const left = await closeWriter(writer, removed);
+        const left = await closeWriter(writer, removed, say);
         if (left) kit.warn(left);
       },
     };

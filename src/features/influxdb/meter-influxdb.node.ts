@@ -1,10 +1,10 @@
 import { InfluxConnection } from "./client/client";
 import { influxTestLookup } from "./influxdb-lookup";
-import type { InfluxServer } from "./server";
+import { missingUrlPhrase, type InfluxServer } from "./server";
 import { defineNode } from "../../runtime/kernel";
 import { registerLookup } from "../../runtime/lookup";
 import { textProp } from "../../shared/props";
-import { ValidationError } from "../../shared/errors";
+import { phrase, ValidationError } from "../../shared/errors";
 import type { NodeAPI } from "../../runtime/types";
 
 /**
@@ -35,7 +35,7 @@ const meterInfluxdb = defineNode<Settings, Credentials>({
   start(kit) {
     const server: InfluxServer = { bucket: kit.settings.bucket, missingUrl: missingUrl(kit.settings.url) };
     if (server.missingUrl) {
-      server.setupError = new ValidationError(`The meter-influxdb config node ${server.missingUrl}.`);
+      server.setupError = new ValidationError(missingUrlPhrase(server.missingUrl));
       return { feature: server };
     }
     try {
@@ -49,10 +49,10 @@ const meterInfluxdb = defineNode<Settings, Credentials>({
 });
 
 /** Node-RED leaves a whole-value `${VAR}` as it is when it has no such variable. */
-function missingUrl(url: string): string | undefined {
+function missingUrl(url: string): { variable?: string } | undefined {
   const unset = /^\$\{([^}]+)\}$/.exec(url.trim());
-  if (unset) return `reads its URL from the environment variable ${unset[1]}, which Node-RED does not have`;
-  return url.trim() ? undefined : "has no URL";
+  if (unset) return { variable: unset[1] };
+  return url.trim() ? undefined : {};
 }
 
 /** A deployed tls-config node's options, as `kit.tlsOptions` gives them to the node. */
@@ -60,7 +60,11 @@ function tlsOptionsOf(RED: NodeAPI, id: string): Record<string, unknown> {
   const tls = RED.nodes.getNode(id) as { addTLSOptions?: (o: object) => Record<string, unknown> } | null;
   if (!tls?.addTLSOptions)
     throw new ValidationError(
-      `The TLS configuration ${id} is not deployed yet: deploy it, then test the connection again.`,
+      phrase(
+        "meter-influxdb:errors.tlsNotDeployed",
+        "The TLS configuration __id__ is not deployed yet: deploy it, then test the connection again.",
+        { id },
+      ),
     );
   return tls.addTLSOptions({});
 }

@@ -1,5 +1,5 @@
 import { checkList, checkText } from "../../shared/bounds";
-import { ValidationError } from "../../shared/errors";
+import { phrase, ValidationError, type Vars } from "../../shared/errors";
 import { meterList, meterQuery } from "./domain/influxql";
 import type { ReadingsShape } from "./history-reader";
 
@@ -33,20 +33,33 @@ const typed = (value: unknown, type: unknown, fallback = "str"): Typed => ({
   type: text(type) || fallback,
 });
 
-function oneOf<T extends string>(x: unknown, allowed: readonly T[], what: string): T {
+const NOT_ONE_OF = {
+  mode: (vars: Vars) =>
+    phrase("meter-influxdb-query:errors.badMode", "Query mode must be one of __allowed__, not __value__.", vars),
+  output: (vars: Vars) =>
+    phrase("meter-influxdb-query:errors.badOutput", "Output must be one of __allowed__, not __value__.", vars),
+  readings: (vars: Vars) =>
+    phrase("meter-influxdb-query:errors.badReadings", "Readings must be one of __allowed__, not __value__.", vars),
+};
+
+function oneOf<T extends string>(x: unknown, allowed: readonly T[], what: keyof typeof NOT_ONE_OF): T {
   const s = text(x) || allowed[0];
   if ((allowed as readonly string[]).includes(s)) return s as T;
-  throw new ValidationError(`${what} must be one of ${allowed.join(", ")}, not ${JSON.stringify(x)}.`);
+  throw new ValidationError(NOT_ONE_OF[what]({ allowed: allowed.join(", "), value: JSON.stringify(x) ?? "undefined" }));
 }
 
 export function parseQuerySettings(c: Record<string, unknown>): QuerySettings {
   const chunk = Number(c.chunkSize === "" || c.chunkSize === undefined ? 10000 : c.chunkSize);
   if (!Number.isInteger(chunk) || chunk < 1)
-    throw new ValidationError(`Chunk size must be a whole number of rows, not ${JSON.stringify(c.chunkSize)}.`);
+    throw new ValidationError(
+      phrase("meter-influxdb-query:errors.badChunkSize", "Chunk size must be a whole number of rows, not __value__.", {
+        value: JSON.stringify(c.chunkSize) ?? "undefined",
+      }),
+    );
   return {
     server: text(c.server),
     database: text(c.database).trim(),
-    mode: oneOf(c.mode, ["form", "raw"], "Query mode"),
+    mode: oneOf(c.mode, ["form", "raw"], "mode"),
     query: typed(c.query, c.queryType),
     measurement: text(c.measurement).trim(),
     field: text(c.field, "value").trim(),
@@ -54,8 +67,8 @@ export function parseQuerySettings(c: Record<string, unknown>): QuerySettings {
     meters: typed(c.meters, c.metersType),
     start: typed(c.start, c.startType),
     end: typed(c.end, c.endType),
-    output: oneOf(c.output, ["meter", "all"], "Output"),
-    readings: oneOf(c.readings, ["columns", "objects"], "Readings"),
+    output: oneOf(c.output, ["meter", "all"], "output"),
+    readings: oneOf(c.readings, ["columns", "objects"], "readings"),
     chunkSize: chunk,
   };
 }
@@ -86,9 +99,10 @@ export async function queryOf(
     const q = typeof msg.query === "string" && msg.query.trim() ? msg.query : await evaluate(settings.query);
     checkText(q, "query", MAX_QUERY_CHARS);
     if (typeof q !== "string" || !q.trim())
-      throw new ValidationError("Set the InfluxQL query on the node, or send it in msg.query.", {
-        statusText: "no query",
-      });
+      throw new ValidationError(
+        phrase("meter-influxdb-query:errors.noQuery", "Set the InfluxQL query on the node, or send it in msg.query."),
+        { statusText: phrase("meter-influxdb-query:status.noQuery", "no query") },
+      );
     return q;
   }
   const value = async (t: Typed): Promise<unknown> => (t.value === "" && t.type === "str" ? "" : evaluate(t));

@@ -1,4 +1,5 @@
 import type { FlushReport, WriterEvents } from "./client/durable-writer";
+import type { SpoolDamage } from "./domain/spool";
 import { clock } from "../../shared/clock";
 import {
   ApiError,
@@ -9,7 +10,11 @@ import {
   RateLimitError,
   TimeoutError,
   ValidationError,
+  english,
+  phrase,
+  phraseOf,
   shortReason,
+  type Phrase,
 } from "../../shared/errors";
 
 /**
@@ -32,6 +37,8 @@ export interface ReportSink {
   report(report: FlushReport): void;
   /** A timer the node clears on close. */
   after(ms: number, work: () => void): void;
+  /** Says a phrase in the runtime's language; English without one. */
+  say?(p: Phrase): string;
 }
 
 /** What a Catch node gets in `msg.payload` with a writer's error. */
@@ -48,16 +55,54 @@ export interface FailurePayload {
 /** Warnings about dropped points are grouped so a long outage does not flood the log. */
 const DROP_WARNING_WINDOW_MS = 10_000;
 
-/** A few words for the status line; the full message goes to the log and Catch nodes. */
-export function statusReason(err: Error): string {
-  if (err instanceof MeterflowError && err.statusText) return err.statusText;
-  if (err instanceof AuthError) return "token refused";
-  if (err instanceof RateLimitError) return "InfluxDB busy (429)";
-  if (err instanceof ApiError && err.status === 404) return "bucket not found";
-  if (err instanceof ApiError) return `InfluxDB HTTP ${err.status}`;
-  if (err instanceof TimeoutError) return "InfluxDB not answering";
-  if (err instanceof NetworkError) return "InfluxDB unreachable";
-  return shortReason(err);
+/** A few words for the status line, in the words of `say`; the full message goes to the log and Catch nodes. */
+export function statusReason(err: Error, say: (p: Phrase) => string = english): string {
+  if (err instanceof MeterflowError && err.statusText) {
+    const key = err.i18n?.statusKey;
+    return key ? say({ key, english: err.statusText, vars: err.i18n?.vars }) : err.statusText;
+  }
+  if (err instanceof AuthError) return say(phrase("meter-influxdb-write:status.tokenRefused", "token refused"));
+  if (err instanceof RateLimitError) return say(phrase("meter-influxdb-write:status.busy", "InfluxDB busy (429)"));
+  if (err instanceof ApiError && err.status === 404)
+    return say(phrase("meter-influxdb-write:status.bucketNotFound", "bucket not found"));
+  if (err instanceof ApiError)
+    return say(phrase("meter-influxdb-write:status.http", "InfluxDB HTTP __status__", { status: err.status }));
+  if (err instanceof TimeoutError)
+    return say(phrase("meter-influxdb-write:status.notAnswering", "InfluxDB not answering"));
+  if (err instanceof NetworkError)
+    return say(phrase("meter-influxdb-write:status.unreachable", "InfluxDB unreachable"));
+  return shortReason(textOf(err, say));
+}
+
+/** An error's message in the words of `say`, when it carries its catalog key. */
+function textOf(err: Error, say: (p: Phrase) => string): string {
+  const said = phraseOf(err);
+  return said ? say(said) : err.message;
+}
+
+/** Where a spool file was damaged: its records, and the bytes of the damage or that it was cut short. */
+function damageWhere(parts: SpoolDamage["parts"]): Phrase {
+  const { segment, records, several, offsets } = parts;
+  const vars = { segment, records, offsets: offsets ?? "" };
+  if (offsets)
+    return several
+      ? phrase(
+          "meter-influxdb-write:damage.recordsAt",
+          "__segment__, records __records__ (damage at byte __offsets__)",
+          vars,
+        )
+      : phrase(
+          "meter-influxdb-write:damage.recordAt",
+          "__segment__, record __records__ (damage at byte __offsets__)",
+          vars,
+        );
+  return several
+    ? phrase(
+        "meter-influxdb-write:damage.recordsCut",
+        "__segment__, records __records__ (the file was cut short)",
+        vars,
+      )
+    : phrase("meter-influxdb-write:damage.recordCut", "__segment__, record __records__ (the file was cut short)", vars);
 }
 
 /** 0.3, 12: tenths below 10 s, so a short retry window does not read "for 0 s". */
@@ -87,45 +132,93 @@ export class WriteReporter {
     private readonly retryWindowMs = Infinity,
   ) {}
 
+  private say(p: Phrase): string {
+    return this.sink.say ? this.sink.say(p) : english(p);
+  }
+
+  private readonly said = (p: Phrase): string => this.say(p);
+
   /** The writer's events, wired to the sink. */
   events(): WriterEvents {
     return {
       onFlush: (report) => {
-        if (this.failing) this.sink.log(`InfluxDB takes writes again; ${report.buffered} point(s) still buffered.`);
+        if (this.failing)
+          this.sink.log(
+            this.say(
+              phrase(
+                "meter-influxdb-write:log.writesAgain",
+                "InfluxDB takes writes again; __buffered__ point(s) still buffered.",
+                { buffered: report.buffered },
+              ),
+            ),
+          );
         this.endEpisodes(this.failing !== undefined);
         this.failing = undefined;
-        if (report.buffered === 0) this.sink.ok(`${report.written} written`);
+        if (report.buffered === 0)
+          this.sink.ok(
+            this.say(phrase("meter-influxdb-write:status.written", "__count__ written", { count: report.written })),
+          );
         else this.showBacklog();
         this.sink.report(report);
       },
       onRetry: (err, delayMs, buffered) => {
-        this.sink.waiting(`${statusReason(err)} · ${buffered} buffered · retry ${Math.ceil(delayMs / 1000)} s`);
+        const short = statusReason(err, this.said);
+        const seconds = Math.ceil(delayMs / 1000);
+        this.sink.waiting(
+          this.say(
+            phrase("meter-influxdb-write:status.retrying", "__reason__ · __buffered__ buffered · retry __seconds__ s", {
+              reason: short,
+              buffered,
+              seconds,
+            }),
+          ),
+        );
         if (this.failing?.message !== err.message)
-          this.sink.warn(`${err.message} ${buffered} point(s) are buffered on disk.`);
-        this.failing = { message: err.message, short: statusReason(err), refused: false };
+          this.sink.warn(
+            this.say(
+              phrase("meter-influxdb-write:warn.buffered", "__reason__ __buffered__ point(s) are buffered on disk.", {
+                reason: textOf(err, this.said),
+                buffered,
+              }),
+            ),
+          );
+        this.failing = { message: err.message, short, refused: false };
         this.checkOutage(err, buffered);
       },
       onRefused: (err, _delayMs, buffered) => {
-        this.sink.error(`${statusReason(err)} · ${buffered} buffered`);
+        const short = statusReason(err, this.said);
+        this.sink.error(this.backlogText(short, buffered));
         if (this.failing?.message !== err.message)
-          this.sink.fail(new Error(err.message), { written: 0, buffered, dropped: 0 });
-        this.failing = { message: err.message, short: statusReason(err), refused: true };
+          this.sink.fail(new Error(textOf(err, this.said)), { written: 0, buffered, dropped: 0 });
+        this.failing = { message: err.message, short, refused: true };
       },
       onRejected: (err, count, written) => {
-        const stored =
+        const vars = { written, count, reason: textOf(err, this.said) };
+        const text = this.say(
           written > 0
-            ? `partial write: InfluxDB stored ${written} point(s) and refused ${count}`
-            : `InfluxDB refused ${count} point(s)`;
-        this.sink.fail(
-          new Error(
-            `${stored} as invalid, so they were dropped: ${err.message} If a field was stored as an integer before, list it under "Integer fields".`,
-          ),
-          { written, buffered: this.buffered(), dropped: count },
+            ? phrase(
+                "meter-influxdb-write:errors.partlyRefused",
+                'partial write: InfluxDB stored __written__ point(s) and refused __count__ as invalid, so they were dropped: __reason__ If a field was stored as an integer before, list it under "Integer fields".',
+                vars,
+              )
+            : phrase(
+                "meter-influxdb-write:errors.refused",
+                'InfluxDB refused __count__ point(s) as invalid, so they were dropped: __reason__ If a field was stored as an integer before, list it under "Integer fields".',
+                vars,
+              ),
         );
+        this.sink.fail(new Error(text), { written, buffered: this.buffered(), dropped: count });
       },
       onDamage: (damage) => {
+        const where = this.say(damageWhere(damage.parts));
         this.sink.warn(
-          `The spool file ${damage.file} was damaged (cut short or overwritten): ${damage.lost} point(s) lost in ${damage.where}; every intact point is written.`,
+          this.say(
+            phrase(
+              "meter-influxdb-write:warn.damaged",
+              "The spool file __file__ was damaged (cut short or overwritten): __lost__ point(s) lost in __where__; every intact point is written.",
+              { file: damage.file, lost: damage.lost, where },
+            ),
+          ),
         );
       },
       onDrop: (count) => {
@@ -163,12 +256,13 @@ export class WriteReporter {
     const vars = { dropped: count, limit: this.spoolLimitMb, buffered: this.buffered() };
     this.sink.fail(
       new QuotaError(
-        `Spool limit of ${vars.limit} MB reached while InfluxDB was not taking writes: dropped the ${count} oldest point(s), ${vars.buffered} kept on disk. Until InfluxDB takes writes again, further drops are counted in the output's "dropped" and the log. Raise "Spool limit" to keep more.`,
+        phrase(
+          "meter-influxdb-write:errors.spoolLimit",
+          'Spool limit of __limit__ MB reached while InfluxDB was not taking writes: dropped the __dropped__ oldest point(s), __buffered__ kept on disk. Until InfluxDB takes writes again, further drops are counted in the output\'s "dropped" and the log. Raise "Spool limit" to keep more.',
+          vars,
+        ),
         undefined,
-        {
-          statusText: "spool full",
-          i18n: { key: "meter-influxdb-write:errors.spoolLimit", vars },
-        },
+        { statusText: phrase("meter-influxdb-write:status.spoolFull", "spool full") },
       ),
       { written: 0, buffered: vars.buffered, dropped: count, episode: "spool-limit" },
     );
@@ -186,17 +280,17 @@ export class WriteReporter {
       seconds: roundSeconds(now - this.outage.since),
       window: this.retryWindowMs / 1000,
       buffered,
-      reason: err.message,
+      reason: textOf(err, this.said),
     };
     this.sink.fail(
       new MeterflowError(
         "NETWORK",
-        `InfluxDB has not taken writes for ${vars.seconds} s, longer than the retry window of ${vars.window} s: ${err.message} ${buffered} point(s) are kept on disk and written once it answers again.`,
-        {
-          cause: err,
-          statusText: statusReason(err),
-          i18n: { key: "meter-influxdb-write:errors.outage", vars },
-        },
+        phrase(
+          "meter-influxdb-write:errors.outage",
+          "InfluxDB has not taken writes for __seconds__ s, longer than the retry window of __window__ s: __reason__ __buffered__ point(s) are kept on disk and written once it answers again.",
+          vars,
+        ),
+        { cause: err, statusText: statusReason(err, this.said) },
       ),
       { written: 0, buffered, dropped: this.dropEpisode?.dropped ?? 0, episode: "outage", since: this.outage.since },
     );
@@ -210,7 +304,13 @@ export class WriteReporter {
     this.outage = undefined;
     if (this.dropEpisode && (outageEnded || this.dropsSinceFlush === 0)) {
       this.sink.log(
-        `The spool limit dropped ${this.dropEpisode.dropped} point(s) in all until InfluxDB took writes again.`,
+        this.say(
+          phrase(
+            "meter-influxdb-write:log.dropsEnded",
+            "The spool limit dropped __count__ point(s) in all until InfluxDB took writes again.",
+            { count: this.dropEpisode.dropped },
+          ),
+        ),
       );
       this.dropEpisode = undefined;
     }
@@ -219,15 +319,30 @@ export class WriteReporter {
 
   private showBacklog(): void {
     const buffered = this.buffered();
-    if (!this.failing) this.sink.waiting(`writing · ${buffered} buffered`);
-    else if (this.failing.refused) this.sink.error(`${this.failing.short} · ${buffered} buffered`);
-    else this.sink.waiting(`${this.failing.short} · ${buffered} buffered`);
+    if (!this.failing)
+      this.sink.waiting(
+        this.say(phrase("meter-influxdb-write:status.writing", "writing · __buffered__ buffered", { buffered })),
+      );
+    else if (this.failing.refused) this.sink.error(this.backlogText(this.failing.short, buffered));
+    else this.sink.waiting(this.backlogText(this.failing.short, buffered));
+  }
+
+  private backlogText(reason: string, buffered: number): string {
+    return this.say(
+      phrase("meter-influxdb-write:status.backlog", "__reason__ · __buffered__ buffered", { reason, buffered }),
+    );
   }
 
   private warnDropped(): void {
     if (this.dropsInWindow === 0) return;
     this.sink.warn(
-      `Spool limit of ${this.spoolLimitMb} MB reached while InfluxDB was not taking writes: dropped the ${this.dropsInWindow} oldest point(s). Raise "Spool limit" to keep more.`,
+      this.say(
+        phrase(
+          "meter-influxdb-write:warn.dropped",
+          'Spool limit of __limit__ MB reached while InfluxDB was not taking writes: dropped the __dropped__ oldest point(s). Raise "Spool limit" to keep more.',
+          { limit: this.spoolLimitMb, dropped: this.dropsInWindow },
+        ),
+      ),
     );
     this.dropsInWindow = 0;
   }

@@ -2,7 +2,7 @@ import { promises as fs } from "node:fs";
 import * as path from "node:path";
 import { DurableWriter, type WriteTarget } from "./client/durable-writer";
 import type { WriteReporter } from "./write-report";
-import { ValidationError } from "../../shared/errors";
+import { english, phrase, ValidationError, type Phrase } from "../../shared/errors";
 
 /** Where a writer node keeps its spool, and how it is opened and closed. */
 
@@ -36,10 +36,20 @@ export function openWriter(settings: WriterSettings, reporter: WriteReporter): D
  * outage does, so the points stay in the spool, the reporter says it once, and a redeploy with the URL
  * set replays them.
  */
-export function missingUrlTarget(reason: string): WriteTarget {
+export function missingUrlTarget(missing: { variable?: string }): WriteTarget {
+  const kept = { statusText: phrase("meter-influxdb-write:status.noUrl", "no InfluxDB URL") };
   const error = new ValidationError(
-    `The meter-influxdb config node ${reason}: the points are kept on disk and written once the URL is set and the flow deployed again.`,
-    { statusText: "no InfluxDB URL" },
+    missing.variable
+      ? phrase(
+          "meter-influxdb-write:errors.urlVariableUnset",
+          "The meter-influxdb config node reads its URL from the environment variable __variable__, which Node-RED does not have: the points are kept on disk and written once the URL is set and the flow deployed again.",
+          { variable: missing.variable },
+        )
+      : phrase(
+          "meter-influxdb-write:errors.noUrl",
+          "The meter-influxdb config node has no URL: the points are kept on disk and written once the URL is set and the flow deployed again.",
+        ),
+    kept,
   );
   return { write: () => Promise.reject(error) };
 }
@@ -48,7 +58,11 @@ export function missingUrlTarget(reason: string): WriteTarget {
  * Closes the writer. On a redeploy or restart the next instance replays the spool; a deleted or
  * disabled node removes an empty spool and returns a sentence about points left behind, if any.
  */
-export async function closeWriter(writer: DurableWriter, removed: boolean): Promise<string | undefined> {
+export async function closeWriter(
+  writer: DurableWriter,
+  removed: boolean,
+  say: (p: Phrase) => string = english,
+): Promise<string | undefined> {
   try {
     await writer.close();
     if (!removed) return undefined;
@@ -56,7 +70,13 @@ export async function closeWriter(writer: DurableWriter, removed: boolean): Prom
       await fs.rm(writer.spoolDir, { recursive: true, force: true });
       return undefined;
     }
-    return `${writer.buffered} point(s) not yet written stay in ${writer.spoolDir}; re-add the node with the same id to write them.`;
+    return say(
+      phrase(
+        "meter-influxdb-write:warn.leftBehind",
+        "__count__ point(s) not yet written stay in __dir__; re-add the node with the same id to write them.",
+        { count: writer.buffered, dir: writer.spoolDir },
+      ),
+    );
   } catch {
     return undefined;
   }

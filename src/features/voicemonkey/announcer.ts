@@ -1,5 +1,5 @@
 import type { VoiceMonkeyClient } from "./client";
-import { ValidationError, shortReason } from "../../shared/errors";
+import { english, MeterflowError, phrase, ValidationError, shortReason, type Phrase } from "../../shared/errors";
 import {
   AnnouncePolicy,
   HeldAnnouncements,
@@ -81,10 +81,13 @@ export class Announcer<T> {
     private readonly now: () => number,
     saved: unknown,
     private readonly store?: HeldStore<T>,
+    /** Says a status phrase in the runtime's language; English without one. */
+    private readonly say: (p: Phrase) => string = english,
   ) {
     try {
       this.policy = new AnnouncePolicy(settings.policy);
     } catch (err) {
+      if (err instanceof MeterflowError) throw err;
       const reason = err instanceof Error ? err.message : String(err);
       throw new ValidationError(`Check the node's settings: ${reason}`, { statusText: shortReason(reason) });
     }
@@ -178,22 +181,44 @@ export class Announcer<T> {
 
   /** The status line after an outcome, in the package's tones. */
   describe(outcome: Outcome<T>): StatusIntent {
-    if (outcome.kind === "sent") return { tone: "ok", text: `${outcome.countToday} today`, at: outcome.at };
+    const say = this.say;
+    if (outcome.kind === "sent") {
+      const text = say(phrase("voicemonkey-announce:status.today", "__count__ today", { count: outcome.countToday }));
+      return { tone: "ok", text, at: outcome.at };
+    }
     const { decision } = outcome;
     const until = decision.until !== undefined ? hhmm(decision.until) : "";
-    if (outcome.kind === "held" || decision.action === "hold")
-      return { tone: "waiting", text: `held ${this.heldCount} until ${until}` };
-    if (decision.reason === "daily-limit")
-      return { tone: "waiting", text: `daily limit ${this.policy.maxPerDay} reached` };
-    if (decision.reason === "quiet-hours") return { tone: "idle", text: `quiet until ${until}` };
-    return { tone: "idle", text: `cooldown · ${this.policy.countToday(this.now())} today` };
+    if (outcome.kind === "held" || decision.action === "hold") {
+      const held = { count: this.heldCount, time: until };
+      return {
+        tone: "waiting",
+        text: say(phrase("voicemonkey-announce:status.held", "held __count__ until __time__", held)),
+      };
+    }
+    if (decision.reason === "daily-limit") {
+      const max = { max: this.policy.maxPerDay };
+      return {
+        tone: "waiting",
+        text: say(phrase("voicemonkey-announce:status.dailyLimit", "daily limit __max__ reached", max)),
+      };
+    }
+    if (decision.reason === "quiet-hours") return { tone: "idle", text: this.quietUntil(until) };
+    const count = { count: this.policy.countToday(this.now()) };
+    return {
+      tone: "idle",
+      text: say(phrase("voicemonkey-announce:status.cooldown", "cooldown · __count__ today", count)),
+    };
+  }
+
+  private quietUntil(time: string): string {
+    return this.say(phrase("voicemonkey-announce:status.quiet", "quiet until __time__", { time }));
   }
 
   /** The status line at deploy: only when quiet hours are on now. */
   initialStatus(): StatusIntent | undefined {
     const now = this.now();
     if (!this.policy.hasQuietHours || !this.policy.isQuiet(now)) return undefined;
-    return { tone: "idle", text: `quiet until ${hhmm(this.policy.quietEndsAt(now))}` };
+    return { tone: "idle", text: this.quietUntil(hhmm(this.policy.quietEndsAt(now))) };
   }
 
   /** Empties the hold (when the node is removed); returns how many were dropped. */

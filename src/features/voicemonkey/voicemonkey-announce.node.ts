@@ -8,6 +8,7 @@ import { typedTarget, useAccount } from "../../runtime/account";
 import { registerLookup } from "../../runtime/lookup";
 import { clock } from "../../runtime/status";
 import type { FlowMessage, NodeAPI } from "../../runtime/types";
+import type { Phrase } from "../../shared/errors";
 
 /** Speaks `msg.payload` on an Alexa device through VoiceMonkey, within a cooldown, quiet hours and a daily cap. */
 
@@ -38,7 +39,8 @@ const voiceMonkeyAnnounce = defineNode<Settings, Credentials>({
     // settings.js `voicemonkeyAnnounce: { timeoutMs, maxThrottleWaitMs, retryDelayMs }` tunes the client.
     const client = new VoiceMonkeyClient({ ...settings, ...access, token: credentials.token ?? "", ...timing });
     const held = messageStore<FlowMessage>(kit.state, HELD_KEY);
-    const announcer = new Announcer(client, settings, () => kit.now(), kit.state.get(STATE_KEY), held);
+    const say = (p: Phrase) => kit.t(p.key, p.vars);
+    const announcer = new Announcer(client, settings, () => kit.now(), kit.state.get(STATE_KEY), held, say);
     kit.facts(() => ({
       announcementsToday: announcer.policy.countToday(kit.now()),
       announcementCap: announcer.policy.maxPerDay,
@@ -48,7 +50,7 @@ const voiceMonkeyAnnounce = defineNode<Settings, Credentials>({
     const announce = (msg: FlowMessage, device: string, text: string, mayHold: boolean) =>
       kit.serial(async () => {
         const outcome = await announcer.announce(device, text, msg, mayHold, kit.signal, (retryAt) =>
-          kit.status.waiting(`throttled · retry ${clock(new Date(retryAt))}`),
+          kit.status.waiting(kit.t("voicemonkey-announce:status.throttled", { time: clock(new Date(retryAt)) })),
         );
         if (outcome.kind === "sent") kit.state.set(STATE_KEY, announcer.snapshot());
         if (outcome.kind === "held") scheduleRelease(outcome.releaseAt);

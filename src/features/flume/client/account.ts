@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { ValidationError } from "../../../shared/errors";
+import { phrase, ValidationError } from "../../../shared/errors";
 import { RateBudget } from "../../../shared/rate-budget";
 import { tryParseInstant } from "../../../shared/time/instant";
 import type { AlertNotification } from "../domain/flume-signals";
@@ -87,15 +87,28 @@ export class FlumeAccount {
       const found = sensors.find((d) => d.id === wanted);
       if (found) return found;
       throw new ValidationError(
-        `Flume sensor ${wanted} is not on this account; its sensors are ${describeSensors(sensors)}. Pick one in the node.`,
+        phrase(
+          "flume-flow:errors.sensorNotOnAccount",
+          "Flume sensor __device__ is not on this account; its sensors are __sensors__. Pick one in the node.",
+          { device: wanted, sensors: describeSensors(sensors) },
+        ),
       );
     }
     if (sensors.length === 1) return sensors[0];
     if (sensors.length === 0) {
-      throw new ValidationError("This Flume account has no water sensor yet; finish the set-up in the Flume app.");
+      throw new ValidationError(
+        phrase(
+          "flume-flow:errors.noSensor",
+          "This Flume account has no water sensor yet; finish the set-up in the Flume app.",
+        ),
+      );
     }
     throw new ValidationError(
-      `Which sensor? This Flume account has ${sensors.length}: ${describeSensors(sensors)}. Choose one in the node's Device field, or send msg.device.`,
+      phrase(
+        "flume-flow:errors.whichSensor",
+        "Which sensor? This Flume account has __count__: __sensors__. Choose one in the node's Device field, or send msg.device.",
+        { count: sensors.length, sensors: describeSensors(sensors) },
+      ),
     );
   }
 
@@ -126,7 +139,17 @@ export class FlumeAccount {
     }
     if (this.configuredZone) return this.configuredZone;
     throw new ValidationError(
-      `Flume did not say which time zone sensor ${device.id} is in (no location in the device list${device.locationId !== undefined ? ` and none at location ${device.locationId}` : ""}), and Flume writes usage times on the home's wall clock. Set "Time zone" in the Flume account node (e.g. America/Los_Angeles).`,
+      device.locationId !== undefined
+        ? phrase(
+            "flume-flow:errors.noZoneAtLocation",
+            'Flume did not say which time zone sensor __device__ is in (no location in the device list and none at location __location__), and Flume writes usage times on the home\'s wall clock. Set "Time zone" in the Flume account node (e.g. America/Los_Angeles).',
+            { device: device.id, location: device.locationId },
+          )
+        : phrase(
+            "flume-flow:errors.noZone",
+            'Flume did not say which time zone sensor __device__ is in (no location in the device list), and Flume writes usage times on the home\'s wall clock. Set "Time zone" in the Flume account node (e.g. America/Los_Angeles).',
+            { device: device.id },
+          ),
     );
   }
 

@@ -1,4 +1,4 @@
-import { ValidationError } from "../../../shared/errors";
+import { phrase, ValidationError } from "../../../shared/errors";
 import type { RateBudget } from "../../../shared/rate-budget";
 import type { HttpTransport } from "../../../shared/http";
 import { BudgetExceededError, parseEnvelope, tokenError, TokenRefused } from "./envelope";
@@ -110,7 +110,11 @@ export class TokenManager {
     if (!this.budget.tryTake()) {
       const wait = this.budget.waitMs();
       throw new BudgetExceededError(
-        `Too many Flume logins in the last hour (${this.budget.limit}); waiting ${Math.ceil(wait / 1000)} s before the next one.`,
+        phrase(
+          "flume-flow:errors.tooManyLogins",
+          "Too many Flume logins in the last hour (__limit__); waiting __seconds__ s before the next one.",
+          { limit: this.budget.limit, seconds: Math.ceil(wait / 1000) },
+        ),
         wait,
       );
     }
@@ -135,7 +139,10 @@ export class TokenManager {
     const env = parseEnvelope(this.http, res);
     const data = env.data[0] as Record<string, unknown> | undefined;
     const accessToken = typeof data?.access_token === "string" ? data.access_token : "";
-    if (!accessToken) throw new ValidationError("Flume's login answer carried no access token; try again later.");
+    if (!accessToken)
+      throw new ValidationError(
+        phrase("flume-flow:errors.noAccessToken", "Flume's login answer carried no access token; try again later."),
+      );
     const userId = userIdFromJwt(accessToken);
     const issuedAt = this.now();
     const expiresIn = typeof data?.expires_in === "number" && data.expires_in > 0 ? data.expires_in : 3600;
@@ -161,7 +168,12 @@ export function userIdFromJwt(jwt: string): number {
   const raw = (claims as { user_id?: unknown } | undefined)?.user_id;
   const id = typeof raw === "string" ? Number(raw) : raw;
   if (typeof id !== "number" || !Number.isInteger(id)) {
-    throw new ValidationError("Flume's access token names no user; check that the API client is a personal one.");
+    throw new ValidationError(
+      phrase(
+        "flume-flow:errors.noUser",
+        "Flume's access token names no user; check that the API client is a personal one.",
+      ),
+    );
   }
   return id;
 }

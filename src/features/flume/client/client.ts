@@ -1,9 +1,9 @@
-import { RateLimitError, ValidationError, isTransient } from "../../../shared/errors";
+import { phrase, RateLimitError, ValidationError, isTransient, type Phrase } from "../../../shared/errors";
 import { RateBudget } from "../../../shared/rate-budget";
 import { withRetry, type RetryPolicy } from "../../../shared/retry";
 import { HttpTransport } from "../../../shared/http";
 import { TokenManager, type FlumeCredentials, type TokenSession } from "./auth";
-import { BudgetExceededError, parseEnvelope, resourceError, type Envelope } from "./envelope";
+import { BudgetExceededError, CALLS, parseEnvelope, resourceError, type Envelope } from "./envelope";
 
 export { BudgetExceededError };
 import {
@@ -101,7 +101,7 @@ export class FlumeClient {
 
   /** The account's devices with their locations (time zones), bridges included. */
   async devices(signal?: AbortSignal): Promise<Device[]> {
-    const data = await this.list("/devices", { location: "true", limit: "2000" }, "the device list", signal);
+    const data = await this.list("/devices", { location: "true", limit: "2000" }, CALLS.devices(), signal);
     return parseList(data, parseDevice);
   }
 
@@ -111,32 +111,33 @@ export class FlumeClient {
       `/devices/${enc(deviceId)}`,
       { location: "true" },
       undefined,
-      "this device",
+      CALLS.device(),
       signal,
     );
     const device = parseDevice(env.data[0]);
-    if (!device) throw new ValidationError(`Flume returned no device ${deviceId}; pick a sensor from the list.`);
+    if (!device)
+      throw new ValidationError(
+        phrase("flume-flow:errors.noDevice", "Flume returned no device __device__; pick a sensor from the list.", {
+          device: deviceId,
+        }),
+      );
     return device;
   }
 
   /** One location of the account: its name and `tz`, where the device list left `location` out. */
   async location(locationId: number, signal?: AbortSignal): Promise<Location | undefined> {
-    const env = await this.call("GET", `/locations/${locationId}`, {}, undefined, "the location", signal);
+    const env = await this.call("GET", `/locations/${locationId}`, {}, undefined, CALLS.location(), signal);
     return parseLocation(env.data[0]);
   }
 
   /** Whether water runs now and how fast (gal/min). */
   async currentFlow(deviceId: string, signal?: AbortSignal): Promise<FlowRate> {
-    const env = await this.call(
-      "GET",
-      `/devices/${enc(deviceId)}/query/active`,
-      {},
-      undefined,
-      "the current flow",
-      signal,
-    );
+    const env = await this.call("GET", `/devices/${enc(deviceId)}/query/active`, {}, undefined, CALLS.flow(), signal);
     const flow = parseFlowRate(env.data[0]);
-    if (!flow) throw new ValidationError("Flume's current-flow answer had no flow rate; the next poll retries.");
+    if (!flow)
+      throw new ValidationError(
+        phrase("flume-flow:errors.noFlowRate", "Flume's current-flow answer had no flow rate; the next poll retries."),
+      );
     return flow;
   }
 
@@ -155,21 +156,14 @@ export class FlumeClient {
         },
       ],
     };
-    const env = await this.call("POST", `/devices/${enc(deviceId)}/query`, {}, body, "the usage query", signal);
+    const env = await this.call("POST", `/devices/${enc(deviceId)}/query`, {}, body, CALLS.usage(), signal);
     const answers = env.data[0] as Record<string, unknown> | undefined;
     return parseUsagePoints(answers?.[requestId]);
   }
 
   /** Flume's own current leak state for the device (`leaks/active`). */
   async activeLeak(deviceId: string, signal?: AbortSignal): Promise<boolean> {
-    const env = await this.call(
-      "GET",
-      `/devices/${enc(deviceId)}/leaks/active`,
-      {},
-      undefined,
-      "the leak state",
-      signal,
-    );
+    const env = await this.call("GET", `/devices/${enc(deviceId)}/leaks/active`, {}, undefined, CALLS.leaks(), signal);
     return env.data.some((d) => typeof d === "object" && d !== null && (d as { active?: unknown }).active === true);
   }
 
@@ -185,7 +179,7 @@ export class FlumeClient {
     };
     if (options.unreadOnly) params.read = "false";
     if (options.deviceId) params.device_id = options.deviceId;
-    const env = await this.call("GET", "/notifications", params, undefined, "the notifications", signal);
+    const env = await this.call("GET", "/notifications", params, undefined, CALLS.notifications(), signal);
     return parseList(env.data, parseNotification);
   }
 
@@ -197,12 +191,12 @@ export class FlumeClient {
       sort_direction: "DESC",
     };
     if (options.deviceId) params.device_id = options.deviceId;
-    const env = await this.call("GET", "/usage-alerts", params, undefined, "the usage alerts", signal);
+    const env = await this.call("GET", "/usage-alerts", params, undefined, CALLS.usageAlerts(), signal);
     return parseList(env.data, parseUsageAlert);
   }
 
   /** Follows relative `pagination.next` links, guarding against a link that repeats. */
-  private async list(path: string, params: Record<string, string>, what: string, signal?: AbortSignal) {
+  private async list(path: string, params: Record<string, string>, what: Phrase, signal?: AbortSignal) {
     const items: unknown[] = [];
     const seen = new Set<string>();
     let env = await this.call("GET", path, params, undefined, what, signal);
@@ -222,7 +216,7 @@ export class FlumeClient {
     path: string,
     params: Record<string, string>,
     data: unknown,
-    what: string,
+    what: Phrase,
     signal?: AbortSignal,
     absolute = false,
   ): Promise<Envelope> {
@@ -262,7 +256,11 @@ export class FlumeClient {
     if (this.budget.tryTake()) return;
     const wait = this.budget.waitMs();
     throw new BudgetExceededError(
-      `Flume call budget used up: this account's nodes made ${this.budget.limit} calls in the last hour (the budget of the Flume account node); the next call fits in ${Math.ceil(wait / 1000)} s.`,
+      phrase(
+        "flume-flow:errors.budgetUsed",
+        "Flume call budget used up: this account's nodes made __limit__ calls in the last hour (the budget of the Flume account node); the next call fits in __seconds__ s.",
+        { limit: this.budget.limit, seconds: Math.ceil(wait / 1000) },
+      ),
       wait,
     );
   }

@@ -1,4 +1,15 @@
-import { ApiError, AuthError, RateLimitError, ValidationError, type ErrorOptions } from "../../../shared/errors";
+import {
+  ApiError,
+  AuthError,
+  english,
+  MeterflowError,
+  phrase,
+  RateLimitError,
+  ValidationError,
+  type ErrorOptions,
+  type Message,
+  type Phrase,
+} from "../../../shared/errors";
 import { excerpt, retryAfterMs, type HttpTransport, type TextResponse } from "../../../shared/http";
 
 /**
@@ -41,7 +52,11 @@ export function parseEnvelope(http: HttpTransport, res: TextResponse): Envelope 
 
 function malformed(res: TextResponse): ApiError {
   return new ApiError(
-    `Flume sent an answer without the usual envelope (HTTP ${res.status}); this is usually passing, the next poll retries.`,
+    phrase(
+      "flume-flow:errors.noEnvelope",
+      "Flume sent an answer without the usual envelope (HTTP __status__); this is usually passing, the next poll retries.",
+      { status: res.status },
+    ),
     res.status >= 500 ? res.status : 0,
     excerpt(res.body),
   );
@@ -68,12 +83,12 @@ export class BudgetExceededError extends RateLimitError {}
 export class TokenRefused extends AuthError {
   constructor(
     readonly failure: TokenFailure,
-    message: string,
+    message: Message,
     status: number,
     options?: ErrorOptions,
     readonly retryInMs?: number,
   ) {
-    super(message, status, { statusText: "login refused", ...options });
+    super(message, status, { statusText: phrase("flume-flow:status.loginRefused", "login refused"), ...options });
   }
 
   /**
@@ -95,65 +110,127 @@ export function tokenError(http: HttpTransport, res: TextResponse, grant: "passw
   if (res.status === 403 && env.message === "unverified_user") {
     return new TokenRefused(
       "unverified",
-      "Flume account not verified: Flume says this account never finished its sign-up; confirm the e-mail Flume sent, then deploy again.",
+      phrase(
+        "flume-flow:errors.unverified",
+        "Flume account not verified: Flume says this account never finished its sign-up; confirm the e-mail Flume sent, then deploy again.",
+      ),
       403,
-      { i18n: { key: "flume-flow:errors.unverified", statusKey: "flume-flow:status.loginRefused" } },
     );
   }
   if (env.message === "invalid_client" || /client credentials/i.test(detail)) {
     return new TokenRefused(
       "bad-client",
-      "Client ID or secret refused: Flume did not accept the API client; copy both again from portal.flumewater.com → Settings → API Access.",
+      phrase(
+        "flume-flow:errors.badClient",
+        "Client ID or secret refused: Flume did not accept the API client; copy both again from portal.flumewater.com → Settings → API Access.",
+      ),
       res.status,
-      { i18n: { key: "flume-flow:errors.badClient", statusKey: "flume-flow:status.loginRefused" } },
     );
   }
   if (grant === "refresh_token") {
-    return new TokenRefused("bad-refresh", "Flume refused the refresh token; logging in again.", res.status);
+    const refused = phrase("flume-flow:errors.badRefresh", "Flume refused the refresh token; logging in again.");
+    return new TokenRefused("bad-refresh", refused, res.status);
   }
   // Flume answers a refused e-mail/password with 400, not 401 (reference A3, openHAB FlumeApi.java).
   if (res.status === 400 || res.status === 401 || res.status === 403) {
     return new TokenRefused(
       "bad-login",
-      "Login failed, check e-mail/password: Flume refused the account's e-mail address or password; use the ones you sign in to the Flume app with.",
+      phrase(
+        "flume-flow:errors.badLogin",
+        "Login failed, check e-mail/password: Flume refused the account's e-mail address or password; use the ones you sign in to the Flume app with.",
+      ),
       res.status,
-      { i18n: { key: "flume-flow:errors.badLogin", statusKey: "flume-flow:status.loginRefused" } },
     );
   }
   return new ApiError(
-    `Flume refused the login with HTTP ${res.status}; check the base URL of the Flume account.`,
+    phrase(
+      "flume-flow:errors.loginStatus",
+      "Flume refused the login with HTTP __status__; check the base URL of the Flume account.",
+      { status: res.status },
+    ),
     res.status,
   );
 }
 
-/** Maps a non-2xx answer of a `/users/…` call to an error. */
-export function resourceError(http: HttpTransport, res: TextResponse, what: string): Error {
+/** Maps a non-2xx answer of a `/users/…` call to an error; `what` names the call (`the usage query`). */
+export function resourceError(http: HttpTransport, res: TextResponse, what: Phrase): Error {
   if (res.status === 429) return rateLimitError(res, "/users");
   if (res.status >= 500) return serverError(res);
   const env = errorEnvelope(http, res);
   const detail = env.detailed?.join("; ") || env.message || `HTTP ${res.status}`;
+  const vars = { what: english(what), detail };
   if (res.status === 401) {
-    return new AuthError("Flume no longer accepts the access token; logging in again on the next call.", 401);
+    return new AuthError(
+      phrase(
+        "flume-flow:errors.tokenExpired",
+        "Flume no longer accepts the access token; logging in again on the next call.",
+      ),
+      401,
+    );
   }
   if (res.status === 403) {
-    return new AuthError(
-      `Access denied by Flume for ${what}: the API client must belong to the same Flume account as the e-mail address.`,
-      403,
+    const denied = phrase(
+      "flume-flow:errors.denied",
+      "Access denied by Flume for __what__: the API client must belong to the same Flume account as the e-mail address.",
+      vars,
     );
+    return naming(new AuthError(denied, 403), what);
   }
   if (res.status === 404) {
-    return new ApiError(
-      `Not found at Flume: ${what} (${detail}); pick a sensor from the list in the node, or leave the device blank.`,
-      404,
+    const missing = phrase(
+      "flume-flow:errors.notFound",
+      "Not found at Flume: __what__ (__detail__); pick a sensor from the list in the node, or leave the device blank.",
+      vars,
     );
+    return naming(new ApiError(missing, 404), what);
   }
-  if (res.status === 400) return new ValidationError(`Flume rejected the request for ${what}: ${detail}.`);
-  return new ApiError(`Flume answered HTTP ${res.status} for ${what}: ${detail}.`, res.status);
+  if (res.status === 400) {
+    const rejected = phrase("flume-flow:errors.rejected", "Flume rejected the request for __what__: __detail__.", vars);
+    return naming(new ValidationError(rejected), what);
+  }
+  const answered = phrase("flume-flow:errors.status", "Flume answered HTTP __status__ for __what__: __detail__.", {
+    ...vars,
+    status: res.status,
+  });
+  return naming(new ApiError(answered, res.status), what);
+}
+
+/** The calls an error names, in the words of the catalog (`__what__` of the errors above). */
+export const CALLS = {
+  devices: (): Phrase => phrase("flume-flow:calls.devices", "the device list"),
+  device: (): Phrase => phrase("flume-flow:calls.device", "this device"),
+  location: (): Phrase => phrase("flume-flow:calls.location", "the location"),
+  flow: (): Phrase => phrase("flume-flow:calls.flow", "the current flow"),
+  usage: (): Phrase => phrase("flume-flow:calls.usage", "the usage query"),
+  leaks: (): Phrase => phrase("flume-flow:calls.leaks", "the leak state"),
+  notifications: (): Phrase => phrase("flume-flow:calls.notifications", "the notifications"),
+  usageAlerts: (): Phrase => phrase("flume-flow:calls.usageAlerts", "the usage alerts"),
+};
+
+/** The phrase an error's `__what__` was said from, so a node can say it in its own language first. */
+const WHAT = new WeakMap<Error, Phrase>();
+
+function naming<E extends Error>(err: E, what: Phrase): E {
+  WHAT.set(err, what);
+  return err;
+}
+
+/**
+ * Says the call an error names (`__what__`) in the runtime's language, before the kernel translates the
+ * sentence around it (a catalog var is a plain text, so the name of the call is said here).
+ */
+export function sayCall(err: unknown, say: (p: Phrase) => string): void {
+  const what = err instanceof MeterflowError ? WHAT.get(err) : undefined;
+  if (what && err instanceof MeterflowError && err.i18n?.vars) err.i18n.vars.what = say(what);
 }
 
 function serverError(res: TextResponse): ApiError {
   return new ApiError(
-    `Flume is having trouble (HTTP ${res.status}); this is on their side, the next poll retries.`,
+    phrase(
+      "flume-flow:errors.serverTrouble",
+      "Flume is having trouble (HTTP __status__); this is on their side, the next poll retries.",
+      { status: res.status },
+    ),
     res.status,
     excerpt(res.body),
   );
@@ -162,7 +239,11 @@ function serverError(res: TextResponse): ApiError {
 function rateLimitError(res: TextResponse, bucket: string): RateLimitError {
   const wait = retryAfterMs(res.headers) ?? 60_000;
   return new RateLimitError(
-    `Rate limited by Flume (${bucket}): too many calls from this address in the last hour; waiting ${Math.ceil(wait / 1000)} s as Flume asks. Other Flume apps on the same network count too.`,
+    phrase(
+      "flume-flow:errors.rateLimited",
+      "Rate limited by Flume (__bucket__): too many calls from this address in the last hour; waiting __seconds__ s as Flume asks. Other Flume apps on the same network count too.",
+      { bucket, seconds: Math.ceil(wait / 1000) },
+    ),
     wait,
     429,
   );

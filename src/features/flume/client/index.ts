@@ -9,4 +9,4 @@ export {
 } from "./client";
 export { FlumeAccount, MIN_ALERT_PERIOD_MS, type FlowSample, type UsageSample } from "./account";
 export { TokenManager, userIdFromJwt, type FlumeCredentials } from "./auth";
-export { TokenRefused } from "./envelope";
+export { sayCall, TokenRefused } from "./envelope";

@@ -3,6 +3,7 @@ import {
   ApiError,
   AuthError,
   NetworkError,
+  phrase,
   RateLimitError,
   TimeoutError,
   ValidationError,
@@ -71,9 +72,18 @@ export class InfluxConnection {
 
   constructor(settings: InfluxSettings) {
     const url = settings.url?.trim().replace(/\/+$/, "");
-    if (!url) throw new ValidationError("Set the URL of the InfluxDB server in the meter-influxdb config node.");
+    if (!url)
+      throw new ValidationError(
+        phrase("meter-influxdb:errors.setUrl", "Set the URL of the InfluxDB server in the meter-influxdb config node."),
+      );
     if (!/^https?:\/\/[^/]/i.test(url))
-      throw new ValidationError(`The InfluxDB URL must start with http:// or https:// (got "${safeUrl(url)}").`);
+      throw new ValidationError(
+        phrase(
+          "meter-influxdb:errors.badUrl",
+          'The InfluxDB URL must start with http:// or https:// (got "__url__").',
+          { url: safeUrl(url) },
+        ),
+      );
     this.url = url;
     this.org = settings.org?.trim() ?? "";
     this.gzip = !isLoopbackUrl(url);
@@ -96,7 +106,13 @@ export class InfluxConnection {
    */
   async write(bucket: string, lines: readonly string[], signal?: AbortSignal): Promise<void> {
     if (lines.length === 0) return;
-    if (!bucket) throw new ValidationError("Set a bucket on the meter-influxdb config node or on the write node.");
+    if (!bucket)
+      throw new ValidationError(
+        phrase(
+          "meter-influxdb-write:errors.setBucket",
+          "Set a bucket on the meter-influxdb config node or on the write node.",
+        ),
+      );
     const path =
       `/api/v2/write?org=${encodeURIComponent(this.org)}&bucket=${encodeURIComponent(bucket)}` + `&precision=ms`;
     // A signal of its own per request: the transport adds an abort listener to the signal it is given
@@ -169,51 +185,95 @@ export class InfluxConnection {
 
   private translate(err: unknown, bucket: string, signal?: AbortSignal): Error {
     if (signal?.aborted || (err instanceof Error && err.name === "AbortError")) return new AbortedError();
-    const where = `InfluxDB at ${this.displayUrl}`;
+    const url = this.displayUrl;
     if (err instanceof HttpError) {
       const said = serverMessage(err);
+      const vars = { url, status: err.statusCode, said: said ? `: ${said}` : "", bucket };
       switch (err.statusCode) {
         case 401:
         case 403:
           return new AuthError(
-            `${where} refused the token (HTTP ${err.statusCode}${said ? `: ${said}` : ""}); check the token of the meter-influxdb config node (InfluxDB 1.8: user:password). The points are kept and retried.`,
+            phrase(
+              "meter-influxdb-write:errors.tokenRefused",
+              "InfluxDB at __url__ refused the token (HTTP __status____said__); check the token of the meter-influxdb config node (InfluxDB 1.8: user:password). The points are kept and retried.",
+              vars,
+            ),
             err.statusCode,
           );
         case 404:
           return new ApiError(
-            `${where} has no bucket "${bucket}" (HTTP 404${said ? `: ${said}` : ""}); create it or fix the bucket name (InfluxDB 1.x: database/retention-policy). The points are kept and retried.`,
+            phrase(
+              "meter-influxdb-write:errors.noBucket404",
+              'InfluxDB at __url__ has no bucket "__bucket__" (HTTP 404__said__); create it or fix the bucket name (InfluxDB 1.x: database/retention-policy). The points are kept and retried.',
+              vars,
+            ),
             404,
             err.body,
           );
         case 413:
-          return new ApiError(`${where} refused a batch as too large (HTTP 413); lower the batch size.`, 413, err.body);
+          return new ApiError(
+            phrase(
+              "meter-influxdb-write:errors.tooLarge",
+              "InfluxDB at __url__ refused a batch as too large (HTTP 413); lower the batch size.",
+              vars,
+            ),
+            413,
+            err.body,
+          );
         case 429:
           return new RateLimitError(
-            `${where} asked us to slow down (HTTP 429); retrying later.`,
+            phrase(
+              "meter-influxdb-write:errors.slowDown",
+              "InfluxDB at __url__ asked us to slow down (HTTP 429); retrying later.",
+              vars,
+            ),
             err.retryAfter() * 1000,
           );
         default:
           return new ApiError(
-            `${where} answered HTTP ${err.statusCode}${said ? `: ${said}` : ""}${err.statusCode >= 500 ? "; retrying" : ""}.`,
+            err.statusCode >= 500
+              ? phrase(
+                  "meter-influxdb-write:errors.httpRetrying",
+                  "InfluxDB at __url__ answered HTTP __status____said__; retrying.",
+                  vars,
+                )
+              : phrase(
+                  "meter-influxdb-write:errors.http",
+                  "InfluxDB at __url__ answered HTTP __status____said__.",
+                  vars,
+                ),
             err.statusCode,
             err.body,
           );
       }
     }
     if (err instanceof RequestTimedOutError)
-      return new TimeoutError(`${where} did not answer in time; retrying.`, 10_000, { cause: err });
+      return new TimeoutError(
+        phrase("meter-influxdb-write:errors.timeout", "InfluxDB at __url__ did not answer in time; retrying.", { url }),
+        10_000,
+        { cause: err },
+      );
     const code = (err as { code?: string } | undefined)?.code;
     const text = err instanceof Error ? err.message : String(err);
     if (code && /CERT|SELF_SIGNED|UNABLE_TO_VERIFY/.test(code))
       return new NetworkError(
-        `${where} has a certificate this node does not trust (${code}); retrying. For a self-signed server select a TLS configuration with its CA certificate (or turn off "Verify server certificate").`,
-        { cause: err, statusText: "certificate not trusted" },
+        phrase(
+          "meter-influxdb-write:errors.untrusted",
+          'InfluxDB at __url__ has a certificate this node does not trust (__code__); retrying. For a self-signed server select a TLS configuration with its CA certificate (or turn off "Verify server certificate").',
+          { url, code },
+        ),
+        {
+          cause: err,
+          statusText: phrase("meter-influxdb-write:status.untrusted", "certificate not trusted"),
+        },
       );
     return new NetworkError(
-      `Cannot reach ${where} (${code ?? text}); retrying. Check the URL and that InfluxDB runs.`,
-      {
-        cause: err,
-      },
+      phrase(
+        "meter-influxdb-write:errors.unreachable",
+        "Cannot reach InfluxDB at __url__ (__code__); retrying. Check the URL and that InfluxDB runs.",
+        { url, code: code ?? text },
+      ),
+      { cause: err },
     );
   }
 }

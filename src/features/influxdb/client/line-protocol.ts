@@ -1,4 +1,4 @@
-import { ValidationError } from "../../../shared/errors";
+import { phrase, ValidationError, type Phrase } from "../../../shared/errors";
 
 /**
  * InfluxDB line protocol for one point, built by hand rather than with the client's `Point` class: the
@@ -25,9 +25,45 @@ export interface InfluxPoint {
 export const MAX_NAME_LENGTH = 1024;
 export const MAX_STRING_FIELD_LENGTH = 64 * 1024;
 
-function tooLong(what: string, s: string, max: number): ValidationError {
-  return new ValidationError(
-    `${what} ${JSON.stringify(`${s.slice(0, 20)}…`)} is ${s.length} characters long, more than the ${max} a point may have`,
+/**
+ * A point InfluxDB would refuse, and why. Its phrase is made only when a point is refused; `kinds` are
+ * the words its vars name a value with (`an array`), said in the node's language with the reason.
+ */
+export class PointRefused extends ValidationError {
+  constructor(
+    message: Phrase,
+    readonly kinds?: Record<string, Phrase>,
+  ) {
+    super(message);
+  }
+}
+
+type TooLong = "name" | "measurement" | "field";
+
+function tooLong(what: TooLong, s: string, max: number, key = ""): PointRefused {
+  const vars = { text: JSON.stringify(`${s.slice(0, 20)}…`), length: s.length, max, key };
+  if (what === "name")
+    return new PointRefused(
+      phrase(
+        "meter-influxdb-write:points.nameTooLong",
+        "the name or tag __text__ is __length__ characters long, more than the __max__ a point may have",
+        vars,
+      ),
+    );
+  if (what === "measurement")
+    return new PointRefused(
+      phrase(
+        "meter-influxdb-write:points.measurementTooLong",
+        "its measurement __text__ is __length__ characters long, more than the __max__ a point may have",
+        vars,
+      ),
+    );
+  return new PointRefused(
+    phrase(
+      "meter-influxdb-write:points.fieldTooLong",
+      'field "__key__" __text__ is __length__ characters long, more than the __max__ a point may have',
+      vars,
+    ),
   );
 }
 
@@ -44,13 +80,24 @@ const measurementMemo = new Map<string, string>();
 const keyMemo = new Map<string, string>();
 
 function memoised(memo: Map<string, string>, special: RegExp, s: string): string {
-  if (s.length > MAX_NAME_LENGTH) throw tooLong("the name or tag", s, MAX_NAME_LENGTH);
+  if (s.length > MAX_NAME_LENGTH) throw tooLong("name", s, MAX_NAME_LENGTH);
   let escaped = memo.get(s);
   if (escaped === undefined) {
-    if (LINE_BREAK.test(s)) throw new ValidationError(`the name or tag ${JSON.stringify(s)} contains a line break`);
+    if (LINE_BREAK.test(s))
+      throw new PointRefused(
+        phrase("meter-influxdb-write:points.nameLineBreak", "the name or tag __text__ contains a line break", {
+          text: JSON.stringify(s),
+        }),
+      );
     // A trailing backslash would escape the comma, equals sign or space after it: InfluxDB refuses the line.
     if (s.endsWith("\\"))
-      throw new ValidationError(`the name or tag ${JSON.stringify(s)} ends in a backslash, which InfluxDB cannot read`);
+      throw new PointRefused(
+        phrase(
+          "meter-influxdb-write:points.nameBackslash",
+          "the name or tag __text__ ends in a backslash, which InfluxDB cannot read",
+          { text: JSON.stringify(s) },
+        ),
+      );
     // Backslashes are literal in names and tags (InfluxDB only unescapes the special characters).
     escaped = s.replace(special, "\\$&");
     if (memo.size >= MEMO_LIMIT) memo.clear();
@@ -85,12 +132,22 @@ export function lineOf(
   integerFields: ReadonlySet<string>,
   skipTimeField = false,
 ): string {
-  if (!measurement) throw new ValidationError("it has no measurement: set msg.measurement or the node's one");
-  if (measurement.length > MAX_NAME_LENGTH) throw tooLong("its measurement", measurement, MAX_NAME_LENGTH);
+  if (!measurement)
+    throw new PointRefused(
+      phrase(
+        "meter-influxdb-write:points.noMeasurement",
+        "it has no measurement: set msg.measurement or the node's one",
+      ),
+    );
+  if (measurement.length > MAX_NAME_LENGTH) throw tooLong("measurement", measurement, MAX_NAME_LENGTH);
   // InfluxDB reads a line starting with # as a comment: it would answer 204 and store nothing.
   if (measurement.startsWith("#"))
-    throw new ValidationError(
-      `its measurement ${JSON.stringify(measurement)} starts with #, which InfluxDB ignores as a comment`,
+    throw new PointRefused(
+      phrase(
+        "meter-influxdb-write:points.measurementComment",
+        "its measurement __text__ starts with #, which InfluxDB ignores as a comment",
+        { text: JSON.stringify(measurement) },
+      ),
     );
   let line = memoised(measurementMemo, MEASUREMENT_SPECIAL, measurement);
   if (tags) {
@@ -100,14 +157,25 @@ export function lineOf(
       const raw = tags[key];
       if (raw === null || raw === undefined) continue;
       if (typeof raw === "number" && !Number.isFinite(raw))
-        throw new ValidationError(`tag "${key}" is ${raw}, which is not a value InfluxDB can store`);
+        throw new PointRefused(
+          phrase(
+            "meter-influxdb-write:points.tagNotFinite",
+            'tag "__key__" is __value__, which is not a value InfluxDB can store',
+            { key, value: String(raw) },
+          ),
+        );
       const value = typeof raw === "string" ? raw : String(raw);
       // InfluxDB refuses the whole line for an empty tag value ("missing tag value"); leave the tag out.
       if (value === "")
-        throw new ValidationError(
-          `tag "${key}" is empty, which InfluxDB refuses; leave the tag out or give it a value`,
+        throw new PointRefused(
+          phrase(
+            "meter-influxdb-write:points.tagEmpty",
+            'tag "__key__" is empty, which InfluxDB refuses; leave the tag out or give it a value',
+            { key },
+          ),
         );
-      if (key === "") throw new ValidationError("a tag has an empty name");
+      if (key === "")
+        throw new PointRefused(phrase("meter-influxdb-write:points.tagNoName", "a tag has an empty name"));
       line += `,${memoised(keyMemo, KEY_SPECIAL, key)}=${memoised(keyMemo, KEY_SPECIAL, value)}`;
     }
   }
@@ -115,22 +183,40 @@ export function lineOf(
   for (const key in fields) {
     const value = fields[key];
     if (value === null || value === undefined || (skipTimeField && key === "time")) continue;
-    if (key === "") throw new ValidationError("a field has an empty name");
+    if (key === "")
+      throw new PointRefused(phrase("meter-influxdb-write:points.fieldNoName", "a field has an empty name"));
     const name = memoised(keyMemo, KEY_SPECIAL, key);
     body += `${body ? "," : ""}${name}=${fieldValue(key, value, integerFields.has(key))}`;
   }
-  if (!body) throw new ValidationError("it has no fields to write");
-  if (!Number.isFinite(timestamp)) throw new ValidationError("its timestamp is not a valid time");
+  if (!body) throw new PointRefused(phrase("meter-influxdb-write:points.noFields", "it has no fields to write"));
+  if (!Number.isFinite(timestamp))
+    throw new PointRefused(phrase("meter-influxdb-write:points.badTime", "its timestamp is not a valid time"));
   return `${line} ${body} ${Math.trunc(timestamp)}`;
 }
 
 function fieldValue(key: string, value: FieldValue, asInteger: boolean): string {
   switch (typeof value) {
     case "number":
-      if (!Number.isFinite(value)) throw new ValidationError(`field "${key}" is ${value}, which InfluxDB cannot store`);
+      if (!Number.isFinite(value))
+        throw new PointRefused(
+          phrase(
+            "meter-influxdb-write:points.fieldNotFinite",
+            'field "__key__" is __value__, which InfluxDB cannot store',
+            {
+              key,
+              value: String(value),
+            },
+          ),
+        );
       if (asInteger) {
         if (!Number.isSafeInteger(value))
-          throw new ValidationError(`field "${key}" is listed as an integer field but holds ${value}`);
+          throw new PointRefused(
+            phrase(
+              "meter-influxdb-write:points.notInteger",
+              'field "__key__" is listed as an integer field but holds __value__',
+              { key, value: String(value) },
+            ),
+          );
         return `${value}i`;
       }
       return String(value);
@@ -139,10 +225,13 @@ function fieldValue(key: string, value: FieldValue, asInteger: boolean): string 
     case "boolean":
       return value ? "true" : "false";
     case "string":
-      if (value.length > MAX_STRING_FIELD_LENGTH) throw tooLong(`field "${key}"`, value, MAX_STRING_FIELD_LENGTH);
+      if (value.length > MAX_STRING_FIELD_LENGTH) throw tooLong("field", value, MAX_STRING_FIELD_LENGTH, key);
       if (INTEGER_STRING.test(value)) return value;
       if (asInteger && /^-?\d+$/.test(value)) return `${value}i`;
-      if (LINE_BREAK.test(value)) throw new ValidationError(`field "${key}" contains a line break`);
+      if (LINE_BREAK.test(value))
+        throw new PointRefused(
+          phrase("meter-influxdb-write:points.fieldLineBreak", 'field "__key__" contains a line break', { key }),
+        );
       return `"${escapeString(value)}"`;
   }
 }

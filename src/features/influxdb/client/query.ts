@@ -1,6 +1,6 @@
 import { HttpError, RequestTimedOutError } from "@influxdata/influxdb-client";
 import type { InfluxConnection } from "./client";
-import { ApiError, AuthError, NetworkError, TimeoutError } from "../../../shared/errors";
+import { ApiError, AuthError, NetworkError, phrase, TimeoutError } from "../../../shared/errors";
 import { excerpt } from "../../../shared/http";
 import { AbortedError } from "../../../shared/sleep";
 
@@ -47,12 +47,18 @@ export function databaseParams(database: string): { db: string; rp?: string } {
 export async function* queryPieces(connection: InfluxConnection, req: QueryRequest): AsyncGenerator<SeriesPiece> {
   const { db, rp } = databaseParams(req.database.trim());
   if (!db)
-    throw new ApiError("Set the database or bucket to read from, on this node or its meter-influxdb config node.", 0);
+    throw new ApiError(
+      phrase(
+        "meter-influxdb-query:errors.noDatabase",
+        "Set the database or bucket to read from, on this node or its meter-influxdb config node.",
+      ),
+      0,
+    );
   const params = new URLSearchParams({ db, epoch: "ms", chunked: "true" });
   if (rp) params.set("rp", rp);
   params.set("chunk_size", String(Math.max(1, Math.round(req.chunkSize ?? DEFAULT_CHUNK_SIZE))));
   const body = new URLSearchParams({ q: req.query }).toString();
-  const where = `InfluxDB at ${connection.displayUrl}`;
+  const where = connection.displayUrl;
   const decoder = new TextDecoder();
   let pending = "";
   try {
@@ -78,7 +84,18 @@ function* piecesOf(line: string, where: string, database: string): Generator<Ser
   try {
     json = JSON.parse(line) as ChunkJson;
   } catch {
-    throw new ApiError(`${where} sent a query answer that is not JSON: ${excerpt(line)}`, 0, excerpt(line));
+    throw new ApiError(
+      phrase(
+        "meter-influxdb-query:errors.notJson",
+        "InfluxDB at __url__ sent a query answer that is not JSON: __text__",
+        {
+          url: where,
+          text: excerpt(line),
+        },
+      ),
+      0,
+      excerpt(line),
+    );
   }
   if (json.error) throw statementError(json.error, where, database);
   for (const result of json.results ?? []) {
@@ -103,14 +120,24 @@ function statementError(said: string, where: string, database: string): ApiError
   const text = excerpt(said);
   if (/database not found|no dbrp mapping|bucket .*not found/i.test(said))
     return new QueryError(
-      `${where} has no database "${database}" (${text}); create it, fix the database name on the node or its config node, or on InfluxDB 2.x map the bucket with a DBRP mapping (influx v1 dbrp create).`,
+      phrase(
+        "meter-influxdb-query:errors.noSuchDatabase",
+        'InfluxDB at __url__ has no database "__database__" (__text__); create it, fix the database name on the node or its config node, or on InfluxDB 2.x map the bucket with a DBRP mapping (influx v1 dbrp create).',
+        { url: where, database, text },
+      ),
       404,
       text,
-      { statusText: "database not found" },
+      { statusText: phrase("meter-influxdb-query:status.noSuchDatabase", "database not found") },
     );
-  return new QueryError(`${where} refused the query: ${text}. Fix the query.`, 400, text, {
-    statusText: "query refused",
-  });
+  return new QueryError(
+    phrase("meter-influxdb-query:errors.refused", "InfluxDB at __url__ refused the query: __text__. Fix the query.", {
+      url: where,
+      text,
+    }),
+    400,
+    text,
+    { statusText: phrase("meter-influxdb-query:status.refused", "query refused") },
+  );
 }
 
 function translate(err: unknown, where: string, req: QueryRequest): Error {
@@ -124,9 +151,13 @@ function translate(err: unknown, where: string, req: QueryRequest): Error {
       case 401:
       case 403:
         return new AuthError(
-          `${where} refused the token (HTTP ${err.statusCode}${said ? `: ${excerpt(said)}` : ""}); check the token of the meter-influxdb config node (it needs read access; InfluxDB 1.8: user:password).`,
+          phrase(
+            "meter-influxdb-query:errors.tokenRefused",
+            "InfluxDB at __url__ refused the token (HTTP __status____said__); check the token of the meter-influxdb config node (it needs read access; InfluxDB 1.8: user:password).",
+            { url: where, status: err.statusCode, said: said ? `: ${excerpt(said)}` : "" },
+          ),
           err.statusCode,
-          { statusText: "token refused" },
+          { statusText: phrase("meter-influxdb-query:status.tokenRefused", "token refused") },
         );
       case 404:
         return statementError(said || "database not found", where, req.database);
@@ -134,20 +165,39 @@ function translate(err: unknown, where: string, req: QueryRequest): Error {
         return statementError(said || "bad request", where, req.database);
       default:
         return new ApiError(
-          `${where} answered HTTP ${err.statusCode}${said ? `: ${excerpt(said)}` : ""}; try again later.`,
+          phrase(
+            "meter-influxdb-query:errors.http",
+            "InfluxDB at __url__ answered HTTP __status____said__; try again later.",
+            {
+              url: where,
+              status: err.statusCode,
+              said: said ? `: ${excerpt(said)}` : "",
+            },
+          ),
           err.statusCode,
           excerpt(said),
         );
     }
   }
   if (err instanceof RequestTimedOutError)
-    return new TimeoutError(`${where} did not answer the query in time; try a shorter time range.`, 0, {
-      cause: err,
-    });
+    return new TimeoutError(
+      phrase(
+        "meter-influxdb-query:errors.timeout",
+        "InfluxDB at __url__ did not answer the query in time; try a shorter time range.",
+        { url: where },
+      ),
+      0,
+      { cause: err },
+    );
   if (err instanceof ApiError) return err;
   const code = (err as { code?: string } | undefined)?.code;
   const text = err instanceof Error ? err.message : String(err);
-  return new NetworkError(`Cannot reach ${where} (${code ?? text}); check the URL and that InfluxDB runs.`, {
-    statusText: "unreachable",
-  });
+  return new NetworkError(
+    phrase(
+      "meter-influxdb-query:errors.unreachable",
+      "Cannot reach InfluxDB at __url__ (__code__); check the URL and that InfluxDB runs.",
+      { url: where, code: code ?? text },
+    ),
+    { statusText: phrase("meter-influxdb-query:status.unreachable", "unreachable") },
+  );
 }

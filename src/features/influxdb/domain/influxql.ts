@@ -3,7 +3,7 @@
  * bounds, and the query of the meter form. InfluxQL is what `/query` serves on InfluxDB 1.8+, 2.x (v1
  * compatibility) and 3.x alike; Flux is not used.
  */
-import { ValidationError } from "../../../shared/errors";
+import { phrase, ValidationError } from "../../../shared/errors";
 import { parseInstant } from "../../../shared/time/instant";
 
 /** An identifier in double quotes, `\` and `"` escaped (InfluxQL spec: identifiers). */
@@ -23,7 +23,7 @@ const RELATIVE = /^([+-])\s*(\d+)\s*(ns|u|µ|ms|s|m|h|d|w)$/;
  * A time bound as an InfluxQL expression: blank is no bound, `now`, a relative time like `-40d`, or an
  * instant (epoch ms, ISO-8601 with an offset, a Date) as integer epoch milliseconds.
  */
-export function timeBound(value: unknown, what: string): string | undefined {
+export function timeBound(value: unknown, what: "start" | "end"): string | undefined {
   if (value === undefined || value === null || value === "") return undefined;
   if (typeof value === "string") {
     const text = value.trim();
@@ -35,9 +35,25 @@ export function timeBound(value: unknown, what: string): string | undefined {
   try {
     return `${Math.round(parseInstant(value, { numericStrings: true }))}ms`;
   } catch {
+    const vars = { value: JSON.stringify(value) ?? "undefined" };
     throw new ValidationError(
-      `${what} ${JSON.stringify(value)} is not a time: use a relative time like -40d (units ns, u, ms, s, m, h, d, w), "now", epoch milliseconds or an ISO time with an offset.`,
-      { statusText: `bad ${what}` },
+      what === "start"
+        ? phrase(
+            "meter-influxdb-query:errors.badStart",
+            'start __value__ is not a time: use a relative time like -40d (units ns, u, ms, s, m, h, d, w), "now", epoch milliseconds or an ISO time with an offset.',
+            vars,
+          )
+        : phrase(
+            "meter-influxdb-query:errors.badEnd",
+            'end __value__ is not a time: use a relative time like -40d (units ns, u, ms, s, m, h, d, w), "now", epoch milliseconds or an ISO time with an offset.',
+            vars,
+          ),
+      {
+        statusText:
+          what === "start"
+            ? phrase("meter-influxdb-query:status.badStart", "bad start")
+            : phrase("meter-influxdb-query:status.badEnd", "bad end"),
+      },
     );
   }
 }
@@ -60,13 +76,22 @@ export interface MeterQuery {
  * per meter, each in time order, which is what the reader needs to hand on one meter at a time.
  */
 export function meterQuery(q: MeterQuery): string {
-  for (const [name, value] of [
-    ["measurement", q.measurement],
-    ["field", q.field],
-    ["meter tag", q.meterTag],
-  ] as const) {
-    if (!value) throw new ValidationError(`Set the ${name} of the meter form.`, { statusText: `no ${name}` });
-  }
+  if (!q.measurement)
+    throw new ValidationError(
+      phrase("meter-influxdb-query:errors.noMeasurement", "Set the measurement of the meter form."),
+      { statusText: phrase("meter-influxdb-query:status.noMeasurement", "no measurement") },
+    );
+  if (!q.field)
+    throw new ValidationError(phrase("meter-influxdb-query:errors.noField", "Set the field of the meter form."), {
+      statusText: phrase("meter-influxdb-query:status.noField", "no field"),
+    });
+  if (!q.meterTag)
+    throw new ValidationError(
+      phrase("meter-influxdb-query:errors.noMeterTag", "Set the meter tag of the meter form."),
+      {
+        statusText: phrase("meter-influxdb-query:status.noMeterTag", "no meter tag"),
+      },
+    );
   const from = q.retentionPolicy
     ? `${quoteIdent(q.retentionPolicy)}.${quoteIdent(q.measurement)}`
     : quoteIdent(q.measurement);
@@ -88,7 +113,12 @@ export function meterList(value: unknown): string[] {
   const out: string[] = [];
   for (const item of items) {
     if (typeof item !== "string" && typeof item !== "number")
-      throw new ValidationError(`A meter id must be text, not ${JSON.stringify(item)}.`, { statusText: "bad meter" });
+      throw new ValidationError(
+        phrase("meter-influxdb-query:errors.badMeter", "A meter id must be text, not __value__.", {
+          value: JSON.stringify(item) ?? "undefined",
+        }),
+        { statusText: phrase("meter-influxdb-query:status.badMeter", "bad meter") },
+      );
     const id = String(item).trim();
     if (id && !out.includes(id)) out.push(id);
   }

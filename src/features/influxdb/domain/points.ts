@@ -1,6 +1,6 @@
 import { parseInstant } from "../../../shared/time/instant";
-import { lineOf, type FieldValue } from "../client/line-protocol";
-import { ValidationError } from "../../../shared/errors";
+import { lineOf, PointRefused, type FieldValue } from "../client/line-protocol";
+import { english, phrase, phraseOf, ValidationError, type Phrase } from "../../../shared/errors";
 import { isPointLike } from "../../../shared/reading";
 import { isDate, isPlainObject } from "../../../shared/shape";
 
@@ -35,6 +35,9 @@ export interface Rejection {
   /** 1-based position of the point in the message. */
   index: number;
   reason: string;
+  /** The reason with its catalog key, and the words its vars name values with (made only for a refused point). */
+  said?: Phrase;
+  kinds?: Record<string, Phrase>;
 }
 
 export interface BuiltLines {
@@ -72,25 +75,71 @@ export function linesFromMessage(msg: PointMessage, defaults: PointDefaults = {}
     try {
       line = toLineChecked(candidates[i], defaults.measurement, now, integerFields);
     } catch (err) {
-      rejected.push({ index: i + 1, reason: err instanceof Error ? err.message : String(err) });
+      rejected.push(rejection(i + 1, err));
       continue;
     }
     chars += line.length + 1;
     if (chars > MAX_CHARS_PER_MESSAGE)
       throw new ValidationError(
-        `msg.payload makes more than ${MAX_CHARS_PER_MESSAGE / 1024 / 1024} MiB of line protocol by point ${i + 1} of ${candidates.length}, more than one message may; send the points in several messages. Nothing of this message was stored.`,
+        phrase(
+          "meter-influxdb-write:errors.tooManyChars",
+          "msg.payload makes more than __mib__ MiB of line protocol by point __index__ of __total__, more than one message may; send the points in several messages. Nothing of this message was stored.",
+          { mib: MAX_CHARS_PER_MESSAGE / 1024 / 1024, index: i + 1, total: candidates.length },
+        ),
       );
     lines.push(line);
   }
   return { lines, rejected, total: candidates.length };
 }
 
-/** `Rejected point 2 of 3: it has no fields to write.` — for done(err). */
-export function describeRejections(built: BuiltLines): string {
-  const shown = built.rejected.slice(0, 3).map((r) => `point ${r.index} of ${built.total}: ${r.reason}`);
-  const more = built.rejected.length > 3 ? `; and ${built.rejected.length - 3} more` : "";
-  const kept = built.lines.length > 0 ? ` The other ${built.lines.length} point(s) were stored.` : "";
-  return `Rejected ${shown.join("; ")}${more}.${kept}`;
+function rejection(index: number, err: unknown): Rejection {
+  const reason = err instanceof Error ? err.message : String(err);
+  const said = phraseOf(err);
+  return {
+    index,
+    reason,
+    ...(said ? { said } : {}),
+    ...(err instanceof PointRefused && err.kinds ? { kinds: err.kinds } : {}),
+  };
+}
+
+/** A rejection's reason in the words of `say`: its phrase, with the values it names said first. */
+function reasonOf(r: Rejection, say: (p: Phrase) => string): string {
+  if (!r.said) return r.reason;
+  const kinds = r.kinds ? Object.fromEntries(Object.entries(r.kinds).map(([k, p]) => [k, say(p)])) : {};
+  return say({ ...r.said, vars: { ...r.said.vars, ...kinds } });
+}
+
+/** `Rejected point 2 of 3: it has no fields to write.` — for done(err), in the words of `say`. */
+export function describeRejections(built: BuiltLines, say: (p: Phrase) => string = english): string {
+  const { total } = built;
+  const shown = built.rejected
+    .slice(0, 3)
+    .map((r) =>
+      say(
+        phrase("meter-influxdb-write:rejections.point", "point __index__ of __total__: __reason__", {
+          index: r.index,
+          total,
+          reason: reasonOf(r, say),
+        }),
+      ),
+    )
+    .join("; ");
+  const more = built.rejected.length - 3;
+  const text = say(
+    more > 0
+      ? phrase("meter-influxdb-write:rejections.more", "Rejected __points__; and __more__ more.", {
+          points: shown,
+          more,
+        })
+      : phrase("meter-influxdb-write:rejections.some", "Rejected __points__.", { points: shown }),
+  );
+  const kept = built.lines.length;
+  if (kept === 0) return text;
+  const stored = phrase("meter-influxdb-write:rejections.kept", "The other __count__ point(s) were stored.", {
+    count: kept,
+  });
+  return `${text} ${say(stored)}`;
 }
 
 function candidatesOf(msg: PointMessage): Candidate[] {
@@ -105,7 +154,11 @@ function candidatesOf(msg: PointMessage): Candidate[] {
     if (payload.length === 0) return [];
     if (payload.length > MAX_POINTS_PER_MESSAGE)
       throw new ValidationError(
-        `msg.payload holds ${payload.length} points, more than the ${MAX_POINTS_PER_MESSAGE} one message may carry; send them in several messages.`,
+        phrase(
+          "meter-influxdb-write:errors.tooManyPoints",
+          "msg.payload holds __count__ points, more than the __max__ one message may carry; send them in several messages.",
+          { count: payload.length, max: MAX_POINTS_PER_MESSAGE },
+        ),
       );
     const points = payload.filter(isPointLike).length;
     if (points === payload.length) {
@@ -118,7 +171,11 @@ function candidatesOf(msg: PointMessage): Candidate[] {
     }
     if (points > 0)
       throw new ValidationError(
-        `msg.payload mixes ${points} point(s) {measurement, tags, fields, timestamp} with ${payload.length - points} other value(s); send an array of points only.`,
+        phrase(
+          "meter-influxdb-write:errors.mixed",
+          "msg.payload mixes __points__ point(s) {measurement, tags, fields, timestamp} with __others__ other value(s); send an array of points only.",
+          { points, others: payload.length - points },
+        ),
       );
     if (Array.isArray(payload[0])) {
       return payload.map((pair) =>
@@ -143,7 +200,13 @@ function toLineChecked(
   integerFields: ReadonlySet<string>,
 ): string {
   const measurement = nonEmptyString(c.measurement) ?? defaultMeasurement ?? "";
-  if (!isPlainObject(c.fields)) throw new Error(`its fields are ${describe(c.fields)}, not an object`);
+  if (!isPlainObject(c.fields))
+    throw new PointRefused(
+      phrase("meter-influxdb-write:points.fieldsNotObject", "its fields are __value__, not an object", {
+        value: describe(c.fields),
+      }),
+      { value: kindOf(c.fields) },
+    );
   let fieldTime: unknown;
   let hasTime = false;
   for (const key in c.fields) {
@@ -156,17 +219,36 @@ function toLineChecked(
     if (value === null || value === undefined) continue; // a missing reading, not an error
     const type = typeof value;
     if (type !== "number" && type !== "string" && type !== "boolean" && type !== "bigint")
-      throw new Error(`field "${key}" is ${describe(value)}; fields must be numbers, strings or booleans`);
+      throw new PointRefused(
+        phrase(
+          "meter-influxdb-write:points.fieldType",
+          'field "__key__" is __value__; fields must be numbers, strings or booleans',
+          { key, value: describe(value) },
+        ),
+        { value: kindOf(value) },
+      );
   }
   let tags: Record<string, unknown> | undefined;
   if (c.tags !== undefined && c.tags !== null) {
-    if (!isPlainObject(c.tags)) throw new Error(`its tags are ${describe(c.tags)}, not an object`);
+    if (!isPlainObject(c.tags))
+      throw new PointRefused(
+        phrase("meter-influxdb-write:points.tagsNotObject", "its tags are __value__, not an object", {
+          value: describe(c.tags),
+        }),
+        { value: kindOf(c.tags) },
+      );
     tags = c.tags;
     for (const key in tags) {
       const value = tags[key];
       if (value === null || value === undefined) continue;
       if (typeof value !== "string" && typeof value !== "number" && typeof value !== "boolean")
-        throw new Error(`tag "${key}" is ${describe(value)}, not a text`);
+        throw new PointRefused(
+          phrase("meter-influxdb-write:points.tagType", 'tag "__key__" is __value__, not a text', {
+            key,
+            value: describe(value),
+          }),
+          { value: kindOf(value) },
+        );
     }
   }
   const given = c.timestamp ?? fieldTime;
@@ -212,8 +294,11 @@ function refuseUnlessFieldsAndTags(payload: readonly unknown[]): void {
     (tags === undefined || (isPlainObject(tags) && !Object.keys(tags).some((k) => k in fields)));
   if (!pair)
     throw new ValidationError(
-      `msg.payload is a list of ${payload.length} value(s) that are not points: send one point per reading, ` +
-        `[{measurement, tags, fields: {…}, timestamp}, …], or node-red-contrib-influxdb's [fields, tags].`,
+      phrase(
+        "meter-influxdb-write:errors.notPoints",
+        "msg.payload is a list of __count__ value(s) that are not points: send one point per reading, [{measurement, tags, fields: {…}, timestamp}, …], or node-red-contrib-influxdb's [fields, tags].",
+        { count: payload.length },
+      ),
     );
 }
 
@@ -233,4 +318,21 @@ function describe(value: unknown): string {
   if (typeof value === "string") return JSON.stringify(value.length > 30 ? `${value.slice(0, 29)}…` : value);
   if (typeof value === "number" || typeof value === "boolean" || typeof value === "bigint") return String(value);
   return typeof value;
+}
+
+/** `describe` as a phrase: the words for a kind of value, or the value itself as written. */
+function kindOf(value: unknown): Phrase {
+  if (value === null) return phrase("meter-influxdb-write:kinds.null", "null");
+  if (Array.isArray(value)) return phrase("meter-influxdb-write:kinds.array", "an array");
+  if (isDate(value)) return phrase("meter-influxdb-write:kinds.invalidDate", "an invalid date");
+  if (isPlainObject(value)) return phrase("meter-influxdb-write:kinds.object", "an object");
+  if (typeof value === "object") {
+    const tag = Object.prototype.toString.call(value).slice(8, -1);
+    if (tag === "Object") return phrase("meter-influxdb-write:kinds.instance", "an instance of a class");
+    return phrase("meter-influxdb-write:kinds.other", "a __type__", { type: tag });
+  }
+  const shown = describe(value);
+  return typeof value === "function" || typeof value === "symbol" || typeof value === "undefined"
+    ? phrase("meter-influxdb-write:kinds.type", "__type__", { type: shown })
+    : phrase("meter-influxdb-write:kinds.literal", "__text__", { text: shown });
 }

@@ -36,6 +36,8 @@ export interface SpoolDamage {
   lost: number;
   /** Where, for the warning: record ranges and the byte offsets of the damage. */
   where: string;
+  /** The same in parts, for a warning in another language: `seg-3.seg`, `4–6, 9`, `812, 1024` (none: cut short). */
+  parts: { segment: string; records: string; several: boolean; offsets?: string };
 }
 
 export interface SpoolOptions {
@@ -498,7 +500,13 @@ export class Spool {
         this.options.onDamage?.({
           file: segment.file,
           lost: lostPending.length,
-          where: `${path.basename(segment.file)}, ${ranges(lostPending)}${parsed.offsets.length ? ` (damage at byte ${parsed.offsets.slice(0, 5).join(", ")}${parsed.offsets.length > 5 ? ", …" : ""})` : " (the file was cut short)"}`,
+          where: `${path.basename(segment.file)}, ${ranges(lostPending)}${parsed.offsets.length ? ` (damage at byte ${byteList(parsed.offsets)})` : " (the file was cut short)"}`,
+          parts: {
+            segment: path.basename(segment.file),
+            records: rangeList(lostPending),
+            several: lostPending.length > 1,
+            ...(parsed.offsets.length ? { offsets: byteList(parsed.offsets) } : {}),
+          },
         });
     }
     return { lines: parsed.lines };
@@ -643,8 +651,18 @@ function parseFramed(buffer: Buffer, expected: number): { lines: Line[]; damaged
   return { lines, damaged, offsets };
 }
 
-/** `records 4–6 and 9` for a warning. */
+/** `records 4–6, 9` for a warning. */
 function ranges(indices: readonly number[]): string {
+  return `record${indices.length > 1 ? "s" : ""} ${rangeList(indices)}`;
+}
+
+/** The first five byte offsets of the damage. */
+function byteList(offsets: readonly number[]): string {
+  return `${offsets.slice(0, 5).join(", ")}${offsets.length > 5 ? ", …" : ""}`;
+}
+
+/** `4–6, 9`: 1-based record numbers, runs joined. */
+function rangeList(indices: readonly number[]): string {
   const parts: string[] = [];
   for (let i = 0; i < indices.length;) {
     let j = i;
@@ -652,5 +670,5 @@ function ranges(indices: readonly number[]): string {
     parts.push(i === j ? `${indices[i] + 1}` : `${indices[i] + 1}–${indices[j] + 1}`);
     i = j + 1;
   }
-  return `record${indices.length > 1 ? "s" : ""} ${parts.join(", ")}`;
+  return parts.join(", ");
 }

@@ -4,12 +4,15 @@ import {
   ApiError,
   AuthError,
   NetworkError,
+  phrase,
+  phraseOf,
   RateLimitError,
   TimeoutError,
   ValidationError,
+  type Phrase,
 } from "../../../shared/errors";
 import { sleep } from "../../../shared/sleep";
-import { errorCode, isThrottled, toError } from "./errors";
+import { errorCode, isThrottled, throttledError, toError } from "./errors";
 import { BASE_URL_ENV, DEFAULT_BASE_URLS, type Announcement, type ApiVersion, type VoiceMonkeyDevice } from "./types";
 
 export interface VoiceMonkeyClientOptions {
@@ -68,19 +71,17 @@ export class VoiceMonkeyClient {
   async announce(announcement: Announcement, hooks: AnnounceHooks = {}): Promise<AnnounceResult> {
     const device = announcement.device.trim();
     const text = announcement.text.trim();
-    if (!device)
-      throw new ValidationError("No VoiceMonkey device: choose a speaker in the node's settings or set msg.device.");
-    if (!text) throw new ValidationError("Nothing to announce: the text is empty.");
+    if (!device) throw new ValidationError(noDevice());
+    if (!text)
+      throw new ValidationError(
+        phrase("voicemonkey-announce:errors.emptyText", "Nothing to announce: the text is empty."),
+      );
     this.requireToken();
 
     const request = this.announceRequest({ ...announcement, device, text });
     const lockout = this.lockedUntil - this.now();
     if (lockout > 0) {
-      if (lockout > this.maxThrottleWaitMs)
-        throw new RateLimitError(
-          `VoiceMonkey is throttling this account until ${new Date(this.lockedUntil).toISOString()}: the announcement was not spoken; send fewer announcements (raise the cooldown or lower the daily cap).`,
-          lockout,
-        );
+      if (lockout > this.maxThrottleWaitMs) throw throttledError(this.lockedUntil, lockout);
       hooks.onThrottled?.(lockout, this.lockedUntil);
       await sleep(lockout, hooks.signal);
     }
@@ -115,7 +116,10 @@ export class VoiceMonkeyClient {
   async devices(signal?: AbortSignal): Promise<VoiceMonkeyDevice[]> {
     if (this.apiVersion !== "v3")
       throw new ValidationError(
-        "VoiceMonkey API v2 has no device list: type the device ID from the VoiceMonkey console.",
+        phrase(
+          "voicemonkey-announce:errors.v2NoList",
+          "VoiceMonkey API v2 has no device list: type the device ID from the VoiceMonkey console.",
+        ),
       );
     this.requireToken();
     const res = await this.send(
@@ -126,7 +130,14 @@ export class VoiceMonkeyClient {
     if (code !== undefined) throw toError(res, code, { now: this.now(), apiVersion: this.apiVersion });
     const body = this.http.json<{ data?: unknown }>(res);
     if (!Array.isArray(body.data))
-      throw new ApiError("VoiceMonkey sent a device list without devices; try again later.", res.status, res.body);
+      throw new ApiError(
+        phrase(
+          "voicemonkey-announce:errors.noDeviceList",
+          "VoiceMonkey sent a device list without devices; try again later.",
+        ),
+        res.status,
+        res.body,
+      );
     const entries = body.data as unknown[];
     return entries
       .filter(
@@ -162,7 +173,10 @@ export class VoiceMonkeyClient {
   private requireToken(): void {
     if (!this.token)
       throw new AuthError(
-        "No VoiceMonkey token: paste your API token from the VoiceMonkey console (API Tokens) into the VoiceMonkey account the node uses.",
+        phrase(
+          "voicemonkey-announce:errors.noToken",
+          "No VoiceMonkey token: paste your API token from the VoiceMonkey console (API Tokens) into the VoiceMonkey account the node uses.",
+        ),
       );
   }
 
@@ -179,10 +193,14 @@ export class VoiceMonkeyClient {
     } catch (err) {
       if (err instanceof TimeoutError)
         throw new TimeoutError(
-          `VoiceMonkey did not answer within ${Math.round(err.timeoutMs / 1000)} s: the announcement may or may not have been spoken, so it is not repeated automatically.`,
+          phrase(
+            "voicemonkey-announce:errors.timeout",
+            "VoiceMonkey did not answer within __seconds__ s: the announcement may or may not have been spoken, so it is not repeated automatically.",
+            { seconds: Math.round(err.timeoutMs / 1000) },
+          ),
           err.timeoutMs,
         );
-      if (err instanceof NetworkError) throw new NetworkError(err.message);
+      if (err instanceof NetworkError) throw new NetworkError(phraseOf(err) ?? err.message);
       throw err;
     }
   }
@@ -190,12 +208,23 @@ export class VoiceMonkeyClient {
   private finalError(err: Error): Error {
     if (err instanceof RateLimitError)
       return new RateLimitError(
-        `VoiceMonkey is still throttling after waiting once: the announcement was not spoken; send fewer announcements (raise the cooldown or lower the daily cap).`,
+        phrase(
+          "voicemonkey-announce:errors.stillThrottled",
+          "VoiceMonkey is still throttling after waiting once: the announcement was not spoken; send fewer announcements (raise the cooldown or lower the daily cap).",
+        ),
         err.retryAfterMs,
         err.status,
       );
     return err;
   }
+}
+
+/** No device to speak on, as the message check and the client both say it. */
+export function noDevice(): Phrase {
+  return phrase(
+    "voicemonkey-announce:errors.noDevice",
+    "No VoiceMonkey device: choose a speaker in the node's settings or set msg.device.",
+  );
 }
 
 /** Leaves out blank options, so VoiceMonkey applies the account's defaults. */

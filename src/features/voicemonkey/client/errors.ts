@@ -1,5 +1,5 @@
 import { excerpt, retryAfterMs, type TextResponse } from "../../../shared/http";
-import { ApiError, AuthError, QuotaError, RateLimitError } from "../../../shared/errors";
+import { ApiError, AuthError, phrase, QuotaError, RateLimitError } from "../../../shared/errors";
 
 /**
  * Turns a VoiceMonkey error answer into a typed error whose message says what to do. v3 answers
@@ -74,70 +74,121 @@ export interface ErrorContext {
   apiVersion: string;
 }
 
+/** The throttling error of a lockout that ends at `until`, in the words both the client and the answer use. */
+export function throttledError(until: number, wait: number, status?: number): RateLimitError {
+  return new RateLimitError(
+    phrase(
+      "voicemonkey-announce:errors.throttled",
+      "VoiceMonkey is throttling this account until __until__: the announcement was not spoken; send fewer announcements (raise the cooldown or lower the daily cap).",
+      { until: new Date(until).toISOString() },
+    ),
+    wait,
+    status,
+  );
+}
+
 export function toError(res: TextResponse, code: string, ctx: ErrorContext): Error {
   const status = res.status;
   if (isThrottled(code, status)) {
     const wait = throttleWaitMs(res, ctx.now);
-    return new RateLimitError(
-      `VoiceMonkey is throttling this account until ${new Date(ctx.now + wait).toISOString()}: the announcement was not spoken; send fewer announcements (raise the cooldown or lower the daily cap).`,
-      wait,
-      status,
-    );
+    return throttledError(ctx.now + wait, wait, status);
   }
   const other = ctx.apiVersion === "v3" ? "v2" : "v3";
   switch (code) {
     case "MONTHLY_QUOTA_EXCEEDED":
       return new QuotaError(
-        "VoiceMonkey's monthly request quota is used up (the free plan allows 200 a month): announcements resume next month, or upgrade the plan; a lower daily cap keeps within it.",
+        phrase(
+          "voicemonkey-announce:errors.monthlyQuota",
+          "VoiceMonkey's monthly request quota is used up (the free plan allows 200 a month): announcements resume next month, or upgrade the plan; a lower daily cap keeps within it.",
+        ),
         status,
       );
     case "UNAUTHORIZED":
       return new AuthError(
-        "VoiceMonkey got no token: paste your API token from the VoiceMonkey console (API Tokens) into the node's Token field.",
+        phrase(
+          "voicemonkey-announce:errors.noTokenSent",
+          "VoiceMonkey got no token: paste your API token from the VoiceMonkey console (API Tokens) into the node's Token field.",
+        ),
         status,
       );
     case "INVALID_TOKEN":
       return new AuthError(
-        `VoiceMonkey rejected the token: copy it again from the VoiceMonkey console (API Tokens); tokens only work with their account's API version, so if your account is on ${other}, set the node's API version to ${other}.`,
+        phrase(
+          "voicemonkey-announce:errors.tokenRejected",
+          "VoiceMonkey rejected the token: copy it again from the VoiceMonkey console (API Tokens); tokens only work with their account's API version, so if your account is on __other__, set the node's API version to __other__.",
+          { other },
+        ),
         status,
       );
     case "USER_NOT_FOUND":
       return new AuthError(
-        "VoiceMonkey knows the token but no account for it: create a new token in the VoiceMonkey console and paste it into the VoiceMonkey account.",
+        phrase(
+          "voicemonkey-announce:errors.noAccount",
+          "VoiceMonkey knows the token but no account for it: create a new token in the VoiceMonkey console and paste it into the VoiceMonkey account.",
+        ),
         status,
       );
     case "MISSING_DEVICE":
       return new ApiError(
-        "VoiceMonkey got no device: choose a device in the node's settings or set msg.device.",
+        phrase(
+          "voicemonkey-announce:errors.missingDevice",
+          "VoiceMonkey got no device: choose a device in the node's settings or set msg.device.",
+        ),
         status,
         excerpt(res.body),
       );
     case "DEVICE_NOT_FOUND":
       return new ApiError(
-        `VoiceMonkey has no device "${ctx.device ?? ""}" on this account: pick a speaker from the device list in the node's settings (IDs look like kitchen-echo-3f7k2).`,
+        phrase(
+          "voicemonkey-announce:errors.unknownDevice",
+          'VoiceMonkey has no device "__device__" on this account: pick a speaker from the device list in the node\'s settings (IDs look like kitchen-echo-3f7k2).',
+          { device: ctx.device ?? "" },
+        ),
         status,
         excerpt(res.body),
       );
   }
   if (code === NOT_CONFIRMED)
     return new ApiError(
-      `VoiceMonkey did not confirm the announcement (HTTP ${status} without "success": true: ${excerpt(res.body)}); it may not have been spoken and does not count against the cooldown or the daily cap.`,
+      phrase(
+        "voicemonkey-announce:errors.notConfirmed",
+        'VoiceMonkey did not confirm the announcement (HTTP __status__ without "success": true: __body__); it may not have been spoken and does not count against the cooldown or the daily cap.',
+        { status, body: excerpt(res.body) },
+      ),
       status,
       res.body,
     );
   if (status === 401 || status === 403)
     return new AuthError(
-      `VoiceMonkey refused the token (HTTP ${status}): copy it again from the VoiceMonkey console (API Tokens).`,
+      phrase(
+        "voicemonkey-announce:errors.tokenRefused",
+        "VoiceMonkey refused the token (HTTP __status__): copy it again from the VoiceMonkey console (API Tokens).",
+        { status },
+      ),
       status,
     );
   if (status >= 500)
     return new ApiError(
-      `VoiceMonkey had a server error (HTTP ${status}): the announcement was not spoken; try again later.`,
+      phrase(
+        "voicemonkey-announce:errors.serverError",
+        "VoiceMonkey had a server error (HTTP __status__): the announcement was not spoken; try again later.",
+        { status },
+      ),
       status,
       excerpt(res.body),
     );
   return new ApiError(
-    `VoiceMonkey refused the request (HTTP ${status}${code.startsWith("HTTP_") ? "" : `, ${code}`}): check the device and the announcement's options.`,
+    code.startsWith("HTTP_")
+      ? phrase(
+          "voicemonkey-announce:errors.refused",
+          "VoiceMonkey refused the request (HTTP __status__): check the device and the announcement's options.",
+          { status },
+        )
+      : phrase(
+          "voicemonkey-announce:errors.refusedCode",
+          "VoiceMonkey refused the request (HTTP __status__, __code__): check the device and the announcement's options.",
+          { status, code },
+        ),
     status,
     excerpt(res.body),
   );

@@ -1,5 +1,5 @@
 import { checkText, MAX_NAME_CHARS } from "../../../shared/bounds";
-import { ValidationError } from "../../../shared/errors";
+import { phrase, ValidationError } from "../../../shared/errors";
 
 /**
  * What to say, from `msg.payload`: a string (or number), or an object with `message` (flume-flow's
@@ -14,20 +14,20 @@ export function announcementText(payload: unknown): string {
   if (typeof text === "number" && Number.isFinite(text)) text = String(text);
   if (typeof text !== "string" || text.trim() === "")
     throw new ValidationError(
-      "Nothing to announce: set msg.payload to the text, or to an object with message, text or speech.",
+      phrase(
+        "voicemonkey-announce:errors.nothing",
+        "Nothing to announce: set msg.payload to the text, or to an object with message, text or speech.",
+      ),
     );
   const spoken = text.trim();
   if (spoken.length > MAX_TEXT)
     throw new ValidationError(
-      `The announcement has ${spoken.length} characters; Alexa speaks at most ${MAX_TEXT} (its output speech limit): shorten or split it.`,
-      {
-        statusText: "announcement too long",
-        i18n: {
-          key: "voicemonkey-announce:errors.textTooLong",
-          statusKey: "voicemonkey-announce:status.textTooLong",
-          vars: { length: spoken.length, max: MAX_TEXT },
-        },
-      },
+      phrase(
+        "voicemonkey-announce:errors.textTooLong",
+        "The announcement has __length__ characters; Alexa speaks at most __max__ (its output speech limit): shorten or split it.",
+        { length: spoken.length, max: MAX_TEXT },
+      ),
+      { statusText: phrase("voicemonkey-announce:status.textTooLong", "announcement too long") },
     );
   return spoken;
 }
@@ -48,7 +48,12 @@ export function announcementDevice(msgDevice: unknown, configured: string): stri
   checkText(msgDevice, "device", MAX_NAME_CHARS);
   const device = (typeof msgDevice === "string" && msgDevice.trim()) || configured.trim();
   if (!device)
-    throw new ValidationError("No VoiceMonkey device: choose a speaker in the node's settings or set msg.device.");
+    throw new ValidationError(
+      phrase(
+        "voicemonkey-announce:errors.noDevice",
+        "No VoiceMonkey device: choose a speaker in the node's settings or set msg.device.",
+      ),
+    );
   return device;
 }
 

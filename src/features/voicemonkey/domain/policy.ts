@@ -1,3 +1,4 @@
+import { phrase, ValidationError, type Phrase } from "../../../shared/errors";
 import { hostTimeZone } from "../../../shared/time/zone";
 import { formatClockTime, inWindow, localDay, minuteOfDay, nextLocalTime, parseClockTime } from "./local-time";
 
@@ -40,6 +41,22 @@ export interface PolicyState {
   lastSpoken: Record<string, number>;
 }
 
+/** A setting the user has to fix: the status line says which. */
+function settingsError(message: Phrase): ValidationError {
+  return new ValidationError(message, {
+    statusText: phrase("voicemonkey-announce:status.settings", "check the node's settings"),
+  });
+}
+
+/** A quiet-hours time of the settings, or the error that names it. */
+function clockSetting(value: string | undefined, invalid: (value: string) => Phrase): number | undefined {
+  try {
+    return parseClockTime(value);
+  } catch {
+    throw settingsError(invalid((value ?? "").trim()));
+  }
+}
+
 export class AnnouncePolicy {
   readonly cooldownMs: number;
   readonly quietStart: number | undefined;
@@ -53,14 +70,39 @@ export class AnnouncePolicy {
   private readonly lastSpoken = new Map<string, number>();
 
   constructor(options: PolicyOptions) {
-    if (!(options.cooldownSeconds >= 0)) throw new RangeError("cooldown must be 0 or more seconds");
+    if (!(options.cooldownSeconds >= 0))
+      throw settingsError(
+        phrase("voicemonkey-announce:errors.cooldown", "Check the node's settings: cooldown must be 0 or more seconds"),
+      );
     if (!(options.maxPerDay >= 0) || !Number.isInteger(options.maxPerDay))
-      throw new RangeError("maxPerDay must be a whole number, 0 for no cap");
+      throw settingsError(
+        phrase(
+          "voicemonkey-announce:errors.maxPerDay",
+          "Check the node's settings: maxPerDay must be a whole number, 0 for no cap",
+        ),
+      );
     this.cooldownMs = options.cooldownSeconds * 1000;
-    this.quietStart = parseClockTime(options.quietStart, "quiet hours start");
-    this.quietEnd = parseClockTime(options.quietEnd, "quiet hours end");
+    this.quietStart = clockSetting(options.quietStart, (value) =>
+      phrase(
+        "voicemonkey-announce:errors.quietStart",
+        'Check the node\'s settings: quiet hours start "__value__" is not a time of day: use HH:MM, e.g. 22:00',
+        { value },
+      ),
+    );
+    this.quietEnd = clockSetting(options.quietEnd, (value) =>
+      phrase(
+        "voicemonkey-announce:errors.quietEnd",
+        'Check the node\'s settings: quiet hours end "__value__" is not a time of day: use HH:MM, e.g. 22:00',
+        { value },
+      ),
+    );
     if ((this.quietStart === undefined) !== (this.quietEnd === undefined))
-      throw new RangeError("quiet hours need both a start and an end (HH:MM), or neither");
+      throw settingsError(
+        phrase(
+          "voicemonkey-announce:errors.quietPair",
+          "Check the node's settings: quiet hours need both a start and an end (HH:MM), or neither",
+        ),
+      );
     this.holdQuiet = options.holdQuiet;
     this.timeZone = options.timeZone ?? hostTimeZone();
     this.maxPerDay = options.maxPerDay;
