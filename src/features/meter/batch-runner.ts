@@ -1,8 +1,8 @@
-import { ValidationError } from "../../shared/errors";
+import { english, phrase, ValidationError, type Phrase } from "../../shared/errors";
 import { batch as pointBatch, type Batch } from "../../shared/reading";
 import { AbortedError } from "../../shared/sleep";
 import { BatchRun, intervalOutSteps, sharedIsoCache, parseInput, pointChunks, requireTime, UNITS } from "./domain";
-import type { EngineConfig, MeterOut, MeterResult } from "./domain";
+import type { EngineConfig, MeterError, MeterOut, MeterResult } from "./domain";
 import type { MeterSettings, TypedValue } from "./meter-settings";
 import { runIncremental } from "./incremental";
 import type { StateStore } from "./live-store";
@@ -39,13 +39,30 @@ export interface BatchHost<M extends BatchMessage> {
   evaluate(typed: TypedValue, msg: M): Promise<unknown>;
   /** Output 1 and output 2 of the node. */
   send(ports: [M | null, Batch | null]): void;
+  /** Says a phrase (a status, a warning) in the runtime's language; English without it. */
+  say?: (p: Phrase) => string;
 }
 
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /** The status summary of a run, e.g. `2 meters`. */
-export function metersSummary(count: number): string {
-  return `${count} meter${count === 1 ? "" : "s"}`;
+export function metersSummary(count: number, say: (p: Phrase) => string = english): string {
+  return say(
+    count === 1
+      ? phrase("meter-interpolate:status.meter", "__count__ meter", { count })
+      : phrase("meter-interpolate:status.meters", "__count__ meters", { count }),
+  );
+}
+
+/**
+ * The failed meters' texts one after the other ("a; b; c"), each with its own key: pairs of halves, so
+ * thousands of failed meters nest log2(n) deep, not n.
+ */
+function failures(errors: readonly MeterError[], from = 0, to = errors.length): Phrase | string {
+  if (to - from === 1) return errors[from].said ?? errors[from].message;
+  const mid = (from + to) >>> 1;
+  const vars = { first: failures(errors, from, mid), rest: failures(errors, mid, to) };
+  return phrase("meter-interpolate:errors.andThen", "__first__; __rest__", vars);
 }
 
 /**
@@ -143,6 +160,6 @@ async function run<M extends BatchMessage>(msg: M, settings: MeterSettings, host
     (msg as BatchMessage).payload = payload;
     host.send([msg, null]);
   }
-  if (batchRun.errors.length) throw new ValidationError(batchRun.errors.map((e) => e.message).join("; "));
-  return metersSummary(batchRun.order.length - batchRun.errors.length);
+  if (batchRun.errors.length) throw new ValidationError(failures(batchRun.errors));
+  return metersSummary(batchRun.order.length - batchRun.errors.length, host.say);
 }

@@ -2,6 +2,7 @@
  * The batch engine: physical meters (R1–R7), masters (R8), virtual meters (R9) and anomalies (R10), one
  * meter per `step()` (or its parts, `stepSlices()`) so a caller can yield to the event loop in between.
  */
+import { english, phrase, phraseOf, type Phrase } from "../../../shared/errors";
 import { voteAnomalies, seasonalMadAnomalies, ratioAnomalies } from "./anomaly";
 import { consumptionOf } from "./consumption";
 import { evaluateOnGrid, valueHeldAt } from "./evaluate";
@@ -29,12 +30,14 @@ import type {
 import { zoneClock } from "./zone";
 import type { ZoneClock } from "./zone";
 
-/** An error that belongs to one meter; the others are still computed. */
+/** An error that belongs to one meter; the others are still computed. `said` keeps its catalog key. */
 export class MeterError extends Error {
   readonly meterId: string;
-  constructor(meterId: string, message: string) {
-    super(message);
+  readonly said?: Phrase;
+  constructor(meterId: string, message: string | Phrase) {
+    super(typeof message === "string" ? message : english(message));
     this.meterId = meterId;
+    if (typeof message !== "string") this.said = message;
   }
 }
 
@@ -186,7 +189,7 @@ export class BatchRun {
     return out;
   }
 
-  private fail(id: string, message: string): void {
+  private fail(id: string, message: string | Phrase): void {
     if (this.failed.has(id)) return;
     this.failed.add(id);
     this.errors.push(new MeterError(id, message));
@@ -218,10 +221,7 @@ export class BatchRun {
       if (this.retainAll || this.termsOfVirtuals.has(def.id)) this.results.set(def.id, r);
       return r;
     } catch (e) {
-      this.fail(
-        def.id,
-        e instanceof ReadingError || e instanceof MeterError ? e.message : `meter "${def.id}": ${(e as Error).message}`,
-      );
+      this.fail(def.id, meterFailure(def.id, e));
       return undefined;
     }
   }
@@ -624,4 +624,12 @@ export class BatchRun {
 export function optionalTime(x: unknown, what: string): number | undefined {
   if (x === undefined || x === null || x === "") return undefined;
   return requireTime(x, what);
+}
+
+/** What a failed meter says: the reading or meter error as it is, anything else after the meter's name. */
+function meterFailure(id: string, e: unknown): string | Phrase {
+  if (e instanceof ReadingError) return phraseOf(e) ?? e.message;
+  if (e instanceof MeterError) return e.said ?? e.message;
+  const reason = phraseOf(e) ?? (e as Error).message;
+  return phrase("meter-interpolate:errors.meter", 'meter "__meter__": __reason__', { meter: id, reason });
 }
