@@ -74,6 +74,34 @@ describe("meter-interpolate in German", function () {
     );
   });
 
+  it("a virtual meter over mixed units, and one over a failed meter: German errors", async function () {
+    const { node, catching } = await load();
+    node.receive({
+      payload: {
+        meters: [
+          { id: "a", unit: "m³", readings: DAY },
+          { id: "b", unit: "kWh", readings: DAY },
+          { id: "bad", readings: [["2024-03-01T00:00:00", 1]] },
+          {
+            id: "v",
+            type: "virtual",
+            terms: [
+              { meter: "a", factor: 1 },
+              { meter: "b", factor: 1 },
+            ],
+          },
+          { id: "w", type: "virtual", terms: [{ meter: "bad", factor: 1 }] },
+        ],
+      },
+    });
+    const text = caught(await catching);
+    text.should.startWith("Zähler „bad“, Zählerstand ");
+    text.should.endWith(
+      "; Zähler „v“: in seinen Termen sind die Einheiten „m³“ und „kWh“ ohne Faktor gemischt (R11); einen Faktor setzen, der sie umrechnet" +
+        "; Zähler „w“ verwendet den Zähler „bad“, der fehlgeschlagen ist",
+    );
+  });
+
   it("a meter id too long in the meter definitions: a German configuration error", async function () {
     const { node, statuses, catching } = await load({ meters: JSON.stringify([{ id: "z".repeat(250) }]) });
     node.receive({ topic: "gas", payload: 5 });

@@ -5,6 +5,7 @@
 import { addDays } from "../../../shared/time/calendar";
 import type { MasterPeriodDef, MeterDef, VirtualTerm } from "./types";
 import { isRecord } from "../../../shared/shape";
+import { phrase, ValidationError } from "../../../shared/errors";
 
 type Loose = Record<string, unknown>;
 
@@ -29,8 +30,12 @@ function conversion(id: string, from: unknown, to: unknown, def: Loose): number 
   const z = def.z_factor ?? def.zFactor;
   if ((isM3(from) && isKwh(to)) || (isKwh(from) && isM3(to))) {
     if (typeof energy !== "number" || typeof z !== "number") {
-      throw new Error(
-        `meter "${id}": converting ${JSON.stringify(from)} to ${JSON.stringify(to)} needs "energy_content" and "z_factor" on the meter`,
+      throw new ValidationError(
+        phrase(
+          "meter-interpolate:errors.legacyConversion",
+          'meter "__meter__": converting __from__ to __to__ needs "energy_content" and "z_factor" on the meter',
+          { meter: id, from: String(JSON.stringify(from)), to: String(JSON.stringify(to)) },
+        ),
       );
     }
     return isM3(from) ? energy * z : 1 / (energy * z);
