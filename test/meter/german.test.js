@@ -29,7 +29,8 @@ describe("meter-interpolate in German", function () {
   async function load(props = {}) {
     const flow = [
       { id: "f1", type: "tab" },
-      { id: "m", z: "f1", type: "meter-interpolate", intervals: "day", wires: [[], []], ...props },
+      { id: "m", z: "f1", type: "meter-interpolate", intervals: "day", wires: [["out"], []], ...props },
+      { id: "out", z: "f1", type: "helper" },
       { id: "catcher", z: "f1", type: "catch", scope: ["m"], uncaught: false, wires: [["caught"]] },
       { id: "caught", z: "f1", type: "helper" },
     ];
@@ -39,7 +40,8 @@ describe("meter-interpolate in German", function () {
     const warnings = [];
     node.on("call:status", (c) => statuses.push(c.args[0].text));
     node.on("call:warn", (c) => warnings.push(String(c.args[0])));
-    return { node, statuses, warnings, catching: nextMessage(helper.getNode("caught")) };
+    const catching = nextMessage(helper.getNode("caught"));
+    return { node, statuses, warnings, catching, result: nextMessage(helper.getNode("out")) };
   }
 
   it("a live reading time without an offset: the instant parser's text in German", async function () {
@@ -138,6 +140,26 @@ describe("meter-interpolate in German", function () {
     node.receive({ topic: "water", payload: DAY });
     await waitFor(() => statuses.length > 0, 5000, "a status");
     statuses.at(-1).should.match(/^ok · 1 Zähler \(inkrementell\) · \d\d:\d\d$/);
+  });
+
+  it("a virtual meter's missing term: a German warning, English in the result object's stats", async function () {
+    const { node, warnings, result } = await load();
+    const terms = [
+      { meter: "a", factor: 1 },
+      { meter: "x", factor: 1 },
+    ];
+    node.receive({
+      payload: {
+        meters: [
+          { id: "a", readings: DAY },
+          { id: "v", type: "virtual", terms },
+        ],
+      },
+    });
+    const msg = await result;
+    warnings.should.eql(["Zähler „v“: der Term „x“ fehlt in der Eingabe"]);
+    // The result object is data: the same in every language.
+    msg.payload.meters.v.stats.warnings.should.eql(['meter "v": term "x" is not in the input']);
   });
 
   it("a live reading older than the one before is ignored with a German warning", async function () {

@@ -106,7 +106,8 @@ async function rangeFrom<M extends BatchMessage>(
 async function run<M extends BatchMessage>(msg: M, settings: MeterSettings, host: BatchHost<M>): Promise<string> {
   const { mode } = settings;
   const parsed = parseInput(msg, settings.cfg.meterTag, settings.meters);
-  for (const w of parsed.warnings ?? []) host.warn(w);
+  const say = host.say ?? english;
+  for (const w of parsed.warnings ?? []) host.warn(say(w));
   const c = await rangeFrom(msg, settings, host);
   const batchRun = new BatchRun(parsed.defs, c, parsed.range, { retainAll: false });
   parsed.defs = [];
@@ -129,7 +130,10 @@ async function run<M extends BatchMessage>(msg: M, settings: MeterSettings, host
     const r: MeterResult | undefined = part.value;
     await slice();
     if (!r) continue;
-    for (const w of r.stats.warnings) host.warn(w);
+    for (const w of r.stats.warnings) {
+      const said = batchRun.warningPhrase(w);
+      host.warn(typeof said === "string" ? said : say(said));
+    }
     if (mode.points) {
       for (const chunk of pointChunks(r, POINTS_PER_MESSAGE, c.consumptionTimestamp)) {
         host.send([null, pointBatch(chunk, r.id)]);
@@ -154,12 +158,12 @@ async function run<M extends BatchMessage>(msg: M, settings: MeterSettings, host
       meters[r.id] = out;
     }
   }
-  for (const w of batchRun.warnings) host.warn(w);
+  for (const w of batchRun.warnings) host.warn(say(w));
   if (mode.object) {
     const payload: MetersPayload = { timezone: c.timezone, generatedAt: new Date(host.now()).toISOString(), meters };
     (msg as BatchMessage).payload = payload;
     host.send([msg, null]);
   }
   if (batchRun.errors.length) throw new ValidationError(failures(batchRun.errors));
-  return metersSummary(batchRun.order.length - batchRun.errors.length, host.say);
+  return metersSummary(batchRun.order.length - batchRun.errors.length, say);
 }

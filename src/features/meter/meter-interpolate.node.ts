@@ -17,9 +17,9 @@ const meterInterpolate = defineNode<MeterSettings>({
   settings: parseMeterSettings,
   start(kit) {
     const { settings } = kit;
-    for (const w of settings.warnings) kit.warn(w);
     // Statuses and warnings in the runtime's language; errors are translated by the kernel.
     const say = (p: Phrase): string => kit.t(p.key, p.vars, english(p));
+    for (const w of settings.warnings) kit.warn(say(w));
     const live = new LiveStore(settings, kit.state, () => kit.now(), say);
 
     function sendLive(msg: FlowMessage, send: SendFn, result: LiveResult): void {

@@ -1,5 +1,5 @@
 import { checkList, checkText } from "../../shared/bounds";
-import { phrase, phraseOf, ValidationError } from "../../shared/errors";
+import { phrase, phraseOf, ValidationError, type Phrase } from "../../shared/errors";
 import { isRecord } from "../../shared/shape";
 import { engineConfig, MAX_METER_ID_LENGTH, parseMeterDefinitions } from "./domain";
 import { MAX_READINGS_PER_RUN } from "./domain/engine";
@@ -24,7 +24,7 @@ export interface MeterSettings {
   /** The meter definitions of the node (units, counter modes, masters, virtual meters). */
   meters: MeterDef[];
   /** What the meter definitions' parser noticed; said once the node starts. */
-  warnings: string[];
+  warnings: Phrase[];
   rangeStart?: TypedValue;
   rangeEnd?: TypedValue;
   /** Batches continue the per-meter state of the batch before (incremental.ts). */
@@ -71,7 +71,7 @@ export function parseMeterSettings(def: Record<string, unknown>): MeterSettings 
       maxBoundaries: def.maxBoundaries,
     });
     const mode = outputMode(def.output);
-    const warnings: string[] = [];
+    const warnings: Phrase[] = [];
     const meters = parseMeterDefinitions(def.meters, warnings);
     const incremental = def.incremental === true || def.incremental === "true";
     if (incremental && cfg.extrapolate !== "none")

@@ -96,7 +96,10 @@ export class BatchRun {
   readonly order: MeterDef[];
   readonly results = new Map<string, MeterResult>();
   readonly errors: MeterError[] = [];
-  readonly warnings: string[] = [];
+  /** The run's own warnings (a meter defined twice); a meter's are in its stats. */
+  readonly warnings: Phrase[] = [];
+  /** Each English warning of a meter's stats with its phrase, so the node says it in the runtime's language. */
+  private readonly said = new Map<string, Phrase>();
   private readonly defs = new Map<string, MeterDef>();
   private readonly physical = new Map<string, PhysicalState>();
   private readonly failed = new Set<string>();
@@ -121,7 +124,16 @@ export class BatchRun {
     this.rangeStart = range?.start ?? cfg.rangeStart;
     this.rangeEnd = range?.end ?? cfg.rangeEnd;
     for (const d of defs) {
-      if (this.defs.has(d.id)) this.warnings.push(`meter "${d.id}" is defined twice; the last definition is used`);
+      if (this.defs.has(d.id))
+        this.warnings.push(
+          phrase(
+            "meter-interpolate:warnings.twice",
+            'meter "__meter__" is defined twice; the last definition is used',
+            {
+              meter: d.id,
+            },
+          ),
+        );
       this.defs.set(d.id, d);
     }
     this.boundariesLeft = cfg.maxBoundaries;
@@ -210,6 +222,21 @@ export class BatchRun {
     return out;
   }
 
+  /**
+   * A meter's warning: in English in its stats (the result object is data, the same in every language),
+   * and remembered as a phrase for the node's warning.
+   */
+  private note(stats: MeterStats, p: Phrase): void {
+    const text = english(p);
+    stats.warnings.push(text);
+    this.said.set(text, p);
+  }
+
+  /** A warning of a meter's stats as a phrase; the text itself for one the run did not write. */
+  warningPhrase(text: string): Phrase | string {
+    return this.said.get(text) ?? text;
+  }
+
   private fail(id: string, message: string | Phrase): void {
     if (this.failed.has(id)) return;
     this.failed.add(id);
@@ -290,10 +317,18 @@ export class BatchRun {
       if (err) throw new MeterError(def.id, err);
       const shares = def.profile === "auto" ? autoProfile(series.t, series.C, this.clock) : def.profile;
       if (shares) opts.weight = new SeasonalWeight(shares, this.clock);
-      else stats.warnings.push(`meter "${def.id}": not enough data for an automatic profile; gaps are filled linearly`);
+      else
+        this.note(
+          stats,
+          phrase(
+            "meter-interpolate:warnings.autoProfile",
+            'meter "__meter__": not enough data for an automatic profile; gaps are filled linearly',
+            { meter: def.id },
+          ),
+        );
       if (Array.isArray(def.profile)) {
         const w = profileSumWarning(def.id, def.profile);
-        if (w) stats.warnings.push(w);
+        if (w) this.note(stats, w);
       }
     }
     const n = series.t.length;
@@ -489,7 +524,14 @@ export class BatchRun {
       srcOpts.push(states.map((st) => st?.opts ?? this.evalOptions(true)));
       for (const st of states) {
         if (!st) {
-          stats.warnings.push(`meter "${def.id}": period ${k + 1} has a source that is not in the input; it is a hole`);
+          this.note(
+            stats,
+            phrase(
+              "meter-interpolate:warnings.periodHole",
+              'meter "__meter__": period __n__ has a source that is not in the input; it is a hole',
+              { meter: def.id, n: k + 1 },
+            ),
+          );
           continue;
         }
         stats.raw += st.norm.raw;
@@ -519,13 +561,25 @@ export class BatchRun {
       const previous = heldSum(k - 1, start) + offsets[k - 1];
       const o = previous - heldSum(k, start);
       if (!Number.isFinite(o)) {
-        stats.warnings.push(`meter "${def.id}": no value at the start of period ${k + 1}, so its offset is 0`);
+        this.note(
+          stats,
+          phrase(
+            "meter-interpolate:warnings.noOffset",
+            'meter "__meter__": no value at the start of period __n__, so its offset is 0',
+            { meter: def.id, n: k + 1 },
+          ),
+        );
         offsets.push(0);
         continue;
       }
       if (Math.abs(o) > 0.2 * previous)
-        stats.warnings.push(
-          `meter "${def.id}": offset ${o} at period ${k + 1} is more than 20 % of the previous value ${previous}`,
+        this.note(
+          stats,
+          phrase(
+            "meter-interpolate:warnings.bigOffset",
+            'meter "__meter__": offset __offset__ at period __n__ is more than 20 % of the previous value __previous__',
+            { meter: def.id, offset: o, n: k + 1, previous },
+          ),
         );
       offsets.push(o);
     }
@@ -596,7 +650,14 @@ export class BatchRun {
         );
       if (this.failed.has(t.meter)) throw new MeterError(def.id, usesFailed(def.id, t.meter));
       const r = this.results.get(t.meter);
-      if (!r) stats.warnings.push(`meter "${def.id}": term "${t.meter}" is not in the input`);
+      if (!r)
+        this.note(
+          stats,
+          phrase("meter-interpolate:warnings.termMissing", 'meter "__meter__": term "__term__" is not in the input', {
+            meter: def.id,
+            term: t.meter,
+          }),
+        );
       return { ...t, result: r };
     });
     // A factor of ±1 between different units is a conversion someone forgot (R11).

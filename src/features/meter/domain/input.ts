@@ -14,7 +14,7 @@ export interface ParsedInput {
   defs: MeterDef[];
   range?: RangeOverride;
   /** Checks of the original-configuration mapping, for node.warn. */
-  warnings?: string[];
+  warnings?: Phrase[];
 }
 
 /**
@@ -37,7 +37,7 @@ export function checkMeterId(id: string, where: string | Phrase): string {
 }
 
 /** Validates one MeterDef loosely (the engine checks the details); throws with the meter named. */
-export function meterDef(x: unknown, where: string | Phrase, warnings: string[] = []): MeterDef {
+export function meterDef(x: unknown, where: string | Phrase, warnings: Phrase[] = []): MeterDef {
   if (!isObject(x) || typeof x.id !== "string" || x.id === "")
     throw new ValidationError(
       phrase("meter-interpolate:errors.noId", '__where__: every meter needs a string "id"', { where }),
@@ -78,7 +78,7 @@ export function meterDef(x: unknown, where: string | Phrase, warnings: string[] 
 }
 
 /** Parses the meters definition of the node's form (a JSON array of MeterDefs, or `{meters: [...]}`). */
-export function parseMeterDefinitions(json: unknown, warnings: string[] = []): MeterDef[] {
+export function parseMeterDefinitions(json: unknown, warnings: Phrase[] = []): MeterDef[] {
   if (json === undefined || json === null || json === "") return [];
   const value = typeof json === "string" ? (JSON.parse(json) as unknown) : json;
   const list = Array.isArray(value) ? value : isObject(value) && Array.isArray(value.meters) ? value.meters : undefined;
@@ -188,7 +188,7 @@ export function parseInput(
     return { defs: mergeDefinitions([{ id: msg.topic, type: "physical", readings: payload }], configured) };
   }
   if (isObject(payload) && Array.isArray(payload.meters)) {
-    const warnings: string[] = [];
+    const warnings: Phrase[] = [];
     const defs = payload.meters.map((m, i) => meterDef(m, `msg.payload.meters[${i}]`, warnings));
     for (const d of defs) {
       if (d.type === "physical" && !isReadingCollection(d.readings))

@@ -40,11 +40,15 @@ export class SeasonalWeight {
 }
 
 /** Returns a warning when a profile's raw sum is outside 95–105 (the original's check), else undefined. */
-export function profileSumWarning(meterId: string, profile: ArrayLike<number>): string | undefined {
+export function profileSumWarning(meterId: string, profile: ArrayLike<number>): Phrase | undefined {
   let sum = 0;
   for (let m = 0; m < profile.length; m++) sum += profile[m];
   return sum < 95 || sum > 105
-    ? `meter "${meterId}": profile shares sum to ${sum}, not about 100; they are normalised anyway`
+    ? phrase(
+        "meter-interpolate:warnings.profileSum",
+        'meter "__meter__": profile shares sum to __sum__, not about 100; they are normalised anyway',
+        { meter: meterId, sum },
+      )
     : undefined;
 }
 
