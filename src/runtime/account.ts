@@ -1,6 +1,6 @@
 import type { NodeKit } from "./kernel";
 import type { TypedProp } from "../shared/props";
-import { ValidationError } from "../shared/errors";
+import { phrase, ValidationError } from "../shared/errors";
 import type { NodeMessage } from "./types";
 
 /**
@@ -64,9 +64,12 @@ export async function typedTarget<S, C extends object>(
 ): Promise<string | undefined> {
   const value = prop.type === "str" ? prop.value : await kit.evaluate(prop.value, prop.type, msg);
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== "string" && typeof value !== "number")
-    throw new ValidationError(`${prop.type}.${prop.value} must be text (an id or a name), not ${typeof value}.`, {
-      statusText: `${prop.type}.${prop.value} is not text`,
-    });
+  if (typeof value !== "string" && typeof value !== "number") {
+    const vars = { source: `${prop.type}.${prop.value}`, type: typeof value };
+    throw new ValidationError(
+      phrase("shared.errors.targetNotText", "__source__ must be text (an id or a name), not __type__.", vars),
+      { statusText: phrase("shared.status.targetNotText", "__source__ is not text", vars) },
+    );
+  }
   return String(value).trim() || undefined;
 }

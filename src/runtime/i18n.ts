@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { interpolate, type ErrorTexts } from "../shared/errors";
+import { interpolate, type ErrorTexts, type Vars } from "../shared/errors";
 
 /**
  * Runtime texts in the runtime's language (`settings.lang`, else the process locale): a key of the node
@@ -13,7 +13,7 @@ export const MODULE = "@meterflow/node-red";
 /** Texts every service shares (`shared.*`: unreachable, timeout) live once, in this set's catalog. */
 export const SHARED_HOME = "meter-interpolate";
 
-export type Vars = Record<string, string | number>;
+export type { Vars };
 export type Translate = (key: string, vars?: object) => unknown;
 
 const english = new Map<string, Record<string, unknown> | null>();
@@ -55,6 +55,7 @@ export function translate(RED: Translate | undefined, set: string, key: string, 
   const dotted = colon > 0 ? key.slice(colon + 1) : key;
   // A catalog nests its keys under the set name, as the editor reads them (`tibber-prices.status.noToken`).
   const full = `${MODULE}/${owner}:${owner}.${dotted}`;
+  vars = sayNested(RED, set, vars);
   try {
     const text = RED?.(full, vars);
     if (typeof text === "string" && text && text !== full && !full.endsWith(`:${text}`)) return text;
@@ -63,6 +64,18 @@ export function translate(RED: Translate | undefined, set: string, key: string, 
   }
   const fallback = lookup(englishCatalog(owner), dotted);
   return fallback === undefined ? undefined : interpolate(fallback, vars);
+}
+
+/** Phrase vars (a reason inside a wrapper's text) said first, in the same language; the rest as they are. */
+function sayNested(RED: Translate | undefined, set: string, vars?: Vars): Record<string, string | number> | undefined {
+  if (!vars) return undefined;
+  let out: Record<string, string | number> | undefined;
+  for (const [name, value] of Object.entries(vars)) {
+    if (typeof value !== "object") continue;
+    out ??= { ...(vars as Record<string, string | number>) };
+    out[name] = translate(RED, set, value.key, value.vars) ?? interpolate(value.english, value.vars);
+  }
+  return out ?? (vars as Record<string, string | number>);
 }
 
 /** Translates an error that carries catalog keys, in place (the kernel owns the errors it reports). */

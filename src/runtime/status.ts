@@ -21,6 +21,10 @@ export interface StatusShape {
 export class StatusLine {
   constructor(private readonly show: (status: StatusShape) => void) {}
 
+  /**
+   * "ok" stays as it is in every language: Node-RED's own nodes show plain words in their status lines,
+   * and German uses "ok" as English does; the value beside it is the node's, already in the runtime's language.
+   */
   ok(value: string, at: Date | number = Date.now()): void {
     const when = clock(typeof at === "number" ? new Date(at) : at);
     this.show({ fill: "green", shape: "dot", text: value ? `ok · ${value} · ${when}` : `ok · ${when}` });

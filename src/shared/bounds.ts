@@ -1,4 +1,4 @@
-import { ValidationError } from "./errors";
+import { phrase, ValidationError } from "./errors";
 
 /**
  * What one message may make a node do. A fuzz run sent 4 MB device names and topics and arrays of
@@ -13,10 +13,14 @@ export const MAX_NAME_CHARS = 1000;
 export function checkText<T>(value: T, property: string, max = MAX_NAME_CHARS): T {
   if (typeof value !== "string" || value.length <= max) return value;
   const vars = { property, length: value.length, max };
-  throw new ValidationError(`msg.${property} has ${value.length} characters; this node takes at most ${max}.`, {
-    statusText: `msg.${property} too long`,
-    i18n: { key: "shared.errors.tooLong", statusKey: "shared.status.tooLong", vars },
-  });
+  throw new ValidationError(
+    phrase(
+      "shared.errors.tooLong",
+      "msg.__property__ has __length__ characters; this node takes at most __max__.",
+      vars,
+    ),
+    { statusText: phrase("shared.status.tooLong", "msg.__property__ too long", vars) },
+  );
 }
 
 /** Refuses a list (array or typed array) with more than `max` entries. */
@@ -48,10 +52,11 @@ export function checkCount(count: number, property: string, max: number): void {
 function tooMany(property: string, length: number, max: number): ValidationError {
   const vars = { property, length, max };
   return new ValidationError(
-    `msg.${property} has ${length} entries; this node takes at most ${max} in one message: split it into several messages.`,
-    {
-      statusText: `msg.${property}: too many entries`,
-      i18n: { key: "shared.errors.tooMany", statusKey: "shared.status.tooMany", vars },
-    },
+    phrase(
+      "shared.errors.tooMany",
+      "msg.__property__ has __length__ entries; this node takes at most __max__ in one message: split it into several messages.",
+      vars,
+    ),
+    { statusText: phrase("shared.status.tooMany", "msg.__property__: too many entries", vars) },
   );
 }

@@ -5,7 +5,8 @@
 
 export type ErrorCode = "AUTH" | "RATE_LIMIT" | "API" | "VALIDATION" | "TIMEOUT" | "NETWORK" | "QUOTA";
 
-export type Vars = Record<string, string | number>;
+/** A var may itself be a phrase (a reason inside a wrapper's text): it is said in the same language. */
+export type Vars = Record<string, string | number | Phrase>;
 
 /**
  * A text the user reads, with its catalog key (`<set>:<path>` or `shared.<path>`) and its English as the
@@ -22,11 +23,15 @@ export function phrase(key: string, english: string, vars?: Vars): Phrase {
   return vars ? { key, english, vars } : { key, english };
 }
 
-/** Node-RED's `__name__` placeholders filled in. */
+/** Node-RED's `__name__` placeholders filled in; a phrase var in English. */
 export function interpolate(text: string, vars?: Vars): string {
   return vars
-    ? text.replace(/__([A-Za-z0-9_]+?)__/g, (all, name: string) => (name in vars ? String(vars[name]) : all))
+    ? text.replace(/__([A-Za-z0-9_]+?)__/g, (all, name: string) => (name in vars ? said(vars[name]) : all))
     : text;
+}
+
+function said(value: string | number | Phrase): string {
+  return typeof value === "object" ? english(value) : String(value);
 }
 
 /** A phrase in English, where no runtime translates it (feature objects without a node, unit tests). */
@@ -54,7 +59,7 @@ export interface ErrorOptions {
 export interface ErrorTexts {
   key: string;
   statusKey?: string;
-  vars?: Record<string, string | number>;
+  vars?: Vars;
 }
 
 export class MeterflowError extends Error {

@@ -1,6 +1,7 @@
 // §2.2 input shapes and reading forms, §2.5 bad input, R11 unit checks.
 "use strict";
 const { meter, run, close } = require("./engine-helpers");
+const { english } = require("../../dist/shared/errors");
 
 const cfg = (extra = {}) => meter.engineConfig({ intervals: ["day"], anomalyMethod: "none", ...extra });
 
@@ -460,7 +461,8 @@ describe("meter engine: the original meters.yaml mapping (spec §2.2)", function
       warnings,
     );
     warnings.length.should.equal(1);
-    warnings[0].should.match(/meter "m": period 1 ends 2024-03-01 but the next starts 2024-03-05/);
+    // A phrase: said in the runtime's language by the node, in English here.
+    english(warnings[0]).should.match(/meter "m": period 1 ends 2024-03-01 but the next starts 2024-03-05/);
   });
 
   it("converts m³ to kWh with energy_content · z_factor, and needs both", function () {

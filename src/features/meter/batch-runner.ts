@@ -1,8 +1,8 @@
-import { ValidationError } from "../../shared/errors";
+import { english, phrase, ValidationError, type Phrase } from "../../shared/errors";
 import { batch as pointBatch, type Batch } from "../../shared/reading";
 import { AbortedError } from "../../shared/sleep";
 import { BatchRun, intervalOutSteps, sharedIsoCache, parseInput, pointChunks, requireTime, UNITS } from "./domain";
-import type { EngineConfig, MeterOut, MeterResult } from "./domain";
+import type { EngineConfig, MeterError, MeterOut, MeterResult } from "./domain";
 import type { MeterSettings, TypedValue } from "./meter-settings";
 import { runIncremental } from "./incremental";
 import type { StateStore } from "./live-store";
@@ -39,13 +39,30 @@ export interface BatchHost<M extends BatchMessage> {
   evaluate(typed: TypedValue, msg: M): Promise<unknown>;
   /** Output 1 and output 2 of the node. */
   send(ports: [M | null, Batch | null]): void;
+  /** Says a phrase (a status, a warning) in the runtime's language; English without it. */
+  say?: (p: Phrase) => string;
 }
 
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /** The status summary of a run, e.g. `2 meters`. */
-export function metersSummary(count: number): string {
-  return `${count} meter${count === 1 ? "" : "s"}`;
+export function metersSummary(count: number, say: (p: Phrase) => string = english): string {
+  return say(
+    count === 1
+      ? phrase("meter-interpolate:status.meter", "__count__ meter", { count })
+      : phrase("meter-interpolate:status.meters", "__count__ meters", { count }),
+  );
+}
+
+/**
+ * The failed meters' texts one after the other ("a; b; c"), each with its own key: pairs of halves, so
+ * thousands of failed meters nest log2(n) deep, not n.
+ */
+function failures(errors: readonly MeterError[], from = 0, to = errors.length): Phrase | string {
+  if (to - from === 1) return errors[from].said ?? errors[from].message;
+  const mid = (from + to) >>> 1;
+  const vars = { first: failures(errors, from, mid), rest: failures(errors, mid, to) };
+  return phrase("meter-interpolate:errors.andThen", "__first__; __rest__", vars);
 }
 
 /**
@@ -89,7 +106,8 @@ async function rangeFrom<M extends BatchMessage>(
 async function run<M extends BatchMessage>(msg: M, settings: MeterSettings, host: BatchHost<M>): Promise<string> {
   const { mode } = settings;
   const parsed = parseInput(msg, settings.cfg.meterTag, settings.meters);
-  for (const w of parsed.warnings ?? []) host.warn(w);
+  const say = host.say ?? english;
+  for (const w of parsed.warnings ?? []) host.warn(say(w));
   const c = await rangeFrom(msg, settings, host);
   const batchRun = new BatchRun(parsed.defs, c, parsed.range, { retainAll: false });
   parsed.defs = [];
@@ -112,7 +130,10 @@ async function run<M extends BatchMessage>(msg: M, settings: MeterSettings, host
     const r: MeterResult | undefined = part.value;
     await slice();
     if (!r) continue;
-    for (const w of r.stats.warnings) host.warn(w);
+    for (const w of r.stats.warnings) {
+      const said = batchRun.warningPhrase(w);
+      host.warn(typeof said === "string" ? said : say(said));
+    }
     if (mode.points) {
       for (const chunk of pointChunks(r, POINTS_PER_MESSAGE, c.consumptionTimestamp)) {
         host.send([null, pointBatch(chunk, r.id)]);
@@ -137,12 +158,12 @@ async function run<M extends BatchMessage>(msg: M, settings: MeterSettings, host
       meters[r.id] = out;
     }
   }
-  for (const w of batchRun.warnings) host.warn(w);
+  for (const w of batchRun.warnings) host.warn(say(w));
   if (mode.object) {
     const payload: MetersPayload = { timezone: c.timezone, generatedAt: new Date(host.now()).toISOString(), meters };
     (msg as BatchMessage).payload = payload;
     host.send([msg, null]);
   }
-  if (batchRun.errors.length) throw new ValidationError(batchRun.errors.map((e) => e.message).join("; "));
-  return metersSummary(batchRun.order.length - batchRun.errors.length);
+  if (batchRun.errors.length) throw new ValidationError(failures(batchRun.errors));
+  return metersSummary(batchRun.order.length - batchRun.errors.length, say);
 }

@@ -1,3 +1,4 @@
+import { english, phrase } from "../../shared/errors";
 import { batch as pointBatch } from "../../shared/reading";
 import {
   sharedIsoCache,
@@ -133,10 +134,16 @@ export async function runIncremental<M extends BatchMessage>(
   const format = { consumptionTimestamp: cfg.consumptionTimestamp, iso };
   const meters: Record<string, MeterOut> = {};
   const clock = zoneClock(cfg.timezone);
+  const say = host.say ?? english;
   let done = 0;
   for (const def of parsed.defs) {
     if (def.type !== "physical") {
-      host.warn(`meter "${def.id}": incremental runs compute physical meters only; run ${def.type} meters in full`);
+      const warning = phrase(
+        "meter-interpolate:warnings.incrementalPhysical",
+        'meter "__meter__": incremental runs compute physical meters only; run __type__ meters in full',
+        { meter: def.id, type: def.type },
+      );
+      host.warn(say(warning));
       continue;
     }
     const result = runMeter(def, cfg, clock, store);
@@ -152,7 +159,8 @@ export async function runIncremental<M extends BatchMessage>(
     (msg as BatchMessage).payload = payload;
     host.send([msg, null]);
   }
-  return `${metersSummary(done)} (incremental)`;
+  const summary = metersSummary(done, say);
+  return say(phrase("meter-interpolate:status.incremental", "__summary__ (incremental)", { summary }));
 }
 
 function runMeter(

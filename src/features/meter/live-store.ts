@@ -1,4 +1,4 @@
-import { ValidationError } from "../../shared/errors";
+import { english, phrase, ValidationError, type Phrase } from "../../shared/errors";
 import { batch as pointBatch, type Batch } from "../../shared/reading";
 import { checkMeterId, sharedIsoCache, LiveMeter, meterOut, pointChunks, requireTime, zoneClock } from "./domain";
 import type { EngineConfig, LiveMeterState, MeterResult, MeterStats, PhysicalDef } from "./domain";
@@ -65,6 +65,8 @@ export class LiveStore {
     private readonly settings: MeterSettings,
     private readonly store: StateStore,
     private readonly now: () => number,
+    /** Says a warning in the runtime's language; English without one. */
+    private readonly say: (p: Phrase) => string = english,
   ) {
     this.cfg = settings.cfg;
   }
@@ -74,29 +76,49 @@ export class LiveStore {
     const id = reading.topic;
     const v = reading.payload;
     if (typeof id !== "string" || id === "")
-      throw new ValidationError(`live reading ${v}: msg.topic must name the meter`);
-    try {
-      checkMeterId(id, "msg.topic");
-    } catch (e) {
-      throw new ValidationError((e as Error).message);
-    }
+      throw new ValidationError(
+        phrase("meter-interpolate:errors.liveTopic", "live reading __value__: msg.topic must name the meter", {
+          value: v,
+        }),
+      );
+    checkMeterId(id, "msg.topic");
     const t =
       reading.timestamp === undefined
         ? this.now()
-        : requireTime(reading.timestamp, `meter "${id}", reading ${v}: msg.timestamp`);
+        : requireTime(
+            reading.timestamp,
+            phrase(
+              "meter-interpolate:errors.where.liveTimestamp",
+              'meter "__meter__", reading __value__: msg.timestamp',
+              {
+                meter: id,
+                value: v,
+              },
+            ),
+          );
     const own = this.physical(id);
     if (!Number.isFinite(v) || (v < 0 && (own?.counterMode ?? this.cfg.counterMode) !== "net")) {
-      const warning = `meter "${id}": reading ${v} at ${new Date(t).toISOString()} is not a valid counter value; dropped`;
-      return { kind: "skipped", warning };
+      const warning = phrase(
+        "meter-interpolate:warnings.liveInvalid",
+        'meter "__meter__": reading __value__ at __at__ is not a valid counter value; dropped',
+        { meter: id, value: v, at: new Date(t).toISOString() },
+      );
+      return { kind: "skipped", warning: this.say(warning) };
     }
     const key = stateKey(id);
     const outcome = this.meterFor(own).push(storedState(this.store.get(key)), t, v);
     this.store.set(key, outcome.state);
     if (outcome.kind === "ignored") {
-      return {
-        kind: "skipped",
-        warning: `meter "${id}": reading at ${new Date(t).toISOString()} ignored (${outcome.reason})`,
-      };
+      const warning = phrase(
+        "meter-interpolate:warnings.liveIgnored",
+        'meter "__meter__": reading at __at__ ignored (__reason__)',
+        {
+          meter: id,
+          at: new Date(t).toISOString(),
+          reason: outcome.reason,
+        },
+      );
+      return { kind: "skipped", warning: this.say(warning) };
     }
     const { mode } = this.settings;
     const unit = this.settings.meters.find((d) => d.id === id)?.unit;

@@ -1,6 +1,7 @@
 import { runBatch } from "./batch-runner";
 import { LiveStore, type LiveResult } from "./live-store";
 import { checkMeterMessage, parseMeterSettings, type MeterSettings, type TypedValue } from "./meter-settings";
+import { english, type Phrase } from "../../shared/errors";
 import type { Batch } from "../../shared/reading";
 import { defineNode } from "../../runtime/kernel";
 import type { FlowMessage, NodeAPI, SendFn } from "../../runtime/types";
@@ -16,8 +17,10 @@ const meterInterpolate = defineNode<MeterSettings>({
   settings: parseMeterSettings,
   start(kit) {
     const { settings } = kit;
-    for (const w of settings.warnings) kit.warn(w);
-    const live = new LiveStore(settings, kit.state, () => kit.now());
+    // Statuses and warnings in the runtime's language; errors are translated by the kernel.
+    const say = (p: Phrase): string => kit.t(p.key, p.vars, english(p));
+    for (const w of settings.warnings) kit.warn(say(w));
+    const live = new LiveStore(settings, kit.state, () => kit.now(), say);
 
     function sendLive(msg: FlowMessage, send: SendFn, result: LiveResult): void {
       if (result.kind === "skipped") return kit.warn(result.warning);
@@ -50,6 +53,7 @@ const meterInterpolate = defineNode<MeterSettings>({
           warn: (text: string) => kit.warn(text),
           evaluate: (typed: TypedValue, m: FlowMessage) => kit.evaluate(typed.value, typed.type, m),
           send: (ports: [FlowMessage | null, Batch | null]) => send(ports),
+          say,
         };
         // One message after the other, live readings too: a large batch yields to the event loop between
         // its slices, and a small message behind it must not overtake it (incremental batches also continue

@@ -1,5 +1,5 @@
 import { checkList, checkText } from "../../shared/bounds";
-import { ValidationError } from "../../shared/errors";
+import { phrase, phraseOf, ValidationError, type Phrase } from "../../shared/errors";
 import { isRecord } from "../../shared/shape";
 import { engineConfig, MAX_METER_ID_LENGTH, parseMeterDefinitions } from "./domain";
 import { MAX_READINGS_PER_RUN } from "./domain/engine";
@@ -24,7 +24,7 @@ export interface MeterSettings {
   /** The meter definitions of the node (units, counter modes, masters, virtual meters). */
   meters: MeterDef[];
   /** What the meter definitions' parser noticed; said once the node starts. */
-  warnings: string[];
+  warnings: Phrase[];
   rangeStart?: TypedValue;
   rangeEnd?: TypedValue;
   /** Batches continue the per-meter state of the batch before (incremental.ts). */
@@ -37,7 +37,11 @@ export function outputMode(x: unknown): OutputMode {
   const parts = s.split(",").map((p) => p.trim());
   const mode = { object: parts.includes("object"), points: parts.includes("points") };
   if (!mode.object && !mode.points)
-    throw new Error(`output must be "object", "points" or "both", not ${JSON.stringify(x)}`);
+    throw new ValidationError(
+      phrase("meter-interpolate:errors.output", 'output must be "object", "points" or "both", not __value__', {
+        value: String(JSON.stringify(x)),
+      }),
+    );
   return mode;
 }
 
@@ -67,10 +71,13 @@ export function parseMeterSettings(def: Record<string, unknown>): MeterSettings 
       maxBoundaries: def.maxBoundaries,
     });
     const mode = outputMode(def.output);
-    const warnings: string[] = [];
+    const warnings: Phrase[] = [];
     const meters = parseMeterDefinitions(def.meters, warnings);
     const incremental = def.incremental === true || def.incremental === "true";
-    if (incremental && cfg.extrapolate !== "none") throw new Error(`incremental runs need extrapolate "none"`);
+    if (incremental && cfg.extrapolate !== "none")
+      throw new ValidationError(
+        phrase("meter-interpolate:errors.incrementalExtrapolate", 'incremental runs need extrapolate "none"'),
+      );
     const settings: MeterSettings = { cfg, mode, meters, warnings, incremental };
     const rangeStart = typedValue(def.rangeStart, def.rangeStartType);
     const rangeEnd = typedValue(def.rangeEnd, def.rangeEndType);
@@ -78,9 +85,12 @@ export function parseMeterSettings(def: Record<string, unknown>): MeterSettings 
     if (rangeEnd) settings.rangeEnd = rangeEnd;
     return settings;
   } catch (e) {
-    throw new ValidationError(`meter-interpolate configuration: ${(e as Error).message}`, {
-      statusText: "configuration error",
-    });
+    // The reason keeps its own key (a JSON syntax error of the meters field has none: it stays as V8 says it).
+    const reason = phraseOf(e) ?? (e as Error).message;
+    throw new ValidationError(
+      phrase("meter-interpolate:errors.configuration", "meter-interpolate configuration: __reason__", { reason }),
+      { statusText: phrase("meter-interpolate:status.configuration", "configuration error") },
+    );
   }
 }
 

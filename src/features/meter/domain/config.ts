@@ -1,4 +1,5 @@
 /** §2.3 node configuration: defaults, and validation of what users type into the form. */
+import { phrase, ValidationError } from "../../../shared/errors";
 import { parseDuration, requireTime, DAY_MS } from "./time";
 import type { EngineConfig, Unit } from "./types";
 import { UNITS } from "./types";
@@ -47,7 +48,10 @@ function isBlank(x: unknown): boolean {
 function oneOf<T extends string>(x: unknown, allowed: readonly T[], fallback: T, what: string): T {
   if (isBlank(x)) return fallback;
   if (typeof x === "string" && (allowed as readonly string[]).includes(x)) return x as T;
-  throw new Error(`${what} must be one of ${allowed.map((a) => `"${a}"`).join(", ")}, not ${JSON.stringify(x)}`);
+  const vars = { what, allowed: allowed.map((a) => `"${a}"`).join(", "), value: String(JSON.stringify(x)) };
+  throw new ValidationError(
+    phrase("meter-interpolate:errors.oneOf", "__what__ must be one of __allowed__, not __value__", vars),
+  );
 }
 
 function parseIntervals(x: unknown): Unit[] {
@@ -60,10 +64,17 @@ function parseIntervals(x: unknown): Unit[] {
           .filter(Boolean)
       : x;
   if (!Array.isArray(list) || list.length === 0)
-    throw new Error(`intervals must list at least one of "hour", "day", "month"`);
+    throw new ValidationError(
+      phrase("meter-interpolate:errors.noIntervals", 'intervals must list at least one of "hour", "day", "month"'),
+    );
   const out: Unit[] = [];
   for (const u of list) {
-    if (!UNITS.includes(u as Unit)) throw new Error(`intervals: ${JSON.stringify(u)} is not "hour", "day" or "month"`);
+    if (!UNITS.includes(u as Unit))
+      throw new ValidationError(
+        phrase("meter-interpolate:errors.interval", 'intervals: __value__ is not "hour", "day" or "month"', {
+          value: String(JSON.stringify(u)),
+        }),
+      );
     if (!out.includes(u as Unit)) out.push(u as Unit);
   }
   return UNITS.filter((u) => out.includes(u));
@@ -73,7 +84,12 @@ function parseCount(x: unknown, fallback: number, what: string): number {
   if (isBlank(x)) return fallback;
   const n = typeof x === "string" ? Number(x) : x;
   if (typeof n !== "number" || !Number.isSafeInteger(n) || n < 1)
-    throw new Error(`${what} must be a whole number above 0, not ${JSON.stringify(x)}`);
+    throw new ValidationError(
+      phrase("meter-interpolate:errors.count", "__what__ must be a whole number above 0, not __value__", {
+        what,
+        value: String(JSON.stringify(x)),
+      }),
+    );
   return n;
 }
 
@@ -81,11 +97,15 @@ function parseRatio(x: unknown): number {
   if (isBlank(x)) return DEFAULT_CONFIG.resetRatio;
   const n = typeof x === "string" ? Number(x) : x;
   if (typeof n !== "number" || !Number.isFinite(n) || n < 0 || n > 1)
-    throw new Error(`resetRatio must be a number from 0 to 1, not ${JSON.stringify(x)}`);
+    throw new ValidationError(
+      phrase("meter-interpolate:errors.resetRatio", "resetRatio must be a number from 0 to 1, not __value__", {
+        value: String(JSON.stringify(x)),
+      }),
+    );
   return n;
 }
 
-/** Validates and completes a configuration; throws an Error whose message names the property. */
+/** Validates and completes a configuration; throws a ValidationError whose message names the property. */
 export function engineConfig(raw: RawConfig): EngineConfig {
   const timezone = isBlank(raw.timezone) ? DEFAULT_CONFIG.timezone : String(raw.timezone);
   zoneClock(timezone);
@@ -119,6 +139,6 @@ export function engineConfig(raw: RawConfig): EngineConfig {
   if (!isBlank(raw.rangeStart)) cfg.rangeStart = requireTime(raw.rangeStart, "rangeStart");
   if (!isBlank(raw.rangeEnd)) cfg.rangeEnd = requireTime(raw.rangeEnd, "rangeEnd");
   if (cfg.rangeStart !== undefined && cfg.rangeEnd !== undefined && cfg.rangeEnd < cfg.rangeStart)
-    throw new Error("rangeEnd is before rangeStart");
+    throw new ValidationError(phrase("meter-interpolate:errors.rangeOrder", "rangeEnd is before rangeStart"));
   return cfg;
 }

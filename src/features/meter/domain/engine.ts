@@ -2,6 +2,7 @@
  * The batch engine: physical meters (R1–R7), masters (R8), virtual meters (R9) and anomalies (R10), one
  * meter per `step()` (or its parts, `stepSlices()`) so a caller can yield to the event loop in between.
  */
+import { english, phrase, phraseOf, ValidationError, type Phrase } from "../../../shared/errors";
 import { voteAnomalies, seasonalMadAnomalies, ratioAnomalies } from "./anomaly";
 import { consumptionOf } from "./consumption";
 import { evaluateOnGrid, valueHeldAt } from "./evaluate";
@@ -29,12 +30,14 @@ import type {
 import { zoneClock } from "./zone";
 import type { ZoneClock } from "./zone";
 
-/** An error that belongs to one meter; the others are still computed. */
+/** An error that belongs to one meter; the others are still computed. `said` keeps its catalog key. */
 export class MeterError extends Error {
   readonly meterId: string;
-  constructor(meterId: string, message: string) {
-    super(message);
+  readonly said?: Phrase;
+  constructor(meterId: string, message: string | Phrase) {
+    super(typeof message === "string" ? message : english(message));
     this.meterId = meterId;
+    if (typeof message !== "string") this.said = message;
   }
 }
 
@@ -93,7 +96,10 @@ export class BatchRun {
   readonly order: MeterDef[];
   readonly results = new Map<string, MeterResult>();
   readonly errors: MeterError[] = [];
-  readonly warnings: string[] = [];
+  /** The run's own warnings (a meter defined twice); a meter's are in its stats. */
+  readonly warnings: Phrase[] = [];
+  /** Each English warning of a meter's stats with its phrase, so the node says it in the runtime's language. */
+  private readonly said = new Map<string, Phrase>();
   private readonly defs = new Map<string, MeterDef>();
   private readonly physical = new Map<string, PhysicalState>();
   private readonly failed = new Set<string>();
@@ -118,7 +124,16 @@ export class BatchRun {
     this.rangeStart = range?.start ?? cfg.rangeStart;
     this.rangeEnd = range?.end ?? cfg.rangeEnd;
     for (const d of defs) {
-      if (this.defs.has(d.id)) this.warnings.push(`meter "${d.id}" is defined twice; the last definition is used`);
+      if (this.defs.has(d.id))
+        this.warnings.push(
+          phrase(
+            "meter-interpolate:warnings.twice",
+            'meter "__meter__" is defined twice; the last definition is used',
+            {
+              meter: d.id,
+            },
+          ),
+        );
       this.defs.set(d.id, d);
     }
     this.boundariesLeft = cfg.maxBoundaries;
@@ -140,24 +155,38 @@ export class BatchRun {
     let readings = 0;
     for (const d of this.defs.values()) readings += readingsOf(d);
     if (readings > MAX_READINGS_PER_RUN)
-      throw new Error(
-        `the message carries ${readings} readings, more than the ${MAX_READINGS_PER_RUN} one run takes; split it into several messages (by meter, or by time range: a reading before and after each range keeps its edges exact)`,
+      throw new ValidationError(
+        phrase(
+          "meter-interpolate:errors.tooManyReadings",
+          "the message carries __count__ readings, more than the __max__ one run takes; split it into several messages (by meter, or by time range: a reading before and after each range keeps its edges exact)",
+          { count: readings, max: MAX_READINGS_PER_RUN },
+        ),
       );
     if (this.rangeStart === undefined || this.rangeEnd === undefined) return;
     const per = boundariesUpperBound(this.cfg.intervals, this.rangeStart, this.rangeEnd);
     if (per * this.defs.size > this.boundariesLeft)
-      throw new Error(this.tooManyBoundaries(this.rangeStart, this.rangeEnd, per * this.defs.size));
+      throw new ValidationError(this.tooManyBoundaries(this.rangeStart, this.rangeEnd, per * this.defs.size));
   }
 
-  private tooManyBoundaries(lo: number, hi: number, needed: number): string {
-    return `the range ${isoOrNumber(lo)} to ${isoOrNumber(hi)} needs up to ${needed} ${this.cfg.intervals.join("/")} boundaries, more than the ${this.cfg.maxBoundaries} one run may compute ("Max. boundaries"); split the readings into shorter ranges or fewer meters per message, leave out the hour interval, or raise the limit`;
+  private tooManyBoundaries(lo: number, hi: number, needed: number): Phrase {
+    return phrase(
+      "meter-interpolate:errors.tooManyBoundaries",
+      'the range __from__ to __to__ needs up to __needed__ __intervals__ boundaries, more than the __max__ one run may compute ("Max. boundaries"); split the readings into shorter ranges or fewer meters per message, leave out the hour interval, or raise the limit',
+      {
+        from: isoOrNumber(lo),
+        to: isoOrNumber(hi),
+        needed,
+        intervals: this.cfg.intervals.join("/"),
+        max: this.cfg.maxBoundaries,
+      },
+    );
   }
 
   /** Takes a meter's grids from the run's boundary budget, or fails the meter before building them. */
   private reserveBoundaries(owner: string, lo: number, hi: number): void {
     const needed = boundariesUpperBound(this.cfg.intervals, lo, hi);
     if (needed > this.boundariesLeft)
-      throw new MeterError(owner, `meter "${owner}": ${this.tooManyBoundaries(lo, hi, needed)}`);
+      throw new MeterError(owner, meterSays(owner, this.tooManyBoundaries(lo, hi, needed)));
     this.boundariesLeft -= needed;
   }
 
@@ -168,7 +197,14 @@ export class BatchRun {
       const d = this.defs.get(id);
       if (!d || state.get(id) === 2) return;
       if (state.get(id) === 1) {
-        this.fail(id, `meter "${id}" depends on itself (${[...path, id].join(" → ")})`);
+        const cycle = [...path, id].join(" → ");
+        this.fail(
+          id,
+          phrase("meter-interpolate:errors.dependsOnItself", 'meter "__meter__" depends on itself (__cycle__)', {
+            meter: id,
+            cycle,
+          }),
+        );
         return;
       }
       state.set(id, 1);
@@ -186,7 +222,22 @@ export class BatchRun {
     return out;
   }
 
-  private fail(id: string, message: string): void {
+  /**
+   * A meter's warning: in English in its stats (the result object is data, the same in every language),
+   * and remembered as a phrase for the node's warning.
+   */
+  private note(stats: MeterStats, p: Phrase): void {
+    const text = english(p);
+    stats.warnings.push(text);
+    this.said.set(text, p);
+  }
+
+  /** A warning of a meter's stats as a phrase; the text itself for one the run did not write. */
+  warningPhrase(text: string): Phrase | string {
+    return this.said.get(text) ?? text;
+  }
+
+  private fail(id: string, message: string | Phrase): void {
     if (this.failed.has(id)) return;
     this.failed.add(id);
     this.errors.push(new MeterError(id, message));
@@ -218,10 +269,7 @@ export class BatchRun {
       if (this.retainAll || this.termsOfVirtuals.has(def.id)) this.results.set(def.id, r);
       return r;
     } catch (e) {
-      this.fail(
-        def.id,
-        e instanceof ReadingError || e instanceof MeterError ? e.message : `meter "${def.id}": ${(e as Error).message}`,
-      );
+      this.fail(def.id, meterFailure(def.id, e));
       return undefined;
     }
   }
@@ -269,10 +317,18 @@ export class BatchRun {
       if (err) throw new MeterError(def.id, err);
       const shares = def.profile === "auto" ? autoProfile(series.t, series.C, this.clock) : def.profile;
       if (shares) opts.weight = new SeasonalWeight(shares, this.clock);
-      else stats.warnings.push(`meter "${def.id}": not enough data for an automatic profile; gaps are filled linearly`);
+      else
+        this.note(
+          stats,
+          phrase(
+            "meter-interpolate:warnings.autoProfile",
+            'meter "__meter__": not enough data for an automatic profile; gaps are filled linearly',
+            { meter: def.id },
+          ),
+        );
       if (Array.isArray(def.profile)) {
         const w = profileSumWarning(def.id, def.profile);
-        if (w) stats.warnings.push(w);
+        if (w) this.note(stats, w);
       }
     }
     const n = series.t.length;
@@ -354,26 +410,45 @@ export class BatchRun {
 
   /** The state of a source meter, or undefined when it is not in the input (a hole, not a zero). */
   private sourceState(owner: string, id: string): PhysicalState | undefined {
-    if (this.failed.has(id)) throw new MeterError(owner, `meter "${owner}" uses meter "${id}", which failed`);
+    if (this.failed.has(id)) throw new MeterError(owner, usesFailed(owner, id));
     const d = this.defs.get(id);
     if (d && d.type !== "physical")
-      throw new MeterError(owner, `meter "${owner}": source "${id}" must be a physical meter`);
+      throw new MeterError(
+        owner,
+        phrase(
+          "meter-interpolate:errors.sourceNotPhysical",
+          'meter "__meter__": source "__source__" must be a physical meter',
+          {
+            meter: owner,
+            source: id,
+          },
+        ),
+      );
     return this.physical.get(id);
   }
 
-  private checkUnits(owner: string, ownUnit: string | undefined, units: (string | undefined)[], what: string): void {
+  private checkUnits(
+    owner: string,
+    ownUnit: string | undefined,
+    units: (string | undefined)[],
+    what: () => Phrase,
+  ): void {
     const known = [ownUnit, ...units].filter((u): u is string => u !== undefined);
     const mixed = known.find((u) => u !== known[0]);
     if (mixed !== undefined) {
       throw new MeterError(
         owner,
-        `meter "${owner}": ${what} mixes units "${known[0]}" and "${mixed}" without a factor (R11); set a factor that converts them`,
+        phrase(
+          "meter-interpolate:errors.mixedUnits",
+          'meter "__meter__": __what__ mixes units "__unit__" and "__other__" without a factor (R11); set a factor that converts them',
+          { meter: owner, what: what(), unit: known[0], other: mixed },
+        ),
       );
     }
   }
 
   /** A period bound: a time, or a date "YYYY-MM-DD" meaning 00:00 of that day in the configured zone. */
-  private periodTime(x: unknown, what: string): number {
+  private periodTime(x: unknown, what: Phrase): number {
     const date = typeof x === "string" ? /^(\d{4})-(\d{2})-(\d{2})$/.exec(x) : null;
     if (date) return this.clock.toInstant(Date.UTC(Number(date[1]), Number(date[2]) - 1, Number(date[3])));
     return requireTime(x, what);
@@ -382,13 +457,21 @@ export class BatchRun {
   private master(def: MasterDef): MeterResult {
     const stats = emptyStats();
     if (!Array.isArray(def.periods) || def.periods.length === 0)
-      throw new MeterError(def.id, `meter "${def.id}": a master needs at least one period`);
+      throw new MeterError(
+        def.id,
+        phrase("meter-interpolate:errors.noPeriod", 'meter "__meter__": a master needs at least one period', {
+          meter: def.id,
+        }),
+      );
+    const meter = { meter: def.id };
+    const startName = phrase("meter-interpolate:errors.where.periodStart", 'meter "__meter__": period start', meter);
+    const endName = phrase("meter-interpolate:errors.where.periodEnd", 'meter "__meter__": period end', meter);
     const periods = def.periods
-      .map((p) => ({ p, start: this.periodTime(p.start, `meter "${def.id}": period start`) }))
+      .map((p) => ({ p, start: this.periodTime(p.start, startName) }))
       .sort((a, b) => a.start - b.start);
     const ends = periods.map((x, k) =>
       x.p.end !== undefined
-        ? this.periodTime(x.p.end, `meter "${def.id}": period end`)
+        ? this.periodTime(x.p.end, endName)
         : k + 1 < periods.length
           ? periods[k + 1].start
           : Infinity,
@@ -402,14 +485,21 @@ export class BatchRun {
     periods.forEach(({ p, start }, k) => {
       const ids =
         !Array.isArray(p.sources) || p.sources.length === 0 ? [] : p.combine === "sum" ? p.sources : [p.sources[0]];
-      if (ids.length === 0) throw new MeterError(def.id, `meter "${def.id}": period ${k + 1} has no sources`);
+      if (ids.length === 0)
+        throw new MeterError(
+          def.id,
+          phrase("meter-interpolate:errors.noSources", 'meter "__meter__": period __n__ has no sources', {
+            meter: def.id,
+            n: k + 1,
+          }),
+        );
       const states = ids.map((id) => this.sourceState(def.id, id));
       if (p.factor === undefined)
         this.checkUnits(
           def.id,
           def.unit,
           states.map((s) => s?.def.unit),
-          `period ${k + 1}`,
+          () => phrase("meter-interpolate:errors.where.period", "period __n__", { n: k + 1 }),
         );
       srcSeries.push(
         states.map((st) => {
@@ -434,7 +524,14 @@ export class BatchRun {
       srcOpts.push(states.map((st) => st?.opts ?? this.evalOptions(true)));
       for (const st of states) {
         if (!st) {
-          stats.warnings.push(`meter "${def.id}": period ${k + 1} has a source that is not in the input; it is a hole`);
+          this.note(
+            stats,
+            phrase(
+              "meter-interpolate:warnings.periodHole",
+              'meter "__meter__": period __n__ has a source that is not in the input; it is a hole',
+              { meter: def.id, n: k + 1 },
+            ),
+          );
           continue;
         }
         stats.raw += st.norm.raw;
@@ -464,13 +561,25 @@ export class BatchRun {
       const previous = heldSum(k - 1, start) + offsets[k - 1];
       const o = previous - heldSum(k, start);
       if (!Number.isFinite(o)) {
-        stats.warnings.push(`meter "${def.id}": no value at the start of period ${k + 1}, so its offset is 0`);
+        this.note(
+          stats,
+          phrase(
+            "meter-interpolate:warnings.noOffset",
+            'meter "__meter__": no value at the start of period __n__, so its offset is 0',
+            { meter: def.id, n: k + 1 },
+          ),
+        );
         offsets.push(0);
         continue;
       }
       if (Math.abs(o) > 0.2 * previous)
-        stats.warnings.push(
-          `meter "${def.id}": offset ${o} at period ${k + 1} is more than 20 % of the previous value ${previous}`,
+        this.note(
+          stats,
+          phrase(
+            "meter-interpolate:warnings.bigOffset",
+            'meter "__meter__": offset __offset__ at period __n__ is more than 20 % of the previous value __previous__',
+            { meter: def.id, offset: o, n: k + 1, previous },
+          ),
         );
       offsets.push(o);
     }
@@ -524,19 +633,36 @@ export class BatchRun {
   private virtual(def: VirtualDef): MeterResult {
     const stats = emptyStats();
     if (!Array.isArray(def.terms) || def.terms.length === 0)
-      throw new MeterError(def.id, `meter "${def.id}": a virtual meter needs terms`);
+      throw new MeterError(
+        def.id,
+        phrase("meter-interpolate:errors.virtualNoTerms", 'meter "__meter__": a virtual meter needs terms', {
+          meter: def.id,
+        }),
+      );
     const terms = def.terms.map((t) => {
       if (typeof t.factor !== "number" || !Number.isFinite(t.factor))
-        throw new MeterError(def.id, `meter "${def.id}": term "${t.meter}" needs a numeric factor`);
-      if (this.failed.has(t.meter))
-        throw new MeterError(def.id, `meter "${def.id}" uses meter "${t.meter}", which failed`);
+        throw new MeterError(
+          def.id,
+          phrase("meter-interpolate:errors.termFactor", 'meter "__meter__": term "__term__" needs a numeric factor', {
+            meter: def.id,
+            term: t.meter,
+          }),
+        );
+      if (this.failed.has(t.meter)) throw new MeterError(def.id, usesFailed(def.id, t.meter));
       const r = this.results.get(t.meter);
-      if (!r) stats.warnings.push(`meter "${def.id}": term "${t.meter}" is not in the input`);
+      if (!r)
+        this.note(
+          stats,
+          phrase("meter-interpolate:warnings.termMissing", 'meter "__meter__": term "__term__" is not in the input', {
+            meter: def.id,
+            term: t.meter,
+          }),
+        );
       return { ...t, result: r };
     });
     // A factor of ±1 between different units is a conversion someone forgot (R11).
     const plain = terms.filter((t) => Math.abs(t.factor) === 1).map((t) => t.result?.unit);
-    this.checkUnits(def.id, def.unit, plain, "its terms");
+    this.checkUnits(def.id, def.unit, plain, () => phrase("meter-interpolate:errors.where.terms", "its terms"));
     const clamp = def.clampNegative !== false;
     const result: MeterResult = { id: def.id, type: "virtual", intervals: {}, stats };
     if (def.unit !== undefined) result.unit = def.unit;
@@ -624,4 +750,23 @@ export class BatchRun {
 export function optionalTime(x: unknown, what: string): number | undefined {
   if (x === undefined || x === null || x === "") return undefined;
   return requireTime(x, what);
+}
+
+/** What a failed meter says: the reading or meter error as it is, anything else after the meter's name. */
+function meterFailure(id: string, e: unknown): string | Phrase {
+  if (e instanceof ReadingError) return phraseOf(e) ?? e.message;
+  if (e instanceof MeterError) return e.said ?? e.message;
+  return meterSays(id, phraseOf(e) ?? (e as Error).message);
+}
+
+/** `meter "x": <reason>`. */
+function meterSays(id: string, reason: string | Phrase): Phrase {
+  return phrase("meter-interpolate:errors.meter", 'meter "__meter__": __reason__', { meter: id, reason });
+}
+
+function usesFailed(owner: string, id: string): Phrase {
+  return phrase("meter-interpolate:errors.usesFailed", 'meter "__meter__" uses meter "__source__", which failed', {
+    meter: owner,
+    source: id,
+  });
 }

@@ -8,12 +8,13 @@ import { fromLegacy, looksLegacy } from "./legacy";
 import { isReadingCollection } from "./normalize";
 import type { MeterDef, PhysicalDef } from "./types";
 import { isRecord as isObject } from "../../../shared/shape";
+import { phrase, ValidationError, type Phrase } from "../../../shared/errors";
 
 export interface ParsedInput {
   defs: MeterDef[];
   range?: RangeOverride;
   /** Checks of the original-configuration mapping, for node.warn. */
-  warnings?: string[];
+  warnings?: Phrase[];
 }
 
 /**
@@ -23,18 +24,24 @@ export interface ParsedInput {
 export const MAX_METER_ID_LENGTH = 200;
 
 /** Refuses a meter id over MAX_METER_ID_LENGTH, naming where it came from and its start. */
-export function checkMeterId(id: string, where: string): string {
+export function checkMeterId(id: string, where: string | Phrase): string {
   if (id.length > MAX_METER_ID_LENGTH)
-    throw new Error(
-      `${where}: a meter id has at most ${MAX_METER_ID_LENGTH} characters, this one ${id.length} ("${id.slice(0, 20)}…")`,
+    throw new ValidationError(
+      phrase(
+        "meter-interpolate:errors.idTooLong",
+        '__where__: a meter id has at most __max__ characters, this one __length__ ("__start__…")',
+        { where, max: MAX_METER_ID_LENGTH, length: id.length, start: id.slice(0, 20) },
+      ),
     );
   return id;
 }
 
 /** Validates one MeterDef loosely (the engine checks the details); throws with the meter named. */
-export function meterDef(x: unknown, where: string, warnings: string[] = []): MeterDef {
+export function meterDef(x: unknown, where: string | Phrase, warnings: Phrase[] = []): MeterDef {
   if (!isObject(x) || typeof x.id !== "string" || x.id === "")
-    throw new Error(`${where}: every meter needs a string "id"`);
+    throw new ValidationError(
+      phrase("meter-interpolate:errors.noId", '__where__: every meter needs a string "id"', { where }),
+    );
   checkMeterId(x.id, where);
   if (looksLegacy(x)) return fromLegacy(x, warnings);
   const type = x.type ?? "physical";
@@ -42,23 +49,51 @@ export function meterDef(x: unknown, where: string, warnings: string[] = []): Me
     return { ...(x as object), type: "physical", readings: x.readings ?? [] } as PhysicalDef;
   }
   if (type === "master") {
-    if (!Array.isArray(x.periods)) throw new Error(`${where}: master meter "${x.id}" needs "periods"`);
+    if (!Array.isArray(x.periods))
+      throw new ValidationError(
+        phrase("meter-interpolate:errors.noPeriods", '__where__: master meter "__meter__" needs "periods"', {
+          where,
+          meter: x.id,
+        }),
+      );
     return x as unknown as MeterDef;
   }
   if (type === "virtual") {
-    if (!Array.isArray(x.terms)) throw new Error(`${where}: virtual meter "${x.id}" needs "terms"`);
+    if (!Array.isArray(x.terms))
+      throw new ValidationError(
+        phrase("meter-interpolate:errors.noTerms", '__where__: virtual meter "__meter__" needs "terms"', {
+          where,
+          meter: x.id,
+        }),
+      );
     return x as unknown as MeterDef;
   }
-  throw new Error(`${where}: meter "${x.id}" has unknown type ${JSON.stringify(type)}`);
+  throw new ValidationError(
+    phrase("meter-interpolate:errors.meterType", '__where__: meter "__meter__" has unknown type __type__', {
+      where,
+      meter: x.id,
+      type: String(JSON.stringify(type)),
+    }),
+  );
 }
 
 /** Parses the meters definition of the node's form (a JSON array of MeterDefs, or `{meters: [...]}`). */
-export function parseMeterDefinitions(json: unknown, warnings: string[] = []): MeterDef[] {
+export function parseMeterDefinitions(json: unknown, warnings: Phrase[] = []): MeterDef[] {
   if (json === undefined || json === null || json === "") return [];
   const value = typeof json === "string" ? (JSON.parse(json) as unknown) : json;
   const list = Array.isArray(value) ? value : isObject(value) && Array.isArray(value.meters) ? value.meters : undefined;
-  if (!list) throw new Error(`meters definition must be a JSON array of meters`);
-  return list.map((m, i) => meterDef(m, `meters definition entry ${i + 1}`, warnings));
+  if (!list)
+    throw new ValidationError(
+      phrase("meter-interpolate:errors.definitions", "meters definition must be a JSON array of meters"),
+    );
+  // Once per deploy: the entry's name is a phrase, so a German editor reads "Zählerdefinition, Eintrag 2".
+  return list.map((m, i) =>
+    meterDef(
+      m,
+      phrase("meter-interpolate:errors.where.entry", "meters definition entry __n__", { n: i + 1 }),
+      warnings,
+    ),
+  );
 }
 
 function isRowList(payload: unknown[], meterTag: string): boolean {
@@ -114,6 +149,7 @@ export function parseInput(
     if (isRowList(payload, meterTag)) {
       const groups = new Map<string, unknown[]>();
       let untagged = 0;
+      const where = phrase("meter-interpolate:errors.where.rowTag", 'row tag "__tag__"', { tag: meterTag });
       for (const row of payload) {
         const id = isObject(row) ? row[meterTag] : undefined;
         if (typeof id !== "string" || id === "") {
@@ -121,17 +157,26 @@ export function parseInput(
           continue;
         }
         let g = groups.get(id);
-        if (!g) groups.set(checkMeterId(id, `row tag "${meterTag}"`), (g = []));
+        if (!g) groups.set(checkMeterId(id, where), (g = []));
         g.push(row);
       }
       const defs: MeterDef[] = [...groups].map(([id, readings]) => ({ id, type: "physical", readings }));
       if (untagged && defs.length === 0)
-        throw new Error(`none of the ${untagged} rows has the meter tag "${meterTag}"`);
+        throw new ValidationError(
+          phrase("meter-interpolate:errors.untagged", 'none of the __count__ rows has the meter tag "__tag__"', {
+            count: untagged,
+            tag: meterTag,
+          }),
+        );
       return { defs: mergeDefinitions(defs, configured) };
     }
     if (typeof msg.topic !== "string" || msg.topic === "") {
-      throw new Error(
-        `msg.payload is a list of readings but msg.topic does not name the meter (or rows lack the tag "${meterTag}")`,
+      throw new ValidationError(
+        phrase(
+          "meter-interpolate:errors.noTopic",
+          'msg.payload is a list of readings but msg.topic does not name the meter (or rows lack the tag "__tag__")',
+          { tag: meterTag },
+        ),
       );
     }
     checkMeterId(msg.topic, "msg.topic");
@@ -143,11 +188,15 @@ export function parseInput(
     return { defs: mergeDefinitions([{ id: msg.topic, type: "physical", readings: payload }], configured) };
   }
   if (isObject(payload) && Array.isArray(payload.meters)) {
-    const warnings: string[] = [];
+    const warnings: Phrase[] = [];
     const defs = payload.meters.map((m, i) => meterDef(m, `msg.payload.meters[${i}]`, warnings));
     for (const d of defs) {
       if (d.type === "physical" && !isReadingCollection(d.readings))
-        throw new Error(`meter "${d.id}": readings must be an array of readings`);
+        throw new ValidationError(
+          phrase("meter-interpolate:errors.readingsList", 'meter "__meter__": readings must be an array of readings', {
+            meter: d.id,
+          }),
+        );
     }
     const out: ParsedInput = { defs: mergeDefinitions(defs, configured) };
     if (warnings.length) out.warnings = warnings;
@@ -161,7 +210,10 @@ export function parseInput(
     }
     return out;
   }
-  throw new Error(
-    "msg.payload must be readings with msg.topic as the meter id, {meters: [...]}, or Flux rows with _time, _value and a meter tag",
+  throw new ValidationError(
+    phrase(
+      "meter-interpolate:errors.payload",
+      "msg.payload must be readings with msg.topic as the meter id, {meters: [...]}, or Flux rows with _time, _value and a meter tag",
+    ),
   );
 }

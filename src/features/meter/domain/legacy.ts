@@ -5,6 +5,7 @@
 import { addDays } from "../../../shared/time/calendar";
 import type { MasterPeriodDef, MeterDef, VirtualTerm } from "./types";
 import { isRecord } from "../../../shared/shape";
+import { phrase, ValidationError, type Phrase } from "../../../shared/errors";
 
 type Loose = Record<string, unknown>;
 
@@ -29,8 +30,12 @@ function conversion(id: string, from: unknown, to: unknown, def: Loose): number 
   const z = def.z_factor ?? def.zFactor;
   if ((isM3(from) && isKwh(to)) || (isKwh(from) && isM3(to))) {
     if (typeof energy !== "number" || typeof z !== "number") {
-      throw new Error(
-        `meter "${id}": converting ${JSON.stringify(from)} to ${JSON.stringify(to)} needs "energy_content" and "z_factor" on the meter`,
+      throw new ValidationError(
+        phrase(
+          "meter-interpolate:errors.legacyConversion",
+          'meter "__meter__": converting __from__ to __to__ needs "energy_content" and "z_factor" on the meter',
+          { meter: id, from: String(JSON.stringify(from)), to: String(JSON.stringify(to)) },
+        ),
       );
     }
     return isM3(from) ? energy * z : 1 / (energy * z);
@@ -41,7 +46,7 @@ function conversion(id: string, from: unknown, to: unknown, def: Loose): number 
 const nextDay = (date: string): string => addDays(date, 1);
 
 /** Translates one legacy definition; `warnings` collects the mapping's checks. */
-export function fromLegacy(x: Loose, warnings: string[]): MeterDef {
+export function fromLegacy(x: Loose, warnings: Phrase[]): MeterDef {
   const id = String(x.id);
   const unit = (x.output_unit ?? x.unit) as string | undefined;
   const base: { id: string; unit?: string } = { id };
@@ -57,7 +62,11 @@ export function fromLegacy(x: Loose, warnings: string[]): MeterDef {
         nextDay(p.end_date) !== next.start_date
       ) {
         warnings.push(
-          `meter "${id}": period ${k + 1} ends ${p.end_date} but the next starts ${next.start_date}; the next start is used`,
+          phrase(
+            "meter-interpolate:warnings.legacyPeriods",
+            'meter "__meter__": period __n__ ends __end__ but the next starts __next__; the next start is used',
+            { meter: id, n: k + 1, end: p.end_date, next: next.start_date },
+          ),
         );
       }
       const sources = (p.sources ?? p.source_meters) as string[];

@@ -10,6 +10,7 @@ import { SeasonalWeight } from "./profile";
 import { Q_EXACT, Q_NONE, F_RESET, worseQuality } from "./types";
 import type { ConsumptionSeries, EngineConfig, IntervalResult, Unit } from "./types";
 import type { ZoneClock } from "./zone";
+import { phrase, type Phrase } from "../../../shared/errors";
 
 export interface LiveIntervalState {
   /** Last emitted boundary, its value and quality. */
@@ -42,7 +43,7 @@ export interface LiveMeterOptions {
 export type LiveOutcome =
   | { kind: "first"; state: LiveMeterState; emitted: IntervalResult[] }
   | { kind: "ok"; state: LiveMeterState; emitted: IntervalResult[] }
-  | { kind: "ignored"; state: LiveMeterState; reason: string };
+  | { kind: "ignored"; state: LiveMeterState; reason: Phrase };
 
 function emptyConsumption(): ConsumptionSeries {
   const z = new Float64Array(0);
@@ -78,6 +79,10 @@ function single(
     anomalies: [],
   };
 }
+
+// Why a live reading is ignored; made once, the live path runs per message.
+const SAME_TIME = phrase("meter-interpolate:warnings.sameTime", "same time as the previous reading");
+const OLDER = phrase("meter-interpolate:warnings.older", "older than the previous reading");
 
 export class LiveMeter {
   private readonly cfg: EngineConfig;
@@ -129,7 +134,7 @@ export class LiveMeter {
       return {
         kind: "ignored",
         state: s,
-        reason: t === state.t ? "same time as the previous reading" : "older than the previous reading",
+        reason: t === state.t ? SAME_TIME : OLDER,
       };
     }
     // R3, one step.

@@ -2,6 +2,7 @@
 import { MAX_INSTANT_MS, SECONDS_BELOW } from "../../../shared/time/instant";
 import { parseTime } from "./time";
 import { isDate, isFloat64Array, isRecord } from "../../../shared/shape";
+import { phrase, ValidationError } from "../../../shared/errors";
 
 export interface NormalizedReadings {
   t: Float64Array;
@@ -18,7 +19,7 @@ export interface NormalizeOptions {
 }
 
 /** Thrown for input that must fail the whole meter (a time without an offset, or in µs); names the reading. */
-export class ReadingError extends Error {}
+export class ReadingError extends ValidationError {}
 
 interface Columns {
   t: ArrayLike<unknown>;
@@ -140,7 +141,13 @@ export function normalizeReadings(meterId: string, readings: unknown, opts: Norm
       if (!p.ok) {
         if (p.error) {
           const reading = columns ? `[${describe(tRaw)}, ${describe(vRaw)}]` : describe(list![i]);
-          throw new ReadingError(`meter "${meterId}", reading ${reading}: time ${p.error.message}`);
+          throw new ReadingError(
+            phrase("meter-interpolate:errors.readingTime", 'meter "__meter__", reading __reading__: time __reason__', {
+              meter: meterId,
+              reading,
+              reason: p.error.said,
+            }),
+          );
         }
         dropped++;
         continue;

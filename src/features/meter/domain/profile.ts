@@ -4,6 +4,7 @@
  */
 import { DAY_MS } from "./time";
 import type { ZoneClock } from "./zone";
+import { phrase, type Phrase } from "../../../shared/errors";
 
 export class SeasonalWeight {
   private readonly shares: Float64Array;
@@ -39,26 +40,41 @@ export class SeasonalWeight {
 }
 
 /** Returns a warning when a profile's raw sum is outside 95–105 (the original's check), else undefined. */
-export function profileSumWarning(meterId: string, profile: ArrayLike<number>): string | undefined {
+export function profileSumWarning(meterId: string, profile: ArrayLike<number>): Phrase | undefined {
   let sum = 0;
   for (let m = 0; m < profile.length; m++) sum += profile[m];
   return sum < 95 || sum > 105
-    ? `meter "${meterId}": profile shares sum to ${sum}, not about 100; they are normalised anyway`
+    ? phrase(
+        "meter-interpolate:warnings.profileSum",
+        'meter "__meter__": profile shares sum to __sum__, not about 100; they are normalised anyway',
+        { meter: meterId, sum },
+      )
     : undefined;
 }
 
-/** Validates a 12-share profile; returns an error message or undefined. */
-export function profileError(meterId: string, profile: unknown): string | undefined {
+/** Validates a 12-share profile; returns the error's text or undefined. */
+export function profileError(meterId: string, profile: unknown): Phrase | undefined {
   if (profile === "auto") return undefined;
+  const meter = { meter: meterId };
   if (!Array.isArray(profile) || profile.length !== 12)
-    return `meter "${meterId}": profile must be 12 monthly shares or "auto"`;
+    return phrase(
+      "meter-interpolate:errors.profileShape",
+      'meter "__meter__": profile must be 12 monthly shares or "auto"',
+      meter,
+    );
   let sum = 0;
   for (const p of profile) {
     if (typeof p !== "number" || !Number.isFinite(p) || p < 0)
-      return `meter "${meterId}": profile share ${JSON.stringify(p)} is not a non-negative number`;
+      return phrase(
+        "meter-interpolate:errors.profileShare",
+        'meter "__meter__": profile share __share__ is not a non-negative number',
+        { ...meter, share: String(JSON.stringify(p)) },
+      );
     sum += p;
   }
-  return sum > 0 ? undefined : `meter "${meterId}": profile shares are all zero`;
+  return sum > 0
+    ? undefined
+    : phrase("meter-interpolate:errors.profileZero", 'meter "__meter__": profile shares are all zero', meter);
 }
 
 function median(xs: number[]): number {

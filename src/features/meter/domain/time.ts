@@ -1,6 +1,6 @@
 /** Parsing of instants and durations as users write them (§2.2, §2.3). */
-import type { ValidationError } from "../../../shared/errors";
-import { isMisplacedTime, parseInstant } from "../../../shared/time/instant";
+import { phrase, ValidationError, type Phrase } from "../../../shared/errors";
+import { isMisplacedTime, parseInstant, type InstantError } from "../../../shared/time/instant";
 
 export const SECOND_MS = 1000;
 export const MINUTE_MS = 60 * SECOND_MS;
@@ -12,19 +12,19 @@ export const DAY_MS = 24 * HOUR_MS;
  * (no offset, out of range: the meter fails, naming it), and no error for values that are no time at all
  * (null, "not a date": the reading is dropped and counted, R1). The rules are the shared parser's.
  */
-export type TimeParse = { ok: true; t: number } | { ok: false; error?: ValidationError };
+export type TimeParse = { ok: true; t: number } | { ok: false; error?: InstantError };
 
 /** Parses one reading time with the package's instant parser; `name` starts its message. */
 export function parseTime(x: unknown, name?: string): TimeParse {
   try {
     return { ok: true, t: parseInstant(x, name === undefined ? {} : { name }) };
   } catch (err) {
-    return isMisplacedTime(err) ? { ok: false, error: err as ValidationError } : { ok: false };
+    return isMisplacedTime(err) ? { ok: false, error: err as InstantError } : { ok: false };
   }
 }
 
 /** A configuration or message time (`what` names it); throws a ValidationError when it is none. */
-export function requireTime(x: unknown, what: string, options: { numericStrings?: boolean } = {}): number {
+export function requireTime(x: unknown, what: string | Phrase, options: { numericStrings?: boolean } = {}): number {
   return parseInstant(x, { ...options, name: what });
 }
 
@@ -54,7 +54,16 @@ export function parseDuration(x: unknown, what: string): number {
     }
     if (consumed > 0 && consumed === s.length) return total;
   }
-  throw new Error(`${what} ${JSON.stringify(x)} is not a duration (write e.g. "7d", "36h" or "90m")`);
+  throw new ValidationError(
+    phrase(
+      "meter-interpolate:errors.duration",
+      '__what__ __value__ is not a duration (write e.g. "7d", "36h" or "90m")',
+      {
+        what,
+        value: String(JSON.stringify(x)),
+      },
+    ),
+  );
 }
 
 const ZERO = 48;

@@ -4,6 +4,7 @@
  * boundary walk costs arithmetic, not an Intl call per boundary.
  */
 import { resolveWallTime, zoneFormatter, zoneOffsetMs, type OffsetAt } from "../../../shared/time/zone";
+import { phrase, ValidationError } from "../../../shared/errors";
 import { DAY_MS, HOUR_MS, MINUTE_MS } from "./time";
 import type { Unit } from "./types";
 
@@ -204,7 +205,15 @@ export function zoneClock(timeZone: string): ZoneClock {
     try {
       c = new ZoneClock(timeZone);
     } catch {
-      throw new Error(`timezone ${JSON.stringify(timeZone)} is not an IANA zone (e.g. "Europe/Berlin" or "UTC")`);
+      throw new ValidationError(
+        phrase(
+          "meter-interpolate:errors.timezone",
+          'timezone __zone__ is not an IANA zone (e.g. "Europe/Berlin" or "UTC")',
+          {
+            zone: JSON.stringify(timeZone),
+          },
+        ),
+      );
     }
     clocks.set(timeZone, c);
   }
