@@ -136,8 +136,6 @@ describe(`look-up buttons in Chromium (Node-RED ${major})`, function () {
       return account.id;
     }, DEMO_TOKEN);
     await openDialog("tibber-prices");
-    // The demo's node still holds its own token (0.1.0 style): clearing it makes the dialog use the account.
-    await page.locator("#node-input-token").fill("");
     await page.evaluate((id) => window.$("#node-input-account").val(id).trigger("change"), accountId);
     await page.locator("#node-input-find-homes").click();
     const picker = page.locator("#node-input-homes");
@@ -153,16 +151,18 @@ describe(`look-up buttons in Chromium (Node-RED ${major})`, function () {
     pageErrors.should.eql([]);
   });
 
-  it("tibber-prices: a changed URL with the stored-secret placeholder asks to type the secret again", async function () {
-    await openDialog("tibber-prices");
-    (await page.locator("#node-input-token").inputValue()).should.equal("__PWRD__");
-    await page.locator("#node-input-baseUrl").fill("http://127.0.0.1:9/elsewhere");
-    await page.locator("#node-input-find-homes").click();
-    const note = page.locator("#node-input-homes-note");
+  it("tibber-account: a changed URL with the stored-secret placeholder asks to type the secret again", async function () {
+    // The demo's Tibber nodes share the examples' account node, which holds the deployed token.
+    await page.evaluate(() => RED.editor.editConfig("", "tibber-account", "meterflow-tibber-account"));
+    const token = page.locator("#node-config-input-token");
+    await token.waitFor({ state: "visible", timeout: 10000 });
+    (await token.inputValue()).should.equal("__PWRD__");
+    await page.locator("#node-config-input-baseUrl").fill("http://127.0.0.1:9/elsewhere");
+    await page.locator("#node-config-input-tibber-check").click();
+    const note = page.locator("#node-config-input-tibber-check-note");
     await note.filter({ hasText: "type the secret again" }).waitFor({ state: "visible", timeout: 15000 });
-    (await page.locator("#node-input-homes").isVisible()).should.be.false();
-    (await page.locator("#node-input-find-homes").isEnabled()).should.be.true();
-    await closeDialog();
+    await page.locator("#node-config-dialog-cancel").click();
+    await token.waitFor({ state: "detached", timeout: 10000 });
   });
 
   it("meter-influxdb: Test connection shows a short answer in the dialog", async function () {
