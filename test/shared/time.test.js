@@ -76,6 +76,64 @@ describe("shared time: instant → local parts and ISO", function () {
   }
 });
 
+describe("shared time: localParts' hour cache against Intl itself", function () {
+  // Years with DST changes, a 30-minute DST (Lord Howe), a +05:45 zone, odd pre-1940 offsets (Amsterdam
+  // +00:19:32, Dublin −00:25:21), and a zone that skipped a whole day (Apia, 2011-12-30).
+  const zones = [
+    "Europe/Berlin",
+    "America/Los_Angeles",
+    "Australia/Lord_Howe",
+    "Asia/Kathmandu",
+    "Europe/Amsterdam",
+    "Europe/Dublin",
+    "Pacific/Apia",
+  ];
+  const spans = [
+    [Date.UTC(1916, 3, 1), Date.UTC(1916, 10, 1)],
+    [Date.UTC(1937, 5, 1), Date.UTC(1937, 6, 1)],
+    [Date.UTC(2011, 11, 28), Date.UTC(2012, 0, 2)],
+    [Date.UTC(2026, 2, 1), Date.UTC(2026, 3, 15)],
+    [Date.UTC(2026, 9, 1), Date.UTC(2026, 10, 15)],
+  ];
+  it("gives the same local fields as formatToParts at every tested second, across every offset change", function () {
+    let compared = 0;
+    for (const timeZone of zones) {
+      const intl = new Intl.DateTimeFormat("en-US", {
+        timeZone,
+        hourCycle: "h23",
+        year: "numeric",
+        month: "2-digit",
+        day: "2-digit",
+        hour: "2-digit",
+        minute: "2-digit",
+        second: "2-digit",
+      });
+      for (const [from, to] of spans) {
+        // an odd step (7 min 13 s) lands on many different seconds of the hours around each change
+        for (let t = from; t < to; t += 433_000) {
+          const want = {};
+          for (const p of intl.formatToParts(t))
+            if (p.type !== "literal") want[p.type] = Number(p.value) % (p.type === "hour" ? 24 : 1e9);
+          const got = zone.localParts(t, timeZone);
+          if (
+            got.year !== want.year ||
+            got.month !== want.month ||
+            got.day !== want.day ||
+            got.hour !== want.hour ||
+            got.minute !== want.minute ||
+            got.second !== want.second
+          )
+            throw new Error(
+              `${timeZone} at ${new Date(t).toISOString()}: ${JSON.stringify(got)} vs ${JSON.stringify(want)}`,
+            );
+          compared++;
+        }
+      }
+    }
+    compared.should.be.above(100_000);
+  });
+});
+
 describe("shared time: local days", function () {
   const days = [
     // [zone, day, its local midnight, the next day's, hours]
