@@ -201,6 +201,9 @@ const SETUPS = {
     templates: [() => ({ payload: "read" }), (rnd) => ({ device: rnd() < 0.5 ? EL_UID : "other" })],
   },
   "tibber-prices": {
+    // On Node 22 its RSS grows 9–25 MB over 2,000 messages (three runs) while its heap grows 0.2 MB: the
+    // allocator keeps the pages of 2,000 HTTP answers. The heap bound (20 MB) is what catches a leak here.
+    rssCeilingMb: 40,
     async services() {
       const sim = new TibberSimulator();
       await sim.start();
