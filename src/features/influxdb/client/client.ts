@@ -175,12 +175,25 @@ export class InfluxConnection {
    * the transport's own errors; the query client turns them into sentences about queries.
    */
   stream(path: string, body: string, contentType: string, signal?: AbortSignal): AsyncIterableIterator<Uint8Array> {
-    return this.influx.transport.iterate(path, body, {
+    // A signal of its own per request, as for writes: the transport never removes its abort listener, and
+    // on the node's long-lived signal every query left one behind (6.7 KB of heap a query in the fuzz run).
+    const request = new AbortController();
+    const forward = (): void => request.abort();
+    if (signal?.aborted) request.abort();
+    else signal?.addEventListener("abort", forward, { once: true });
+    const chunks = this.influx.transport.iterate(path, body, {
       method: "POST",
       headers: { "content-type": contentType, accept: "application/json" },
       gzipThreshold: Infinity,
-      signal,
+      signal: request.signal,
     });
+    return (async function* released(): AsyncGenerator<Uint8Array> {
+      try {
+        yield* chunks;
+      } finally {
+        signal?.removeEventListener("abort", forward);
+      }
+    })();
   }
 
   private translate(err: unknown, bucket: string, signal?: AbortSignal): Error {
