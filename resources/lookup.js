@@ -23,9 +23,17 @@
 
   var ERROR_COLOR = "var(--red-ui-text-color-error, #d6615f)";
 
-  function reasonOf(xhr) {
-    return (xhr.responseJSON && xhr.responseJSON.error) || xhr.statusText || "look-up failed";
+  // An answer names its text's catalog key beside the English: the editor says it in its own language.
+  function said(english, key, vars) {
+    var text = key ? RED._(key, vars || {}) : "";
+    return text && text !== key ? text : english;
   }
+
+  function reasonOf(xhr) {
+    var body = xhr.responseJSON || {};
+    return said(body.error, body.errorKey, body.errorVars) || xhr.statusText || "look-up failed";
+  }
+  window.meterflowSaid = said;
 
   function show(note, text, isError) {
     note

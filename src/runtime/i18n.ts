@@ -49,12 +49,25 @@ function lookup(catalog: Record<string, unknown> | null, dotted: string): string
 export { interpolate };
 
 /** `key` is `<path>` in `set`'s catalog or `<set>:<path>` in another set's; returns undefined if none has it. */
-export function translate(RED: Translate | undefined, set: string, key: string, vars?: Vars): string | undefined {
+/** Where a key lives: its catalog (set) and its path there. */
+function ownerOf(set: string, key: string): { owner: string; dotted: string } {
   const colon = key.indexOf(":");
   const owner = colon > 0 ? key.slice(0, colon) : key.startsWith("shared.") ? SHARED_HOME : set;
-  const dotted = colon > 0 ? key.slice(colon + 1) : key;
-  // A catalog nests its keys under the set name, as the editor reads them (`tibber-prices.status.noToken`).
-  const full = `${MODULE}/${owner}:${owner}.${dotted}`;
+  return { owner, dotted: colon > 0 ? key.slice(colon + 1) : key };
+}
+
+/**
+ * A key as `RED._` knows it, in the runtime and in the editor alike: a catalog nests its keys under the
+ * set name (`@meterflow/node-red/tibber-prices:tibber-prices.status.noToken`).
+ */
+export function fullKey(set: string, key: string): string {
+  const { owner, dotted } = ownerOf(set, key);
+  return `${MODULE}/${owner}:${owner}.${dotted}`;
+}
+
+export function translate(RED: Translate | undefined, set: string, key: string, vars?: Vars): string | undefined {
+  const { owner, dotted } = ownerOf(set, key);
+  const full = fullKey(set, key);
   vars = sayNested(RED, set, vars);
   try {
     const text = RED?.(full, vars);

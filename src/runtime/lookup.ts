@@ -1,5 +1,16 @@
 import type { Request, Response } from "express";
-import { ApiError, AuthError, QuotaError, RateLimitError, ValidationError } from "../shared/errors";
+import {
+  ApiError,
+  AuthError,
+  interpolate,
+  phrase,
+  QuotaError,
+  RateLimitError,
+  ValidationError,
+  type ErrorTexts,
+  type Phrase,
+} from "../shared/errors";
+import { fullKey } from "./i18n";
 import type { Lookup, LookupFields } from "../shared/lookup";
 import type { NodeAPI } from "./types";
 
@@ -20,11 +31,14 @@ const ENV_REFERENCE = /^\$\{([0-9A-Za-z_]+)\}$/;
 class Refusal extends Error {
   constructor(
     readonly status: number,
-    message: string,
+    readonly said: Phrase,
   ) {
-    super(message);
+    super(interpolate(said.english, said.vars));
   }
 }
+
+const say = (key: string, english: string, vars?: Phrase["vars"]): Phrase =>
+  phrase(`shared.lookup.${key}`, english, vars);
 
 export function registerLookup(RED: NodeAPI, spec: Lookup): void {
   // One look-up per node at a time: a read-only user cannot turn the button into a flood of calls
@@ -39,24 +53,24 @@ export function registerLookup(RED: NodeAPI, spec: Lookup): void {
         .send(redact(JSON.stringify(body), secrets));
     };
     const fail = (err: unknown): void => {
-      const [status, error] = reasonFor(spec.service, err);
-      answer(status, { error });
+      const [status, texts] = reasonFor(spec.service, err, spec.type);
+      answer(status, texts);
     };
     try {
-      if (!req.is("application/json")) throw new Refusal(415, "Send the look-up as application/json.");
+      if (!req.is("application/json")) throw new Refusal(415, say("json", "Send the look-up as application/json."));
       const body = (req.body ?? {}) as Record<string, unknown>;
       const id = nodeId(req, body);
       const call = resolveCall(RED, spec, id, body);
       secrets = Object.values(call.secrets);
       if (running.has(id))
-        throw new Refusal(429, "A look-up for this node is still running: try again in a few seconds.");
+        throw new Refusal(429, say("running", "A look-up for this node is still running: try again in a few seconds."));
       running.add(id);
       const abort = new AbortController();
       res.on("close", () => abort.abort());
       spec
         .run({ ...call, signal: abort.signal })
         .then(
-          (result) => answer(200, result ?? {}),
+          (result) => answer(200, withMessageKey(result ?? {}, spec.type)),
           (err: unknown) => fail(err),
         )
         .finally(() => running.delete(id));
@@ -70,9 +84,10 @@ function nodeId(req: Request, body: Record<string, unknown>): string {
   const fromPath = (req.params as Record<string, string | undefined>).id;
   const fromBody = body.id;
   if (fromPath !== undefined && fromBody !== undefined && fromBody !== fromPath)
-    throw new Refusal(400, "The node id in the path and in the body differ.");
+    throw new Refusal(400, say("idsDiffer", "The node id in the path and in the body differ."));
   const id = fromPath ?? fromBody;
-  if (typeof id !== "string" || !id || id.length > 200) throw new Refusal(400, "Name the node: id is missing.");
+  if (typeof id !== "string" || !id || id.length > 200)
+    throw new Refusal(400, say("noId", "Name the node: id is missing."));
   return id;
 }
 
@@ -94,7 +109,8 @@ function resolveCall(RED: NodeAPI, spec: Lookup, id: string, body: Record<string
   const settings = pick(body, spec.settings, "request");
   const typed = pick(body, spec.secrets, "request");
   const config = storedConfig(RED, id);
-  if (config && config.type !== spec.type) throw new Refusal(404, `There is no ${spec.type} node with this id.`);
+  if (config && config.type !== spec.type)
+    throw new Refusal(404, say("noSuchNode", "There is no __type__ node with this id.", { type: spec.type }));
   const baseUrl = spec.baseUrl(withEnv(settings));
   const stored = config ? storedSecrets(RED, id, spec.secrets) : undefined;
   const storedUrl = config ? spec.baseUrl(withEnv(pick(config, spec.settings, "stored"))) : undefined;
@@ -114,9 +130,13 @@ function resolveCall(RED: NodeAPI, spec: Lookup, id: string, body: Record<string
         secrets[name] = "";
         continue;
       }
-      throw new Refusal(400, `Type the ${name} into the dialog: this node has no stored one to use.`);
+      throw new Refusal(
+        400,
+        say("typeSecret", "Type the __name__ into the dialog: this node has no stored one to use.", { name }),
+      );
     }
-    if (storedUrl !== baseUrl) throw new Refusal(400, `The URL changed: type the secret again (${name}).`);
+    if (storedUrl !== baseUrl)
+      throw new Refusal(400, say("urlChanged", "The URL changed: type the secret again (__name__).", { name }));
     secrets[name] = stored.resolved[name] ?? "";
   }
   const deployed = unchanged ? (RED.nodes.getNode(id) ?? undefined) : undefined;
@@ -132,7 +152,7 @@ function pick(source: Record<string, unknown>, names: readonly string[], from: "
     else if (typeof value === "string" && value.length <= MAX_FIELD) out[name] = value.trim();
     else if (from === "stored" && (typeof value === "number" || typeof value === "boolean")) out[name] = String(value);
     else if (from === "stored") out[name] = "";
-    else throw new Refusal(400, `The field ${name} must be a short text.`);
+    else throw new Refusal(400, say("shortText", "The field __name__ must be a short text.", { name }));
   }
   return out;
 }
@@ -160,18 +180,41 @@ function storedSecrets(RED: NodeAPI, id: string, names: readonly string[]) {
   return { raw, resolved };
 }
 
-/** Our own short reason for a failure, by error class; a remote server's text never gets through. */
-function reasonFor(service: string, err: unknown): [number, string] {
-  if (err instanceof Refusal) return [err.status, err.message];
-  if (err instanceof AuthError) return [400, `${service} refused the credentials.`];
+/**
+ * Our own short reason for a failure, by error class; a remote server's text never gets through. The
+ * answer carries the English and, for the editor to show in its own language, the full catalog key.
+ */
+function reasonFor(service: string, err: unknown, type: string): [number, Record<string, unknown>] {
+  const reason = (status: number, said: Phrase | ErrorTexts, english: string) => {
+    const texts: Record<string, unknown> = { error: english, errorKey: fullKey(type, said.key) };
+    // the editor fills in text: a nested phrase goes as its English
+    if (said.vars)
+      texts.errorVars = Object.fromEntries(
+        Object.entries(said.vars).map(([k, v]) => [k, typeof v === "object" ? interpolate(v.english, v.vars) : v]),
+      );
+    return [status, texts] as [number, Record<string, unknown>];
+  };
+  const ours = (status: number, p: Phrase) => reason(status, p, interpolate(p.english, p.vars));
+  if (err instanceof Refusal) return ours(err.status, err.said);
+  if (err instanceof AuthError) return ours(400, say("refused", "__service__ refused the credentials.", { service }));
   if (err instanceof RateLimitError) {
     const seconds = Math.max(1, Math.ceil(err.retryAfterMs / 1000));
-    return [429, `${service} asks to wait: try again in ${seconds} s.`];
+    return ours(429, say("wait", "__service__ asks to wait: try again in __seconds__ s.", { service, seconds }));
   }
-  if (err instanceof QuotaError) return [429, `The ${service} allowance is used up: try again when it renews.`];
-  if (err instanceof ValidationError) return [400, err.message];
-  if (err instanceof ApiError && err.status > 0) return [502, `${service} answered HTTP ${err.status}.`];
-  return [502, `${service} could not be reached.`];
+  if (err instanceof QuotaError)
+    return ours(429, say("allowance", "The __service__ allowance is used up: try again when it renews.", { service }));
+  if (err instanceof ValidationError)
+    return err.i18n ? reason(400, err.i18n, err.message) : [400, { error: err.message }];
+  if (err instanceof ApiError && err.status > 0)
+    return ours(502, say("http", "__service__ answered HTTP __status__.", { service, status: err.status }));
+  return ours(502, say("unreachable", "__service__ could not be reached.", { service }));
+}
+
+/** A result's `said` phrase becomes the key and vars the editor translates `message` with. */
+function withMessageKey(result: object, type: string): object {
+  const { said, ...rest } = result as { said?: Phrase };
+  if (!said || typeof said !== "object") return result;
+  return { ...rest, messageKey: fullKey(type, said.key), ...(said.vars ? { messageVars: said.vars } : {}) };
 }
 
 /** Every secret involved, replaced wherever it might appear in the answer. */

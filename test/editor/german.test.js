@@ -118,6 +118,33 @@ describe(`German editor and runtime in Chromium (Node-RED ${major})`, function (
     await closeDialog();
   });
 
+  it("says a look-up's refusal in German: the runtime answers with the key, the editor says it", async function () {
+    // A Tibber account added in the editor and not deployed, with no token yet.
+    const accountId = await page.evaluate(() => {
+      const account = {
+        id: RED.nodes.id(),
+        type: "tibber-account",
+        _def: RED.nodes.getType("tibber-account"),
+        name: "neu",
+        baseUrl: "",
+        credentials: { token: "" },
+        users: [],
+      };
+      RED.nodes.add(account);
+      return account.id;
+    });
+    await openDialog("de-prices", "Auflösung");
+    await page.evaluate((id) => window.$("#node-input-account").val(id).trigger("change"), accountId);
+    await page.locator("#node-input-find-homes").click();
+    const note = page.locator("#node-input-homes-note");
+    await note.filter({ hasText: "im Dialog eintragen" }).waitFor({ state: "visible", timeout: 15000 });
+    (await note.innerText()).should.equal(
+      "„token“ im Dialog eintragen: dieser Node hat keinen gespeicherten Wert, der sich nutzen ließe.",
+    );
+    await closeDialog();
+    await page.evaluate((id) => RED.nodes.remove(id), accountId);
+  });
+
   it("shows energy-cost's help in German", async function () {
     await page.evaluate(() => {
       RED.sidebar.show("help");

@@ -139,6 +139,8 @@ describe("influxdb: meter-influxdb over TLS with a self-signed certificate", fun
       ok: true,
       version: "1.6.7~rc0",
       message: 'Connected to InfluxDB 1.6.7~rc0; bucket "tls" accepts writes.',
+      messageKey: "@meterflow/node-red/meter-influxdb:meter-influxdb.test.connected",
+      messageVars: { server: "InfluxDB 1.6.7~rc0", bucket: "tls" },
     });
     res = await post({ tls: "" }); // none selected: the certificate is not trusted, as for the node
     res.status.should.equal(502);

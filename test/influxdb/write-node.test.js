@@ -513,6 +513,8 @@ describe("influxdb: meter-influxdb-write against a real InfluxDB", function () {
         ok: true,
         version: "1.6.7~rc0",
         message: `Connected to InfluxDB 1.6.7~rc0; bucket "${db}" accepts writes.`,
+        messageKey: "@meterflow/node-red/meter-influxdb:meter-influxdb.test.connected",
+        messageVars: { server: "InfluxDB 1.6.7~rc0", bucket: db },
       });
 
       res = await post({ id: "new-node", url: influx.url, org: "home", bucket: db, token: WRONG_TOKEN });

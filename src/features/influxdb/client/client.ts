@@ -2,11 +2,13 @@ import { HttpError, InfluxDB, RequestTimedOutError } from "@influxdata/influxdb-
 import {
   ApiError,
   AuthError,
+  interpolate,
   NetworkError,
   phrase,
   RateLimitError,
   TimeoutError,
   ValidationError,
+  type Phrase,
 } from "../../../shared/errors";
 import { AbortedError } from "../../../shared/sleep";
 import { excerpt } from "../../../shared/http";
@@ -61,6 +63,12 @@ export interface ProbeResult {
   /** What the server reported in `X-Influxdb-Version`, when it did. */
   version?: string;
   message: string;
+  /** The message with its catalog key, for the editor's language (the look-up route hands it on). */
+  said?: Phrase;
+}
+
+function probed(version: string | undefined, said: Phrase): ProbeResult & { ok: true } {
+  return { ok: true, version, message: interpolate(said.english, said.vars), said };
 }
 
 export class InfluxConnection {
@@ -160,13 +168,23 @@ export class InfluxConnection {
       throw this.translate(err, bucket, signal);
     }
     const server = version ? `InfluxDB ${version}` : "InfluxDB";
-    if (!bucket) return { ok: true, version, message: `Reached ${server}; no bucket set to check.` };
+    if (!bucket)
+      return probed(
+        version,
+        phrase("meter-influxdb:test.reached", "Reached __server__; no bucket set to check.", { server }),
+      );
     try {
       await this.write(bucket, ["meterflow_probe"], signal); // unparseable on purpose: InfluxDB stores nothing
     } catch (err) {
       if (!(err instanceof ApiError && err.status === 400)) throw err;
     }
-    return { ok: true, version, message: `Connected to ${server}; bucket "${bucket}" accepts writes.` };
+    return probed(
+      version,
+      phrase("meter-influxdb:test.connected", 'Connected to __server__; bucket "__bucket__" accepts writes.', {
+        server,
+        bucket,
+      }),
+    );
   }
 
   /**
